@@ -1,0 +1,46 @@
+#include "model/report.h"
+
+namespace jaga {
+
+namespace {
+struct ChannelName { Channel channel; std::string_view name; };
+constexpr ChannelName channel_names[] = {{Channel::web, "web"},
+                                         {Channel::phone, "phone"},
+                                         {Channel::walk_in, "walk-in"},
+                                         {Channel::letter, "letter"},
+                                         {Channel::email, "email"}};
+struct StatusName { ReportStatus status; std::string_view name; };
+constexpr StatusName status_names[] = {{ReportStatus::received, "received"},
+                                       {ReportStatus::in_review, "in_review"},
+                                       {ReportStatus::incident_opened, "incident_opened"},
+                                       {ReportStatus::resolved, "resolved"},
+                                       {ReportStatus::closed, "closed"},
+                                       {ReportStatus::spam, "spam"},
+                                       {ReportStatus::duplicate, "duplicate"}};
+}  // namespace
+
+std::string_view to_string(Channel channel) {
+  for (const auto& c : channel_names)
+    if (c.channel == channel) return c.name;
+  return "web";
+}
+
+std::optional<Channel> parse_channel(std::string_view text) {
+  for (const auto& c : channel_names)
+    if (c.name == text) return c.channel;
+  return std::nullopt;
+}
+
+std::string_view to_string(ReportStatus status) {
+  for (const auto& s : status_names)
+    if (s.status == status) return s.name;
+  return "received";
+}
+
+std::optional<ReportStatus> parse_report_status(std::string_view text) {
+  for (const auto& s : status_names)
+    if (s.name == text) return s.status;
+  return std::nullopt;
+}
+
+}  // namespace jaga

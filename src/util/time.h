@@ -1,0 +1,20 @@
+// Wall-clock time as jaga stores it: UTC, RFC 3339 with millisecond precision,
+// so that text order is time order in every store.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jaga {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = Clock::time_point;
+
+std::string format_rfc3339(TimePoint when);  // 2026-11-25T14:28:58.123Z
+std::string now_rfc3339();
+// Accepts RFC 3339 date-times with offset or Z, and plain dates (midnight UTC).
+std::optional<TimePoint> parse_rfc3339(std::string_view text);
+
+}  // namespace jaga
