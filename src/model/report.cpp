@@ -44,3 +44,25 @@ std::optional<ReportStatus> parse_report_status(std::string_view text) {
 }
 
 }  // namespace jaga
+
+#include "model/user.h"
+
+namespace jaga {
+
+std::string_view to_string(Role role) {
+  switch (role) {
+    case Role::administrator: return "administrator";
+    case Role::analyst: return "analyst";
+    case Role::operator_: return "operator";
+  }
+  return "operator";
+}
+
+std::optional<Role> parse_role(std::string_view text) {
+  if (text == "administrator" || text == "admin") return Role::administrator;
+  if (text == "analyst") return Role::analyst;
+  if (text == "operator") return Role::operator_;
+  return std::nullopt;
+}
+
+}  // namespace jaga

@@ -1,0 +1,72 @@
+// One SQLite connection with a cache of prepared statements, and Statement,
+// a bound and stepping view of one of them. Internal to the SQLite backend.
+// A Connection is used by one thread at a time (the writer, or a reader that
+// borrowed it from the pool). All SQLite return codes become Errors here.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "util/result.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace jaga::sqlite {
+
+class Connection;
+
+class Statement {
+ public:
+  Statement(Connection& connection, sqlite3_stmt* stmt);
+  ~Statement();  // resets, so the cached statement can be reused
+  Statement(Statement&& other) noexcept
+      : connection_(other.connection_), stmt_(other.stmt_), failed_bind_(other.failed_bind_) {
+    other.stmt_ = nullptr;
+  }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& operator=(Statement&&) = delete;
+
+  Statement& bind(int index, std::string_view text);
+  Statement& bind(int index, int64_t value);
+  Statement& bind(int index, std::nullopt_t);
+  Statement& bind_optional(int index, const std::optional<int64_t>& value);
+
+  // Steps once: true with a row, false when done; errors become Error.
+  Result<bool> step();
+  Status run();  // steps to completion of a statement that returns no rows
+
+  std::string text(int column) const;
+  int64_t integer(int column) const;
+  bool is_null(int column) const;
+
+ private:
+  Connection& connection_;
+  sqlite3_stmt* stmt_;
+  bool failed_bind_ = false;
+};
+
+class Connection {
+ public:
+  static Result<std::unique_ptr<Connection>> open(const std::string& path, bool read_only);
+  ~Connection();
+
+  Result<Statement> prepare(const char* sql);  // cached by the address of `sql`
+  Status exec(const char* sql);                // for statements without parameters or rows
+  int64_t last_insert_id() const;
+  int changes() const;
+  std::string last_error() const;
+  Error error(int code, std::string_view context) const;
+
+ private:
+  explicit Connection(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;
+};
+
+}  // namespace jaga::sqlite

@@ -1,0 +1,99 @@
+#include "store/sqlite/migrations.h"
+
+namespace jaga::sqlite {
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1, "reports, attachments, indicators, users and sessions", R"sql(
+CREATE TABLE users (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  role TEXT NOT NULL,
+  must_change_password INTEGER NOT NULL DEFAULT 0,
+  failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+  locked_until TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  csrf_token TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY,
+  tracking_code TEXT NOT NULL UNIQUE,
+  secret_hash TEXT NOT NULL,
+  category TEXT NOT NULL,
+  description TEXT NOT NULL,
+  occurred_at TEXT,
+  involved TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  status TEXT NOT NULL,
+  consent INTEGER NOT NULL,
+  operator_id INTEGER REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX reports_by_created ON reports(created_at);
+CREATE INDEX reports_by_channel ON reports(channel, created_at);
+CREATE INDEX reports_by_category ON reports(category, created_at);
+-- Personal data of reporters, apart from the report so that it can be
+-- redacted, exported and deleted on its own.
+CREATE TABLE reporter_contacts (
+  report_id INTEGER PRIMARY KEY REFERENCES reports(id) ON DELETE CASCADE,
+  anonymous INTEGER NOT NULL,
+  name TEXT NOT NULL DEFAULT '',
+  email TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE report_additions (
+  id INTEGER PRIMARY KEY,
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX report_additions_by_report ON report_additions(report_id);
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  addition_id INTEGER REFERENCES report_additions(id) ON DELETE CASCADE,
+  sha256 TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX attachments_by_report ON attachments(report_id);
+CREATE TABLE indicators (
+  id INTEGER PRIMARY KEY,
+  type TEXT NOT NULL,
+  value TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  UNIQUE (type, value)
+);
+CREATE TABLE report_indicators (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  indicator_id INTEGER NOT NULL REFERENCES indicators(id),
+  source TEXT NOT NULL,
+  PRIMARY KEY (report_id, indicator_id)
+) WITHOUT ROWID;
+CREATE INDEX report_indicators_by_indicator ON report_indicators(indicator_id, report_id);
+CREATE TABLE public_notes (
+  id INTEGER PRIMARY KEY,
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  author_id INTEGER REFERENCES users(id),
+  created_at TEXT NOT NULL
+);
+CREATE INDEX public_notes_by_report ON public_notes(report_id);
+)sql"},
+  };
+  return all;
+}
+
+}  // namespace jaga::sqlite

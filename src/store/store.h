@@ -1,0 +1,83 @@
+// Store: the one interface through which jaga reads and writes its records.
+// Callers never see SQL; the SQLite backend (sqlite/) is the embedded default
+// and a PostgreSQL backend implements the same interface.
+//
+// Writes are asynchronous: a write is queued, committed together with others
+// (group commit) and its callback runs after the commit is durable, on a store
+// thread. A full queue fails at once with ErrorKind::unavailable. Reads are
+// synchronous and may be called from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/report.h"
+#include "model/user.h"
+#include "util/result.h"
+
+namespace jaga {
+
+template <class T>
+using Callback = std::function<void(Result<T>)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Whether the store answers (for /readyz).
+  virtual Status ping() = 0;
+  virtual int schema_version() = 0;
+
+  // Reports. create_report fails with conflict when the tracking code exists.
+  virtual void create_report(NewReport report, Callback<int64_t> done) = 0;
+  virtual void add_addition(std::string tracking_code, Addition addition,
+                            std::vector<Indicator> indicators, Callback<int64_t> done) = 0;
+  virtual void add_public_note(std::string tracking_code, std::string text,
+                               std::optional<ReportStatus> new_status, int64_t author_id,
+                               Callback<int64_t> done) = 0;
+  virtual Result<Report> find_report(const std::string& tracking_code) = 0;
+  virtual Result<std::vector<ReportSummary>> list_reports(const ReportFilter& filter) = 0;
+  virtual Result<int64_t> count_reports() = 0;
+  virtual Result<Attachment> find_attachment(int64_t id) = 0;
+
+  // Users and sessions.
+  virtual void create_user(User user, Callback<int64_t> done) = 0;
+  virtual void set_password(std::string username, std::string password_hash,
+                            bool must_change_password, Callback<bool> done) = 0;
+  // Records a sign-in attempt: success resets the failure count; a failure
+  // increments it and sets locked_until when given.
+  virtual void record_sign_in(int64_t user_id, bool success, std::string locked_until,
+                              Callback<bool> done) = 0;
+  virtual Result<User> find_user(const std::string& username) = 0;
+  virtual Result<User> find_user_by_id(int64_t id) = 0;
+  virtual Result<std::vector<User>> list_users() = 0;
+  virtual Result<int64_t> count_users() = 0;
+
+  virtual void create_session(Session session, Callback<bool> done) = 0;
+  virtual void delete_session(std::string token_hash, Callback<bool> done) = 0;
+  virtual Result<Session> find_session(const std::string& token_hash) = 0;
+
+  // Stops accepting writes, commits what is queued, closes connections.
+  virtual void close() = 0;
+};
+
+struct StoreOptions {
+  size_t write_queue_capacity = 20000;
+  size_t max_batch = 1024;
+  size_t read_connections = 4;
+};
+
+// Opens (creating if needed) the SQLite store at `path` and applies pending migrations.
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const StoreOptions& options = {});
+
+// Runs an asynchronous store call and waits for its result (CLI, tests).
+template <class T, class Fn>
+Result<T> wait_for(Fn&& call);
+
+}  // namespace jaga
+
+#include "store/wait.h"

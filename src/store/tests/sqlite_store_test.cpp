@@ -1,0 +1,195 @@
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <thread>
+
+#include "store/blobs.h"
+#include "store/store.h"
+#include "util/crypto.h"
+#include "util/time.h"
+
+namespace jaga {
+
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    init_crypto();
+    dir_ = std::filesystem::temp_directory_path() / ("jaga-store-" + random_token(6));
+    std::filesystem::create_directories(dir_);
+    auto opened = open_sqlite_store((dir_ / "jaga.db").string());
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(*opened);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  NewReport report(std::string code, std::vector<Indicator> indicators, std::string created_at = now_rfc3339()) {
+    NewReport r;
+    r.tracking_code = std::move(code);
+    r.secret_hash = sha256_hex("secret");
+    r.input.category = "fraud:phishing";
+    r.input.description = "Saya menerima SMS penipuan";
+    r.input.anonymous = false;
+    r.input.contact = {"Budi", "budi@example.id", "+628123"};
+    r.indicators = std::move(indicators);
+    r.created_at = std::move(created_at);
+    return r;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace
+
+TEST_F(StoreTest, CreatesAndReadsBackAReportWithContactAndIndicators) {
+  auto r = report("JG-2222-3333", {{"url", "http://evil.com/", "text"}, {"domain", "evil.com", "text"}});
+  Attachment a{0, sha256_hex("bytes"), "bukti.png", "image/png", 5, now_rfc3339()};
+  r.attachments.push_back(a);
+  auto id = wait_for<int64_t>([&](auto cb) { store_->create_report(r, cb); });
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto found = store_->find_report("JG-2222-3333");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->input.contact.email, "budi@example.id");
+  EXPECT_FALSE(found->input.anonymous);
+  EXPECT_EQ(found->status, ReportStatus::received);
+  ASSERT_EQ(found->indicators.size(), 2u);
+  ASSERT_EQ(found->attachments.size(), 1u);
+  EXPECT_EQ(found->attachments[0].filename, "bukti.png");
+  EXPECT_FALSE(store_->find_report("JG-9999-9999").ok());
+}
+
+TEST_F(StoreTest, DuplicateTrackingCodeIsAConflictAndWritesNothing) {
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(report("JG-2222-3333", {}), cb); }).ok());
+  auto again = wait_for<int64_t>([&](auto cb) {
+    store_->create_report(report("JG-2222-3333", {{"domain", "x.com", "text"}}), cb);
+  });
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(*store_->count_reports(), 1);
+  EXPECT_TRUE(store_->find_report("JG-2222-3333")->indicators.empty());
+}
+
+TEST_F(StoreTest, ReportsNamingTheSameDomainAreRelated) {
+  auto first = report("JG-2222-AAAA", {{"domain", "evil.com", "text"}});
+  auto second = report("JG-2222-BBBB", {{"domain", "evil.com", "text"}, {"phone", "+62811", "text"}});
+  auto third = report("JG-2222-CCCC", {{"phone", "+62811", "text"}});
+  for (auto* r : {&first, &second, &third})
+    ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(*r, cb); }).ok());
+  EXPECT_EQ(store_->find_report("JG-2222-AAAA")->related, std::vector<std::string>{"JG-2222-BBBB"});
+  EXPECT_EQ(store_->find_report("JG-2222-BBBB")->related, std::vector<std::string>{"JG-2222-AAAA"});
+  EXPECT_TRUE(store_->find_report("JG-2222-CCCC")->related.empty()) << "phone numbers do not relate reports";
+}
+
+TEST_F(StoreTest, ConcurrentWritersAreAllCommitted) {
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        std::string code = "JG-" + std::string(1, "23456789"[t]) + "AAA-" + std::to_string(1000 + i);
+        if (wait_for<int64_t>([&](auto cb) { store_->create_report(report(code, {{"domain", "shared.com", "text"}}), cb); }).ok())
+          ++ok;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 400);
+  EXPECT_EQ(*store_->count_reports(), 400);
+}
+
+TEST_F(StoreTest, ListFiltersByChannelCategoryAndDate) {
+  auto a = report("JG-2222-AAAA", {}, "2026-01-01T00:00:00.000Z");
+  auto b = report("JG-2222-BBBB", {}, "2026-02-01T00:00:00.000Z");
+  b.input.channel = Channel::phone;
+  b.input.category = "malicious-code:infected-system";
+  for (auto* r : {&a, &b}) ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(*r, cb); }).ok());
+  ReportFilter all;
+  auto list = store_->list_reports(all);
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].tracking_code, "JG-2222-BBBB") << "newest first";
+  ReportFilter phone;
+  phone.channel = Channel::phone;
+  EXPECT_EQ(store_->list_reports(phone)->size(), 1u);
+  ReportFilter fraud;
+  fraud.category = "fraud";
+  EXPECT_EQ(store_->list_reports(fraud)->at(0).tracking_code, "JG-2222-AAAA");
+  ReportFilter january;
+  january.from = "2026-01-01";
+  january.to = "2026-01-31";
+  EXPECT_EQ(store_->list_reports(january)->size(), 1u);
+}
+
+TEST_F(StoreTest, AdditionsAndPublicNotes) {
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(report("JG-2222-AAAA", {}), cb); }).ok());
+  Addition addition{0, "Nomor lain: 0812 9999 8888", now_rfc3339(), {}};
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) {
+                store_->add_addition("JG-2222-AAAA", addition, {{"phone", "+6281299998888", "text"}}, cb);
+              }).ok());
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) {
+                store_->add_public_note("JG-2222-AAAA", "Kami sedang menangani", ReportStatus::in_review, 0, cb);
+              }).ok() == false) << "author 0 does not exist";
+  User user{0, "ana", hash_password("x"), Role::analyst};
+  auto uid = wait_for<int64_t>([&](auto cb) { store_->create_user(user, cb); });
+  ASSERT_TRUE(uid.ok());
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) {
+                store_->add_public_note("JG-2222-AAAA", "Kami sedang menangani", ReportStatus::in_review, *uid, cb);
+              }).ok());
+  auto r = store_->find_report("JG-2222-AAAA");
+  ASSERT_EQ(r->additions.size(), 1u);
+  ASSERT_EQ(r->notes.size(), 1u);
+  EXPECT_EQ(r->status, ReportStatus::in_review);
+  EXPECT_EQ(r->indicators.size(), 1u);
+  auto missing = wait_for<int64_t>([&](auto cb) { store_->add_addition("JG-9999-9999", addition, {}, cb); });
+  EXPECT_EQ(missing.error().kind, ErrorKind::not_found);
+}
+
+TEST_F(StoreTest, UsersSessionsAndLockout) {
+  User user{0, "desk1", hash_password("pw"), Role::operator_};
+  auto id = wait_for<int64_t>([&](auto cb) { store_->create_user(user, cb); });
+  ASSERT_TRUE(id.ok());
+  auto dup = wait_for<int64_t>([&](auto cb) { store_->create_user(user, cb); });
+  EXPECT_EQ(dup.error().message, "a user named 'desk1' already exists");
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->record_sign_in(*id, false, "2030-01-01T00:00:00.000Z", cb); }).ok());
+  auto locked = store_->find_user("desk1");
+  EXPECT_EQ(locked->failed_sign_ins, 1);
+  EXPECT_EQ(locked->locked_until, "2030-01-01T00:00:00.000Z");
+  Session s{"hash", *id, "csrf", now_rfc3339(), "2099-01-01T00:00:00.000Z"};
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->create_session(s, cb); }).ok());
+  EXPECT_EQ(store_->find_session("hash")->csrf_token, "csrf");
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->set_password("desk1", hash_password("new"), false, cb); }).ok());
+  EXPECT_FALSE(store_->find_session("hash").ok()) << "a password change ends sessions";
+  EXPECT_EQ(store_->find_user("desk1")->failed_sign_ins, 0);
+}
+
+TEST_F(StoreTest, MigrationsAreRecordedAndIdempotent) {
+  EXPECT_EQ(store_->schema_version(), 1);
+  store_.reset();
+  auto reopened = open_sqlite_store((dir_ / "jaga.db").string());
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->schema_version(), 1);
+}
+
+TEST(Blobs, ContentAddressedAndDurable) {
+  init_crypto();
+  auto dir = std::filesystem::temp_directory_path() / ("jaga-blobs-" + random_token(6));
+  BlobStore blobs(dir.string());
+  ASSERT_TRUE(blobs.prepare().ok());
+  auto sha = blobs.put("hello");
+  ASSERT_TRUE(sha.ok());
+  EXPECT_EQ(*sha, sha256_hex("hello"));
+  EXPECT_TRUE(blobs.exists(*sha));
+  EXPECT_EQ(*blobs.read(*sha), "hello");
+  EXPECT_EQ(*blobs.put("hello"), *sha);
+  auto perms = std::filesystem::status(blobs.path_of(*sha)).permissions();
+  EXPECT_EQ(perms & std::filesystem::perms::owner_exec, std::filesystem::perms::none);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace jaga
