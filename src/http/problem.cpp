@@ -57,7 +57,7 @@ Response problem(int status, std::string_view title, std::string_view detail, st
 Response problem(const Error& error) {
   int status = status_for(error.kind);
   // Internal details stay in the log; the client learns only that it failed.
-  std::string_view detail = status == 500 ? "The server could not complete the request." : error.message;
+  std::string detail = status == 500 ? std::string("The server could not complete the request.") : error.message;
   return problem(status, title_for(status), detail, error.field);
 }
 
