@@ -183,7 +183,8 @@ class Session final : public SessionBase {
   // Answers before (or instead of) reading the body, then closes: the rest of
   // the request is still on the wire and cannot be skipped safely.
   void respond_early(Response response) {
-    response.close = true;
+    // Keep the connection only when no body follows the header we rejected.
+    response.close = !parser_ || !parser_->is_header_done() || !parser_->is_done();
     write(std::move(response));
   }
 

@@ -1,0 +1,42 @@
+// What the REST handlers share: the store, the blob store, metrics, limits and
+// the settings that shape answers. Built once by app/ and outlives the server.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "api/pow.h"
+#include "http/metrics.h"
+#include "http/rate_limit.h"
+#include "intel/extract.h"
+#include "store/blobs.h"
+#include "store/store.h"
+#include "util/worker_pool.h"
+
+namespace jaga::api {
+
+struct ApiSettings {
+  int pow_difficulty = 16;
+  std::string pow_key;             // random per process: challenges do not outlive a restart
+  std::string public_url;          // e.g. https://lapor.example.go.id; empty: from the Host header
+  std::string web_root;            // built front end (index.html, desk.html, assets/)
+  size_t max_attachments = 10;
+  size_t max_attachment_bytes = 10 * 1024 * 1024;
+  int session_hours = 8;
+  int lockout_failures = 5;
+  int lockout_minutes = 15;
+  ExtractOptions extract;
+};
+
+struct ApiContext {
+  Store& store;
+  BlobStore& blobs;
+  http::Metrics& metrics;
+  WorkerPool& workers;
+  ApiSettings settings;
+  http::RateLimiter report_limiter;
+  http::RateLimiter sign_in_limiter;
+  PowReplayCache pow_replays;
+};
+
+}  // namespace jaga::api

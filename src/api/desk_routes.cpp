@@ -1,0 +1,300 @@
+// The desk console's API: signing in (Argon2id, session cookie HttpOnly +
+// SameSite=Strict, CSRF token for every change, lockout after repeated
+// failures), entering reports received by phone, walk-in or letter, and
+// reading the list of reports and each one in full.
+#include <boost/json.hpp>
+
+#include "api/json_input.h"
+#include "api/routes.h"
+#include "api/submission.h"
+#include "http/problem.h"
+#include "model/tracking_code.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "util/time.h"
+
+namespace jaga::api {
+
+namespace {
+
+constexpr const char* session_cookie = "jaga_session";
+
+struct Caller {
+  User user;
+  Session session;
+};
+
+Result<Caller> authenticate(ApiContext& ctx, const http::Request& request, bool allow_password_change_pending = false) {
+  std::string token = request.cookie(session_cookie);
+  if (token.empty() || token.size() > 100) return Error::unauthenticated("Sign in to use the desk console.");
+  auto session = ctx.store.find_session(sha256_hex(token));
+  if (!session) return Error::unauthenticated("Your session has ended; sign in again.");
+  if (session->expires_at < now_rfc3339()) return Error::unauthenticated("Your session has expired; sign in again.");
+  bool unsafe = request.method != "GET" && request.method != "HEAD";
+  if (unsafe) {
+    std::string csrf(request.header("x-csrf-token").value_or(""));
+    if (!constant_time_equal(csrf, session->csrf_token))
+      return Error::forbidden("The request lacks the CSRF token of this session.");
+  }
+  auto user = ctx.store.find_user_by_id(session->user_id);
+  if (!user) return Error::unauthenticated("Your account no longer exists.");
+  if (user->must_change_password && !allow_password_change_pending)
+    return Error::forbidden("Choose a new password before you continue.");
+  return Caller{std::move(*user), std::move(*session)};
+}
+
+std::string session_cookie_header(const std::string& token, bool secure, int max_age) {
+  return std::string(session_cookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+         std::to_string(max_age) + (secure ? "; Secure" : "");
+}
+
+boost::json::object user_json(const User& u) {
+  return {{"id", u.id}, {"username", u.username}, {"role", to_string(u.role)},
+          {"must_change_password", u.must_change_password}};
+}
+
+// Wraps a handler that needs a signed-in desk user.
+http::Handler desk(ApiContext& ctx, std::function<void(http::Request&, Caller&, http::Reply)> handler) {
+  return [&ctx, handler = std::move(handler)](http::Request& request, http::Reply reply) {
+    if (auto refused = refuse_cross_site(request)) return reply(*refused);
+    auto caller = authenticate(ctx, request);
+    if (!caller) return reply(http::problem(caller.error()));
+    handler(request, *caller, std::move(reply));
+  };
+}
+
+boost::json::object desk_view(const Report& r) {
+  boost::json::array notes, additions, related;
+  for (const auto& n : r.notes) notes.push_back({{"text", n.text}, {"created_at", n.created_at}});
+  for (const auto& a : r.additions)
+    additions.push_back({{"id", a.id}, {"text", a.text}, {"created_at", a.created_at}, {"attachments", attachments_json(a.attachments, true)}});
+  for (const auto& code : r.related) related.push_back(boost::json::value(code));
+  boost::json::object contact{{"anonymous", r.input.anonymous}, {"name", r.input.contact.name},
+                              {"email", r.input.contact.email}, {"phone", r.input.contact.phone}};
+  return {{"tracking_code", r.tracking_code}, {"status", to_string(r.status)}, {"category", r.input.category},
+          {"description", r.input.description}, {"occurred_at", r.input.occurred_at}, {"involved", r.input.involved},
+          {"language", r.input.language}, {"channel", to_string(r.input.channel)}, {"consent", r.input.consent},
+          {"operator", r.operator_name}, {"created_at", r.created_at}, {"updated_at", r.updated_at},
+          {"contact", contact}, {"indicators", indicators_json(r.indicators)},
+          {"attachments", attachments_json(r.attachments, true)}, {"additions", additions}, {"notes", notes},
+          {"related", related}};
+}
+
+}  // namespace
+
+void add_desk_routes(http::Router& router, ApiContext& ctx) {
+  router.add({"POST", "/api/v1/session", "session_create", 16 * 1024, [&ctx](http::Request& request, http::Reply reply) {
+    if (auto refused = refuse_cross_site(request)) return reply(*refused);
+    if (!ctx.sign_in_limiter.allow("sign-in " + request.remote_address))
+      return reply(http::problem(429, "", "Too many sign-in attempts from this address; wait a minute."));
+    auto body = parse_json_object(request.body);
+    if (!body) return reply(http::problem(body.error()));
+    auto username = string_field(*body, "username", true, 100);
+    if (!username) return reply(http::problem(username.error()));
+    auto password = string_field(*body, "password", true, 1000);
+    if (!password) return reply(http::problem(password.error()));
+    auto user = ctx.store.find_user(*username);
+    bool secure = request.secure;
+    auto wrong = http::problem(401, "", "The username or password is wrong.");
+    if (!user) {
+      // Spend the same time as a real check so that timing does not reveal which usernames exist.
+      ctx.workers.post([reply, wrong, password = *password] {
+        static const std::string dummy = hash_password("not a real password");
+        (void)verify_password(dummy, password);
+        reply(wrong);
+      });
+      return;
+    }
+    if (!user->locked_until.empty() && user->locked_until > now_rfc3339()) {
+      return reply(http::problem(403, "Account locked",
+                                 "Too many failed sign-ins. The account is locked until " +
+                                     user->locked_until.substr(0, 16) + " UTC; an administrator can unlock it sooner."));
+    }
+    bool queued = ctx.workers.post([&ctx, user = *user, password = *password, reply, wrong, secure]() {
+      if (!verify_password(user.password_hash, password)) {
+        std::string lock;
+        if (user.failed_sign_ins + 1 >= ctx.settings.lockout_failures)
+          lock = format_rfc3339(Clock::now() + std::chrono::minutes(ctx.settings.lockout_minutes));
+        log::warn("sign-in failed", {{"user_id", static_cast<long long>(user.id)}, {"locked", lock.empty() ? "no" : "yes"}});
+        ctx.store.record_sign_in(user.id, false, lock, [reply, wrong, lock](Result<bool>) {
+          if (!lock.empty())
+            return reply(http::problem(403, "Account locked",
+                                       "Too many failed sign-ins. The account is locked until " + lock.substr(0, 16) + " UTC."));
+          reply(wrong);
+        });
+        return;
+      }
+      std::string token = random_token(32);
+      Session session{sha256_hex(token), user.id, random_token(24), now_rfc3339(),
+                      format_rfc3339(Clock::now() + std::chrono::hours(ctx.settings.session_hours))};
+      auto csrf = session.csrf_token;
+      ctx.store.record_sign_in(user.id, true, "", [](Result<bool>) {});
+      ctx.store.create_session(session, [&ctx, reply, token, csrf, user, secure](Result<bool> created) {
+        if (!created) return reply(http::problem(created.error()));
+        log::info("signed in", {{"user_id", static_cast<long long>(user.id)}});
+        auto body = user_json(user);
+        body["csrf_token"] = csrf;
+        auto response = json_response(200, body);
+        response.set("set-cookie", session_cookie_header(token, secure, ctx.settings.session_hours * 3600));
+        reply(std::move(response));
+      });
+    });
+    if (!queued) reply(http::problem(Error::unavailable("the server is busy; try again in a moment")));
+  }});
+
+  router.add({"GET", "/api/v1/session", "session_read", 0, [&ctx](http::Request& request, http::Reply reply) {
+    auto caller = authenticate(ctx, request, true);
+    if (!caller) return reply(http::problem(caller.error()));
+    auto body = user_json(caller->user);
+    body["csrf_token"] = caller->session.csrf_token;
+    body["expires_at"] = caller->session.expires_at;
+    reply(json_response(200, body));
+  }});
+
+  router.add({"DELETE", "/api/v1/session", "session_delete", 0, [&ctx](http::Request& request, http::Reply reply) {
+    if (auto refused = refuse_cross_site(request)) return reply(*refused);
+    auto caller = authenticate(ctx, request, true);
+    if (!caller) return reply(http::problem(caller.error()));
+    bool secure = request.secure;
+    ctx.store.delete_session(caller->session.token_hash, [reply, secure](Result<bool> done) {
+      if (!done) return reply(http::problem(done.error()));
+      http::Response response;
+      response.status = 204;
+      response.set("set-cookie", session_cookie_header("", secure, 0));
+      reply(std::move(response));
+    });
+  }});
+
+  router.add({"POST", "/api/v1/session/password", "session_password", 16 * 1024,
+              [&ctx](http::Request& request, http::Reply reply) {
+    if (auto refused = refuse_cross_site(request)) return reply(*refused);
+    auto caller = authenticate(ctx, request, true);
+    if (!caller) return reply(http::problem(caller.error()));
+    auto body = parse_json_object(request.body);
+    if (!body) return reply(http::problem(body.error()));
+    auto current = string_field(*body, "current_password", true, 1000);
+    if (!current) return reply(http::problem(current.error()));
+    auto next = string_field(*body, "new_password", true, 1000);
+    if (!next) return reply(http::problem(next.error()));
+    if (next->size() < 12) return reply(http::problem(Error::invalid("the new password must have at least 12 characters", "/new_password")));
+    if (*next == *current) return reply(http::problem(Error::invalid("the new password must differ from the current one", "/new_password")));
+    ctx.workers.post([&ctx, user = caller->user, current = *current, next = *next, reply] {
+      if (!verify_password(user.password_hash, current))
+        return reply(http::problem(Error{ErrorKind::forbidden, "the current password is wrong", "/current_password"}));
+      ctx.store.set_password(user.username, hash_password(next), false, [reply](Result<bool> done) {
+        if (!done) return reply(http::problem(done.error()));
+        // Changing the password ends every session, this one included.
+        http::Response response;
+        response.status = 204;
+        reply(std::move(response));
+      });
+    });
+  }});
+
+  router.add({"GET", "/api/v1/desk/reports", "desk_reports_list", 0,
+              desk(ctx, [&ctx](http::Request& request, Caller&, http::Reply reply) {
+    ReportFilter filter;
+    if (auto channel = request.query_value("channel"); !channel.empty()) {
+      filter.channel = parse_channel(channel);
+      if (!filter.channel) return reply(http::problem(Error::invalid("channel must be web, phone, walk-in, letter or email", "channel")));
+    }
+    filter.category = request.query_value("category");
+    for (auto [name, target] : {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
+      auto value = request.query_value(name);
+      if (value.empty()) continue;
+      auto when = parse_rfc3339(value);
+      if (!when) return reply(http::problem(Error::invalid(std::string(name) + " must be a date such as 2026-11-25", name)));
+      *target = format_rfc3339(*when + (std::string(name) == "to" && value.size() == 10 ? std::chrono::hours(24) : std::chrono::hours(0)));
+    }
+    auto number = [&](const char* name, int fallback, int max) -> Result<int> {
+      auto text = request.query_value(name);
+      if (text.empty()) return fallback;
+      if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
+        return Error::invalid(std::string(name) + " must be a whole number", name);
+      return std::min(std::stoi(text), max);
+    };
+    auto limit = number("limit", 50, 500);
+    if (!limit) return reply(http::problem(limit.error()));
+    auto offset = number("offset", 0, 100000000);
+    if (!offset) return reply(http::problem(offset.error()));
+    filter.limit = *limit;
+    filter.offset = *offset;
+    auto list = ctx.store.list_reports(filter);
+    if (!list) return reply(http::problem(list.error()));
+    boost::json::array items;
+    for (const auto& s : *list) {
+      items.push_back({{"tracking_code", s.tracking_code}, {"category", s.category}, {"channel", to_string(s.channel)},
+                       {"status", to_string(s.status)}, {"created_at", s.created_at},
+                       {"excerpt", s.description_excerpt}, {"attachments", s.attachment_count}});
+    }
+    reply(json_response(200, {{"items", items}, {"limit", filter.limit}, {"offset", filter.offset}}));
+  })});
+
+  router.add({"POST", "/api/v1/desk/reports", "desk_reports_create",
+              ctx.settings.max_attachments * (ctx.settings.max_attachment_bytes + 4096) + 256 * 1024,
+              desk(ctx, [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    auto submission = read_submission(ctx, request, "report");
+    if (!submission) return reply(http::problem(submission.error()));
+    auto input = read_report_input(submission->fields);
+    if (!input) return reply(http::problem(input.error()));
+    auto channel_text = string_field(submission->fields, "channel", true, 20);
+    if (!channel_text) return reply(http::problem(channel_text.error()));
+    auto channel = parse_channel(*channel_text);
+    if (!channel || *channel == Channel::web)
+      return reply(http::problem(Error::invalid("channel must be phone, walk-in, letter or email", "/channel")));
+    input->channel = *channel;
+    create_report(ctx, request, std::move(*input), std::move(submission->files), caller.user.id, reply);
+  })});
+
+  router.add({"GET", "/api/v1/desk/reports/{code}", "desk_reports_read", 0,
+              desk(ctx, [&ctx](http::Request& request, Caller&, http::Reply reply) {
+    auto code = normalise_tracking_code(request.params.at("code"));
+    if (!code) return reply(http::problem(Error::not_found("no report with this tracking code")));
+    auto report = ctx.store.find_report(*code);
+    if (!report) return reply(http::problem(report.error()));
+    reply(json_response(200, desk_view(*report)));
+  })});
+
+  router.add({"POST", "/api/v1/desk/reports/{code}/notes", "desk_reports_note", 64 * 1024,
+              desk(ctx, [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    auto code = normalise_tracking_code(request.params.at("code"));
+    if (!code) return reply(http::problem(Error::not_found("no report with this tracking code")));
+    auto body = parse_json_object(request.body);
+    if (!body) return reply(http::problem(body.error()));
+    auto text = string_field(*body, "text", false, 5000);
+    if (!text) return reply(http::problem(text.error()));
+    auto status_text = string_field(*body, "status", false, 30);
+    if (!status_text) return reply(http::problem(status_text.error()));
+    std::optional<ReportStatus> status;
+    if (!status_text->empty()) {
+      status = parse_report_status(*status_text);
+      if (!status) return reply(http::problem(Error::invalid("status is not a report status", "/status")));
+    }
+    if (text->empty() && !status) return reply(http::problem(Error::invalid("give a note text or a new status", "/text")));
+    ctx.store.add_public_note(*code, *text, status, caller.user.id, [reply](Result<int64_t> id) {
+      if (!id) return reply(http::problem(id.error()));
+      reply(json_response(201, {{"id", *id}}));
+    });
+  })});
+
+  router.add({"GET", "/api/v1/desk/attachments/{id}", "desk_attachment", 0,
+              desk(ctx, [&ctx](http::Request& request, Caller&, http::Reply reply) {
+    const auto& text = request.params.at("id");
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+      return reply(http::problem(Error::not_found("no attachment with this id")));
+    auto attachment = ctx.store.find_attachment(std::stoll(text));
+    if (!attachment) return reply(http::problem(attachment.error()));
+    // Downloaded, never rendered: a generic type, attachment disposition, a sandboxing CSP.
+    http::Response response;
+    response.file_path = ctx.blobs.path_of(attachment->sha256);
+    response.set("content-type", "application/octet-stream");
+    std::string ascii_name;
+    for (char c : attachment->filename) ascii_name += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? c : '_';
+    response.set("content-disposition", "attachment; filename=\"" + ascii_name + "\"");
+    response.set("content-security-policy", "sandbox; default-src 'none'");
+    response.set("cache-control", "no-store");
+    reply(std::move(response));
+  })});
+}
+
+}  // namespace jaga::api

@@ -1,0 +1,28 @@
+// The REST API, the public portal's endpoints, the desk console's endpoints,
+// health and metrics, and the built front end, registered on one Router.
+#pragma once
+
+#include "api/context.h"
+#include "http/message.h"
+#include "http/router.h"
+
+namespace jaga::api {
+
+void add_public_routes(http::Router& router, ApiContext& ctx);
+void add_desk_routes(http::Router& router, ApiContext& ctx);
+void add_web_routes(http::Router& router, ApiContext& ctx);
+
+// Security headers for every response (strict CSP, no sniffing, no framing).
+void decorate_response(const http::Request& request, http::Response& response);
+
+// Refuses state-changing requests that a browser marks as coming from another
+// site (a CSRF attempt), whatever their credentials.
+std::optional<http::Response> refuse_cross_site(const http::Request& request);
+
+inline void add_all_routes(http::Router& router, ApiContext& ctx) {
+  add_public_routes(router, ctx);
+  add_desk_routes(router, ctx);
+  add_web_routes(router, ctx);
+}
+
+}  // namespace jaga::api

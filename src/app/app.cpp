@@ -1,0 +1,125 @@
+#include "app/app.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "api/context.h"
+#include "api/routes.h"
+#include "http/server.h"
+#include "util/crypto.h"
+#include "util/log.h"
+
+namespace jaga {
+
+namespace fs = std::filesystem;
+
+Result<std::unique_ptr<Store>> open_store(const Settings& settings) {
+  std::error_code ec;
+  fs::create_directories(settings.data_dir, ec);
+  if (ec) return Error::invalid("cannot create the data directory " + settings.data_dir + ": " + ec.message());
+  return open_sqlite_store((fs::path(settings.data_dir) / "jaga.db").string());
+}
+
+std::string find_web_root(const Settings& settings, const std::string& executable_path) {
+  if (!settings.web_root.empty()) return settings.web_root;
+  std::error_code ec;
+  fs::path exe = fs::weakly_canonical(executable_path, ec);
+  for (fs::path candidate : {exe.parent_path() / "web", exe.parent_path().parent_path().parent_path() / "web" / "dist",
+                             fs::path(JAGA_SOURCE_DIR) / "web" / "dist"}) {
+    if (fs::exists(candidate / "index.html", ec)) return candidate.string();
+  }
+  return (fs::path(JAGA_SOURCE_DIR) / "web" / "dist").string();
+}
+
+// On the first start there is nobody to sign in: create an administrator with
+// a one-time password, shown once on the terminal, to be changed at first sign-in.
+static Status ensure_administrator(Store& store) {
+  auto users = store.count_users();
+  if (!users) return users.error();
+  if (*users > 0) return {};
+  std::string password = random_token(12);
+  User admin{0, "admin", hash_password(password), Role::administrator, true};
+  auto created = wait_for<int64_t>([&](auto cb) { store.create_user(admin, cb); });
+  if (!created) return created.error();
+  std::printf("\nCreated the first administrator.\n  username: admin\n  one-time password: %s\n"
+              "Sign in at /desk and choose a new password.\n\n", password.c_str());
+  std::fflush(stdout);
+  return {};
+}
+
+int serve(const Settings& settings, const std::string& executable_path) {
+  auto started = std::chrono::steady_clock::now();
+  log::Level level;
+  if (log::parse_level(settings.log_level, level)) log::set_level(level);
+  auto store = open_store(settings);
+  if (!store) {
+    std::fprintf(stderr, "jaga: %s\n", store.error().message.c_str());
+    return 1;
+  }
+  if (auto st = ensure_administrator(**store); !st) {
+    std::fprintf(stderr, "jaga: %s\n", st.error().message.c_str());
+    return 1;
+  }
+  BlobStore blobs((fs::path(settings.data_dir) / "blobs").string());
+  if (auto st = blobs.prepare(); !st) {
+    std::fprintf(stderr, "jaga: %s\n", st.error().message.c_str());
+    return 1;
+  }
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  http::Metrics metrics;
+  WorkerPool workers(static_cast<size_t>(std::max(2, cores)), 4096);
+  api::ApiSettings api_settings;
+  api_settings.pow_difficulty = settings.pow_difficulty;
+  api_settings.pow_key = random_bytes(32);
+  api_settings.public_url = settings.public_url;
+  while (!api_settings.public_url.empty() && api_settings.public_url.back() == '/') api_settings.public_url.pop_back();
+  api_settings.web_root = find_web_root(settings, executable_path);
+  api_settings.max_attachments = static_cast<size_t>(settings.max_attachments);
+  api_settings.max_attachment_bytes = static_cast<size_t>(settings.max_attachment_mib) * 1024 * 1024;
+  api_settings.session_hours = settings.session_hours;
+  api_settings.extract.default_calling_code = settings.calling_code;
+  api::ApiContext ctx{**store,
+                      blobs,
+                      metrics,
+                      workers,
+                      api_settings,
+                      http::RateLimiter(settings.report_rate_per_minute, settings.report_burst),
+                      http::RateLimiter(settings.sign_in_rate_per_minute, 10),
+                      {}};
+  http::Router router;
+  api::add_all_routes(router, ctx);
+
+  http::ServerOptions options;
+  options.host = settings.host();
+  options.port = settings.port();
+  options.threads = settings.threads > 0 ? settings.threads : cores;
+  options.tls_certificate = settings.tls_certificate;
+  options.tls_private_key = settings.tls_private_key;
+  options.access_log = settings.access_log;
+  options.decorate = api::decorate_response;
+  http::Server server(options, router, metrics);
+  if (auto st = server.listen(); !st) {
+    std::fprintf(stderr, "jaga: %s\n", st.error().message.c_str());
+    return 1;
+  }
+  double startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  metrics.set_gauge("jaga_startup_seconds", startup_ms / 1000.0);
+  std::string scheme = settings.tls_certificate.empty() ? "http" : "https";
+  log::info("listening", {{"url", scheme + "://" + settings.host() + ":" + std::to_string(server.port())},
+                          {"data_dir", settings.data_dir},
+                          {"web_root", api_settings.web_root},
+                          {"startup_ms", startup_ms}});
+  std::printf("jaga is serving on %s://%s:%u\n", scheme.c_str(), settings.host().c_str(), server.port());
+  std::fflush(stdout);
+  server.run();
+  log::info("closing the store");
+  (*store)->close();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace jaga

@@ -1,0 +1,46 @@
+// jaga's settings and where they come from. Later sources override earlier
+// ones: built-in defaults, then the configuration file (TOML/INI subset), then
+// JAGA_* environment variables, then command-line flags. Every key is listed
+// in one table (settings.cpp), which docs/CONFIGURATION.md mirrors.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "util/result.h"
+
+namespace jaga {
+
+struct Settings {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./var";
+  std::string web_root;  // empty: next to the binary or in the source tree
+  std::string public_url;
+  std::string tls_certificate;
+  std::string tls_private_key;
+  int threads = 0;  // 0: one per core
+  int pow_difficulty = 16;
+  double report_rate_per_minute = 10;
+  double report_burst = 20;
+  double sign_in_rate_per_minute = 10;
+  int max_attachments = 10;
+  int max_attachment_mib = 10;
+  int session_hours = 8;
+  std::string calling_code = "62";
+  std::string log_level = "info";
+  bool access_log = true;
+
+  std::string host() const;
+  uint16_t port() const;
+};
+
+// Applies "section.key" = value from the file text; errors name the line.
+Status apply_config_file(Settings& settings, std::string_view text);
+// Applies JAGA_<KEY> variables from `environment` (name -> value).
+Status apply_environment(Settings& settings, const std::map<std::string, std::string>& environment);
+// Applies one setting by its key (as flags and the environment name them).
+Status apply_setting(Settings& settings, const std::string& key, const std::string& value);
+Status validate(const Settings& settings);
+
+}  // namespace jaga

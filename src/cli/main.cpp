@@ -1,0 +1,155 @@
+// jaga's command line: serve, migrate, user add|passwd|list, version.
+// Errors are one line on stderr and a non-zero exit code.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/app.h"
+#include "app/settings.h"
+#include "util/crypto.h"
+#include "util/log.h"
+
+extern char** environ;
+
+namespace {
+
+using namespace jaga;
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "jaga: %s\n", message.c_str());
+  return 1;
+}
+
+std::map<std::string, std::string> environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string entry(*e);
+    auto eq = entry.find('=');
+    if (eq != std::string::npos && entry.rfind("JAGA_", 0) == 0) env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return env;
+}
+
+// Reads a password from stdin (one line) when piped, else asks without echo.
+std::string read_password(const char* prompt) {
+  std::string password;
+  if (isatty(STDIN_FILENO)) {
+    std::fprintf(stderr, "%s", prompt);
+    std::system("stty -echo 2>/dev/null");
+    std::getline(std::cin, password);
+    std::system("stty echo 2>/dev/null");
+    std::fprintf(stderr, "\n");
+  } else {
+    std::getline(std::cin, password);
+  }
+  return password;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  init_crypto();
+  CLI::App app{"jaga: the software of a national cyber-security coordination desk"};
+  app.require_subcommand(1);
+  std::string config_path, listen, data_dir, web_root;
+  Settings settings;
+
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--config", config_path, "configuration file (TOML/INI); JAGA_* variables and flags override it")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--data-dir", data_dir, "directory of the store and the attachments (default ./var)");
+  };
+
+  auto* serve = app.add_subcommand("serve", "serve the portal, the desk console and the API");
+  add_common(serve);
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  serve->add_option("--web-root", web_root, "directory of the built front end");
+
+  auto* migrate = app.add_subcommand("migrate", "apply pending database migrations and exit");
+  add_common(migrate);
+
+  auto* user = app.add_subcommand("user", "manage console users");
+  user->require_subcommand(1);
+  std::string username, role = "operator";
+  auto* user_add = user->add_subcommand("add", "add a user; the password is read from stdin or asked for");
+  add_common(user_add);
+  user_add->add_option("username", username, "the new user's name")->required();
+  user_add->add_option("--role", role, "administrator, analyst or operator")->capture_default_str();
+  auto* user_passwd = user->add_subcommand("passwd", "set a user's password (read from stdin or asked for)");
+  add_common(user_passwd);
+  user_passwd->add_option("username", username, "the user")->required();
+  auto* user_list = user->add_subcommand("list", "list users");
+  add_common(user_list);
+
+  app.add_subcommand("version", "print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (app.got_subcommand("version")) {
+    std::printf("jaga %s\n", JAGA_VERSION);
+    return 0;
+  }
+
+  if (!config_path.empty()) {
+    std::ifstream in(config_path);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (auto st = apply_config_file(settings, text.str()); !st) return fail(config_path + ": " + st.error().message);
+  }
+  if (auto st = apply_environment(settings, environment()); !st) return fail(st.error().message);
+  if (!listen.empty()) settings.listen = listen;
+  if (!data_dir.empty()) settings.data_dir = data_dir;
+  if (!web_root.empty()) settings.web_root = web_root;
+  if (auto st = validate(settings); !st) return fail(st.error().message);
+
+  if (app.got_subcommand(serve)) return jaga::serve(settings, argv[0]);
+
+  log::set_enabled(false);  // one-shot commands print results, not logs
+  auto store = open_store(settings);
+  if (!store) return fail(store.error().message);
+
+  if (app.got_subcommand(migrate)) {
+    std::printf("schema version %d\n", (*store)->schema_version());
+    return 0;
+  }
+  if (user_list->parsed()) {
+    auto users = (*store)->list_users();
+    if (!users) return fail(users.error().message);
+    std::printf("%-24s %-14s %-26s %s\n", "USERNAME", "ROLE", "CREATED", "STATE");
+    for (const auto& u : *users) {
+      std::string state = u.must_change_password ? "must change password" : "active";
+      if (!u.locked_until.empty()) state = "locked until " + u.locked_until;
+      std::printf("%-24s %-14s %-26s %s\n", u.username.c_str(), std::string(to_string(u.role)).c_str(),
+                  u.created_at.c_str(), state.c_str());
+    }
+    return 0;
+  }
+  if (user_add->parsed() || user_passwd->parsed()) {
+    if (username.empty() || username.size() > 64 || username.find_first_of(" \t\n/") != std::string::npos)
+      return fail("the username must be 1 to 64 characters without spaces");
+    auto parsed_role = parse_role(role);
+    if (!parsed_role) return fail("role must be administrator, analyst or operator, not '" + role + "'");
+    std::string password = read_password("password: ");
+    if (password.size() < 12) return fail("the password must have at least 12 characters");
+    if (user_add->parsed()) {
+      User u{0, username, hash_password(password), *parsed_role};
+      auto created = wait_for<int64_t>([&](auto cb) { (*store)->create_user(u, cb); });
+      if (!created) return fail(created.error().message);
+      std::printf("added %s (%s)\n", username.c_str(), std::string(to_string(*parsed_role)).c_str());
+    } else {
+      auto changed = wait_for<bool>([&](auto cb) { (*store)->set_password(username, hash_password(password), false, cb); });
+      if (!changed) return fail(changed.error().message);
+      std::printf("password of %s changed; their sessions have ended\n", username.c_str());
+    }
+    return 0;
+  }
+  return 0;
+}
