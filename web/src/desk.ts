@@ -1,0 +1,205 @@
+// The desk console: sign in, change a one-time password, enter a report
+// received by phone, walk-in or letter, list received reports with filters,
+// and read one report in full with its attachments (downloaded, not shown).
+import { clear, formatSize, formatTime, h, readProblem } from './dom';
+import { lang, languages, setLang, t, type Lang } from './i18n';
+
+const main = document.getElementById('main')!;
+const header = document.getElementById('header')!;
+interface Me { username: string; role: string; csrf_token: string; must_change_password: boolean }
+let me: Me | null = null;
+
+async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (me && init.method && init.method !== 'GET') headers.set('X-CSRF-Token', me.csrf_token);
+  return fetch(path, { ...init, headers, credentials: 'same-origin' });
+}
+
+function go(path: string): void { history.pushState(null, '', path); void route(); }
+
+function link(path: string, text: string, attrs: Record<string, string> = {}): HTMLElement {
+  return h('a', { href: path, ...attrs, onclick: (e: Event) => { e.preventDefault(); go(path); } }, text);
+}
+
+function renderHeader(): void {
+  clear(header,
+    h('a', { class: 'brand', href: '/desk' }, t('desk.name')),
+    h('nav', { class: 'desk-nav', 'aria-label': t('desk.nav') },
+      ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), link('/desk/new', t('desk.new'))] : []),
+      ...(me ? [h('span', {}, me.username), h('button', { type: 'button', class: 'link', onclick: signOut }, t('desk.signout'))] : []),
+      h('ul', { class: 'lang', 'aria-label': t('lang.choose') }, ...languages.map((l) => h('li', {},
+        h('button', { type: 'button', lang: l.code, 'aria-pressed': String(l.code === lang()), onclick: () => { setLang(l.code as Lang); void route(); } }, l.name))))));
+}
+
+function errorBox(message: string): HTMLElement {
+  return h('div', { class: 'error-summary', role: 'alert', tabindex: '-1' }, h('h2', {}, t('error.summary')), h('p', {}, message));
+}
+
+async function signOut(): Promise<void> {
+  await api('/api/v1/session', { method: 'DELETE' });
+  me = null;
+  go('/desk');
+}
+
+function renderSignIn(message = ''): void {
+  document.title = t('desk.signin.title');
+  const user = h('input', { id: 'username', type: 'text', autocomplete: 'username' }) as HTMLInputElement;
+  const pass = h('input', { id: 'password', type: 'password', autocomplete: 'current-password' }) as HTMLInputElement;
+  clear(main, h('h1', {}, t('desk.signin.title')), ...(message ? [errorBox(message)] : []),
+    h('form', { novalidate: true, onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const r = await fetch('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user.value, password: pass.value }) });
+      if (!r.ok) return renderSignIn((await readProblem(r)).detail ?? t('error.server'));
+      me = await r.json();
+      void route();
+    } },
+      h('div', { class: 'field' }, h('label', { for: 'username' }, t('desk.username')), user),
+      h('div', { class: 'field' }, h('label', { for: 'password' }, t('desk.password')), pass),
+      h('button', { class: 'primary', type: 'submit', id: 'signin' }, t('desk.signin.submit'))));
+  main.querySelector<HTMLElement>('.error-summary')?.focus();
+}
+
+function renderPasswordChange(message = ''): void {
+  document.title = t('desk.password.title');
+  const current = h('input', { id: 'current', type: 'password', autocomplete: 'current-password' }) as HTMLInputElement;
+  const next = h('input', { id: 'new', type: 'password', autocomplete: 'new-password', 'aria-describedby': 'new-hint' }) as HTMLInputElement;
+  clear(main, h('h1', {}, t('desk.password.title')), h('p', {}, t('desk.password.lead')), ...(message ? [errorBox(message)] : []),
+    h('form', { novalidate: true, onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const r = await api('/api/v1/session/password', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ current_password: current.value, new_password: next.value }) });
+      if (!r.ok) return renderPasswordChange((await readProblem(r)).detail ?? t('error.server'));
+      me = null;
+      renderSignIn();
+      main.prepend(h('div', { class: 'notice', role: 'status' }, t('desk.password.done')));
+    } },
+      h('div', { class: 'field' }, h('label', { for: 'current' }, t('desk.password.current')), current),
+      h('div', { class: 'field' }, h('label', { for: 'new' }, t('desk.password.new')), h('p', { class: 'hint', id: 'new-hint' }, t('desk.password.hint')), next),
+      h('button', { class: 'primary', type: 'submit' }, t('desk.password.submit'))));
+}
+
+const channels = ['phone', 'walk-in', 'letter', 'email'];
+const rsitCategories = ['fraud:phishing', 'fraud:masquerade', 'intrusions:application-compromise', 'malicious-code:infected-system',
+  'intrusions:unprivileged-account-compromise', 'information-content-security:data-leak', 'availability:ddos', 'abusive-content:spam',
+  'vulnerable:vulnerable-system', 'other:undetermined'];
+
+async function renderList(): Promise<void> {
+  document.title = t('desk.reports');
+  const params = new URLSearchParams(location.search);
+  const select = (id: string, values: string[], label: (v: string) => string) => {
+    const el = h('select', { id, name: id }, h('option', { value: '' }, t('desk.filter.any')), ...values.map((v) => h('option', { value: v, selected: params.get(id) === v }, label(v))));
+    return h('div', { class: 'field' }, h('label', { for: id }, t(`desk.filter.${id}`)), el);
+  };
+  const date = (id: string) => h('div', { class: 'field' }, h('label', { for: id }, t(`desk.filter.${id}`)), h('input', { type: 'date', id, name: id, value: params.get(id) ?? '' }));
+  const filters = h('form', { class: 'filters', onsubmit: (e: Event) => {
+    e.preventDefault();
+    const q = new URLSearchParams();
+    for (const el of Array.from((e.target as HTMLFormElement).elements) as HTMLInputElement[]) if (el.name && el.value) q.set(el.name, el.value);
+    go(`/desk?${q}`);
+  } }, select('channel', ['web', ...channels], (v) => t(`channel.${v}`)), select('category', rsitCategories, (v) => v), date('from'), date('to'),
+    h('button', { class: 'secondary', type: 'submit' }, t('desk.filter.apply')));
+  const r = await api(`/api/v1/desk/reports?${params}`);
+  if (!r.ok) { clear(main, h('h1', {}, t('desk.reports')), errorBox((await readProblem(r)).detail ?? '')); return; }
+  const { items } = await r.json();
+  const rows = items.map((it: any) => h('tr', {},
+    h('td', {}, link(`/desk/reports/${it.tracking_code}`, it.tracking_code, { class: 'mono' })),
+    h('td', {}, formatTime(it.created_at, lang())), h('td', {}, t(`channel.${it.channel}`)), h('td', {}, it.category),
+    h('td', {}, t(`state.${it.status}`)), h('td', {}, it.excerpt), h('td', {}, String(it.attachments))));
+  clear(main, h('h1', {}, t('desk.reports')), filters,
+    items.length ? h('table', {}, h('caption', { class: 'muted' }, t('desk.list.caption')),
+      h('thead', {}, h('tr', {}, ...['code', 'received', 'channel', 'category', 'status', 'description', 'files'].map((c) => h('th', { scope: 'col' }, t(`desk.col.${c}`))))),
+      h('tbody', {}, ...rows)) : h('p', {}, t('desk.list.empty')));
+}
+
+function renderNew(message = ''): void {
+  document.title = t('desk.new');
+  const fields: Record<string, HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement> = {};
+  const input = (id: string, el: HTMLElement, hint = false) => {
+    fields[id] = el as HTMLInputElement;
+    return h('div', { class: 'field' }, h('label', { for: id }, t(`desk.form.${id}`)), ...(hint ? [h('p', { class: 'hint' }, t(`desk.form.${id}.hint`))] : []), el);
+  };
+  const files = h('input', { type: 'file', id: 'files', multiple: true }) as HTMLInputElement;
+  clear(main, h('h1', {}, t('desk.new')), h('p', { class: 'lead' }, t('desk.new.lead')), ...(message ? [errorBox(message)] : []),
+    h('form', { novalidate: true, onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const v = (id: string) => fields[id].value;
+      const report: Record<string, unknown> = { channel: v('channel'), category: v('category'), description: v('description'), involved: v('involved'), language: v('language') };
+      if (v('occurred')) report.occurred_at = v('occurred');
+      const contact = { name: v('name'), email: v('email'), phone: v('phone') };
+      report.anonymous = !contact.name && !contact.email && !contact.phone;
+      if (!report.anonymous) { report.contact = contact; report.consent = (fields.consent as HTMLInputElement).checked; }
+      const body = new FormData();
+      body.set('report', JSON.stringify(report));
+      for (const f of Array.from(files.files ?? [])) body.append('files', f, f.name);
+      const r = await api('/api/v1/desk/reports', { method: 'POST', body });
+      if (!r.ok) { const p = await readProblem(r); return renderNew(`${p.detail ?? ''}${p.field ? ` (${p.field})` : ''}`); }
+      const created = await r.json();
+      go(`/desk/reports/${created.tracking_code}`);
+    } },
+      input('channel', h('select', { id: 'channel' }, ...channels.map((c) => h('option', { value: c }, t(`channel.${c}`))))),
+      input('category', h('select', { id: 'category' }, ...rsitCategories.map((c) => h('option', { value: c }, c)))),
+      input('description', h('textarea', { id: 'description', rows: '6' }), true),
+      input('occurred', h('input', { id: 'occurred', type: 'date' })),
+      input('involved', h('textarea', { id: 'involved', rows: '3' }), true),
+      input('language', h('select', { id: 'language' }, ...languages.map((l) => h('option', { value: l.code }, l.name)))),
+      h('h2', {}, t('desk.form.contact')),
+      input('name', h('input', { id: 'name', type: 'text' })), input('email', h('input', { id: 'email', type: 'email' })), input('phone', h('input', { id: 'phone', type: 'tel' })),
+      h('div', { class: 'field' }, h('div', { class: 'choice' }, (fields.consent = h('input', { type: 'checkbox', id: 'consent' }) as HTMLInputElement), h('label', { for: 'consent' }, t('desk.form.consent')))),
+      h('div', { class: 'field' }, h('label', { for: 'files' }, t('form.files.label')), files),
+      h('button', { class: 'primary', type: 'submit', id: 'save' }, t('desk.form.submit'))));
+  main.querySelector<HTMLElement>('.error-summary')?.focus();
+}
+
+async function renderReport(code: string): Promise<void> {
+  const r = await api(`/api/v1/desk/reports/${encodeURIComponent(code)}`);
+  if (!r.ok) { clear(main, h('h1', {}, code), errorBox((await readProblem(r)).detail ?? '')); return; }
+  const rep = await r.json();
+  document.title = rep.tracking_code;
+  const l = lang();
+  const attachment = (a: any) => h('li', {}, h('a', { href: `/api/v1/desk/attachments/${a.id}`, download: a.filename }, a.filename), ` — ${a.media_type}, ${formatSize(a.size)}`, h('br', {}), h('span', { class: 'mono muted' }, `sha256 ${a.sha256}`));
+  const contact = rep.contact.anonymous ? t('desk.report.anonymous') : [rep.contact.name, rep.contact.email, rep.contact.phone].filter(Boolean).join(' · ');
+  const noteText = h('textarea', { id: 'note', rows: '3' }) as HTMLTextAreaElement;
+  clear(main, h('h1', {}, h('span', { class: 'mono' }, rep.tracking_code), ' ', h('span', { class: 'tag' }, t(`state.${rep.status}`))),
+    h('dl', { class: 'summary' },
+      h('dt', {}, t('desk.col.received')), h('dd', {}, formatTime(rep.created_at, l)),
+      h('dt', {}, t('desk.col.channel')), h('dd', {}, t(`channel.${rep.channel}`) + (rep.operator ? ` (${rep.operator})` : '')),
+      h('dt', {}, t('desk.col.category')), h('dd', {}, rep.category),
+      h('dt', {}, t('desk.form.occurred')), h('dd', {}, rep.occurred_at ? formatTime(rep.occurred_at, l) : '—'),
+      h('dt', {}, t('desk.col.description')), h('dd', {}, rep.description),
+      h('dt', {}, t('desk.form.involved')), h('dd', {}, rep.involved || '—'),
+      h('dt', {}, t('desk.form.contact')), h('dd', {}, contact)),
+    h('h2', {}, t('desk.report.indicators')),
+    rep.indicators.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('desk.report.type')), h('th', { scope: 'col' }, t('desk.report.value')), h('th', { scope: 'col' }, t('desk.report.source')))),
+      h('tbody', {}, ...rep.indicators.map((i: any) => h('tr', {}, h('td', {}, i.type), h('td', { class: 'mono' }, i.value), h('td', {}, i.source))))) : h('p', { class: 'muted' }, '—'),
+    h('h2', {}, t('desk.report.related')),
+    rep.related.length ? h('ul', { class: 'plain' }, ...rep.related.map((c: string) => h('li', {}, link(`/desk/reports/${c}`, c, { class: 'mono' })))) : h('p', { class: 'muted' }, t('desk.report.related.none')),
+    h('h2', {}, t('desk.report.attachments')),
+    rep.attachments.length ? h('ul', { class: 'plain' }, ...rep.attachments.map(attachment)) : h('p', { class: 'muted' }, '—'),
+    h('h2', {}, t('status.additions')),
+    rep.additions.length ? h('ul', { class: 'plain' }, ...rep.additions.map((a: any) => h('li', {}, formatTime(a.created_at, l), ' — ', a.text, h('ul', {}, ...a.attachments.map(attachment))))) : h('p', { class: 'muted' }, '—'),
+    h('h2', {}, t('status.notes')),
+    rep.notes.length ? h('ul', { class: 'plain' }, ...rep.notes.map((n: any) => h('li', {}, formatTime(n.created_at, l), ' — ', n.text))) : h('p', { class: 'muted' }, '—'),
+    h('form', { novalidate: true, onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const res = await api(`/api/v1/desk/reports/${rep.tracking_code}/notes`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: noteText.value, status: 'in_review' }) });
+      if (res.ok) void renderReport(rep.tracking_code);
+    } }, h('div', { class: 'field' }, h('label', { for: 'note' }, t('desk.report.note')), h('p', { class: 'hint' }, t('desk.report.note.hint')), noteText),
+      h('button', { class: 'secondary', type: 'submit' }, t('desk.report.note.submit'))));
+}
+
+async function route(): Promise<void> {
+  if (!me) {
+    const r = await fetch('/api/v1/session', { credentials: 'same-origin' });
+    if (r.ok) me = await r.json();
+  }
+  renderHeader();
+  if (!me) return renderSignIn();
+  if (me.must_change_password) return renderPasswordChange();
+  const path = location.pathname;
+  const report = path.match(/^\/desk\/reports\/([A-Za-z0-9-]+)$/);
+  if (report) return renderReport(report[1]);
+  if (path === '/desk/new') return renderNew();
+  return renderList();
+}
+
+window.addEventListener('popstate', () => void route());
+void route();
