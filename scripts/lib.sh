@@ -51,3 +51,6 @@ build_preset() {
   cmake --preset "$preset" > /dev/null
   cmake --build --preset "$preset" -j "$(nproc)"
 }
+
+# ccache hits across clones of the repository (CI builds a fresh clone).
+export CCACHE_BASEDIR="$ROOT"
