@@ -9,8 +9,9 @@ DEBIAN_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
   libsqlite3-dev libsodium-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libmagic-dev libmagic-mgc publicsuffix
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm
 )
+# Node.js from Debian only when no node is installed (a newer one may already be there).
+if ! command -v node > /dev/null || ! command -v npm > /dev/null; then DEBIAN_PACKAGES+=(nodejs npm); fi
 TEST_PACKAGES=(clang libclang-rt-14-dev chromium fonts-noto-cjk wrk nginx-light curl)
 
 as_root() {
