@@ -41,7 +41,8 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
       s[7] != '-' || !digits(s, 8, 2, day)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  // Years far from now would overflow the clock's nanosecond count.
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
   long offset_seconds = 0;
   int64_t millis = 0;
   if (s.size() > 10) {

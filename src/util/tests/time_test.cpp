@@ -23,7 +23,7 @@ TEST(Time, ParsesOffsetsAndDates) {
 
 TEST(Time, RejectsBadDates) {
   for (const char* bad : {"", "2025", "2025-13-01", "2025-02-31", "2025-11-25T25:00:00Z",
-                          "2025-11-25T14:30:00", "yesterday", "2025-11-25T14:30:00Zjunk"}) {
+                          "2025-11-25T14:30:00", "4052-01-01", "0001-01-01", "yesterday", "2025-11-25T14:30:00Zjunk"}) {
     EXPECT_FALSE(parse_rfc3339(bad)) << bad;
   }
 }
