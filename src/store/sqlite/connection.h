@@ -41,6 +41,17 @@ class Statement {
   Result<bool> step();
   Status run();  // steps to completion of a statement that returns no rows
 
+  // Steps through every row, calling on_row(*this) for each.
+  template <class OnRow>
+  Status for_each_row(OnRow on_row) {
+    while (true) {
+      auto row = step();
+      if (!row) return row.error();
+      if (!*row) return {};
+      on_row(*this);
+    }
+  }
+
   std::string text(int column) const;
   int64_t integer(int column) const;
   bool is_null(int column) const;

@@ -420,49 +420,37 @@ class SqliteStore final : public Store {
                   "SELECT id, sha256, filename, media_type, size, created_at, coalesce(addition_id, 0) "
                   "FROM attachments WHERE report_id = ?1 ORDER BY id");
       q.bind(1, r.id);
-      while (true) {
-        auto row = q.step();
-        if (!row) return row.error();
-        if (!*row) break;
+      TRY(q.for_each_row([&](Statement& q) {
         attachments.emplace_back(q.integer(6), read_attachment(q, 0));
-      }
+      }));
     }
     for (auto& [addition_id, a] : attachments)
       if (addition_id == 0) r.attachments.push_back(a);
     {
       TRY_PREPARE(q, db, "SELECT id, text, created_at FROM report_additions WHERE report_id = ?1 ORDER BY id");
       q.bind(1, r.id);
-      while (true) {
-        auto row = q.step();
-        if (!row) return row.error();
-        if (!*row) break;
+      TRY(q.for_each_row([&](Statement& q) {
         Addition a{q.integer(0), q.text(1), q.text(2), {}};
         for (auto& [addition_id, att] : attachments)
           if (addition_id == a.id) a.attachments.push_back(att);
         r.additions.push_back(std::move(a));
-      }
+      }));
     }
     {
       TRY_PREPARE(q, db,
                   "SELECT i.type, i.value, ri.source FROM report_indicators ri "
                   "JOIN indicators i ON i.id = ri.indicator_id WHERE ri.report_id = ?1 ORDER BY i.id");
       q.bind(1, r.id);
-      while (true) {
-        auto row = q.step();
-        if (!row) return row.error();
-        if (!*row) break;
+      TRY(q.for_each_row([&](Statement& q) {
         r.indicators.push_back({q.text(0), q.text(1), q.text(2)});
-      }
+      }));
     }
     {
       TRY_PREPARE(q, db, "SELECT id, text, created_at FROM public_notes WHERE report_id = ?1 ORDER BY id");
       q.bind(1, r.id);
-      while (true) {
-        auto row = q.step();
-        if (!row) return row.error();
-        if (!*row) break;
+      TRY(q.for_each_row([&](Statement& q) {
         r.notes.push_back({q.integer(0), q.text(1), q.text(2)});
-      }
+      }));
     }
     {
       TRY_PREPARE(q, db,
@@ -473,12 +461,9 @@ class SqliteStore final : public Store {
                   "JOIN reports other ON other.id = theirs.report_id "
                   "WHERE mine.report_id = ?1 ORDER BY other.created_at DESC LIMIT 50");
       q.bind(1, r.id);
-      while (true) {
-        auto row = q.step();
-        if (!row) return row.error();
-        if (!*row) break;
+      TRY(q.for_each_row([&](Statement& q) {
         r.related.push_back(q.text(0));
-      }
+      }));
     }
     return r;
   }
@@ -504,10 +489,7 @@ class SqliteStore final : public Store {
     else q.bind(4, std::nullopt);
     q.bind(5, static_cast<int64_t>(f.limit)).bind(6, static_cast<int64_t>(f.offset));
     std::vector<ReportSummary> out;
-    while (true) {
-      auto row = q.step();
-      if (!row) return row.error();
-      if (!*row) break;
+    TRY(q.for_each_row([&](Statement& q) {
       ReportSummary s;
       s.tracking_code = q.text(0);
       s.category = q.text(1);
@@ -517,7 +499,7 @@ class SqliteStore final : public Store {
       s.description_excerpt = q.text(5);
       s.attachment_count = static_cast<int>(q.integer(6));
       out.push_back(std::move(s));
-    }
+    }));
     return out;
   }
 
@@ -627,12 +609,9 @@ class SqliteStore final : public Store {
     auto lease = readers_.lease();
     TRY_PREPARE(q, *lease, sql.c_str());
     std::vector<User> users;
-    while (true) {
-      auto row = q.step();
-      if (!row) return row.error();
-      if (!*row) break;
+    TRY(q.for_each_row([&](Statement& q) {
       users.push_back(read_user(q));
-    }
+    }));
     return users;
   }
 
