@@ -252,6 +252,9 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (!code) return reply(http::problem(Error::not_found("no report with this tracking code")));
     auto report = ctx.store.find_report(*code);
     if (!report) return reply(http::problem(report.error()));
+    auto related = ctx.store.find_related_reports(report->id, 50);
+    if (!related) return reply(http::problem(related.error()));
+    report->related = std::move(*related);
     reply(json_response(200, desk_view(*report)));
   })});
 

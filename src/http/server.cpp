@@ -7,6 +7,8 @@
 #include <boost/beast/ssl.hpp>
 
 #include <atomic>
+#include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -38,6 +40,26 @@ std::map<std::string, std::string> parse_query(std::string_view query) {
   return out;
 }
 
+// Request ids only need to be unique, not secret: a per-thread splitmix64
+// sequence seeded once from the system's randomness, instead of a getrandom
+// system call on every request.
+std::string new_request_id() {
+  thread_local uint64_t state = [] {
+    uint64_t seed = 0;
+    auto bytes = random_bytes(sizeof seed);
+    std::memcpy(&seed, bytes.data(), sizeof seed);
+    return seed;
+  }();
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string id(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) id[i] = digits[z & 0xf];
+  return id;
+}
+
 // An incoming X-Request-Id is kept when it is short and plain, else replaced.
 std::string request_id_from(std::string_view incoming) {
   if (!incoming.empty() && incoming.size() <= 64) {
@@ -46,7 +68,7 @@ std::string request_id_from(std::string_view incoming) {
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.')) plain = false;
     if (plain) return std::string(incoming);
   }
-  return to_hex(random_bytes(8));
+  return new_request_id();
 }
 
 }  // namespace
@@ -57,17 +79,34 @@ struct Server::Impl {
   ServerOptions options;
   const Router& router;
   Metrics& metrics;
-  net::io_context ioc;
+  // One io_context per thread, each run by exactly one thread: a connection
+  // stays on the context that accepted it, so its handlers never run
+  // concurrently and need no strand, and the threads share no scheduler lock.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
+  std::vector<net::executor_work_guard<net::io_context::executor_type>> keep_running;
+  size_t next_context = 0;
+  net::io_context& ioc;  // the first context: acceptor and signals
   std::unique_ptr<net::ssl::context> tls;
   tcp::acceptor acceptor{ioc};
   net::signal_set signals{ioc, SIGINT, SIGTERM};
+  std::mutex stop_mutex;
+  std::condition_variable stop_requested;  // wakes the watchdog
   std::atomic<bool> stopping{false};
   std::atomic<size_t> active{0};
   std::mutex sessions_mutex;
   std::set<std::weak_ptr<SessionBase>, std::owner_less<std::weak_ptr<SessionBase>>> sessions;  // GUARDED_BY(sessions_mutex)
   uint16_t bound_port = 0;
 
-  Impl(ServerOptions o, const Router& r, Metrics& m) : options(std::move(o)), router(r), metrics(m) {}
+  Impl(ServerOptions o, const Router& r, Metrics& m)
+      : options(std::move(o)), router(r), metrics(m), contexts(make_contexts(options.threads)), ioc(*contexts[0]) {}
+  static std::vector<std::unique_ptr<net::io_context>> make_contexts(int threads) {
+    std::vector<std::unique_ptr<net::io_context>> out;
+    for (int i = 0; i < std::max(1, threads); ++i) out.push_back(std::make_unique<net::io_context>(1));
+    return out;
+  }
+  void stop_contexts() {
+    for (auto& c : contexts) c->stop();
+  }
   void accept();
   void begin_stop();
 };
@@ -127,7 +166,7 @@ class Session final : public SessionBase {
       return close();
     }
     request_ = Request{};
-    request_.request_id = to_hex(random_bytes(8));
+    request_.request_id = new_request_id();
     if (ec == bhttp::error::header_limit) {
       return respond_early(problem(431, "", "The request headers are larger than the server accepts."));
     }
@@ -140,9 +179,12 @@ class Session final : public SessionBase {
       request_.headers.emplace_back(to_lower_ascii(field.name_string()), std::string(field.value()));
     }
     if (auto id = request_.header("x-request-id")) request_.request_id = request_id_from(*id);
-    beast::error_code endpoint_ec;
-    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(endpoint_ec);
-    if (!endpoint_ec) request_.remote_address = remote.address().to_string();
+    if (remote_address_.empty()) {  // once per connection: it is a system call
+      beast::error_code endpoint_ec;
+      auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(endpoint_ec);
+      if (!endpoint_ec) remote_address_ = remote.address().to_string();
+    }
+    request_.remote_address = remote_address_;
     if (request_.target.empty() || request_.target[0] != '/') {
       return respond_early(problem(400, "", "The request target must be an absolute path."));
     }
@@ -295,6 +337,7 @@ class Session final : public SessionBase {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   Request request_;
+  std::string remote_address_;
   RouteMatch match_;
   std::string route_name_ = "unmatched";
   bool keep_alive_ = false;
@@ -305,7 +348,8 @@ class Session final : public SessionBase {
 };
 
 void Server::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  auto& context = *contexts[next_context++ % contexts.size()];  // only the acceptor's thread runs this
+  acceptor.async_accept(context, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
       log::warn("accept failed", {{"error", ec.message()}});
@@ -343,9 +387,13 @@ void Server::Impl::begin_stop() {
   beast::error_code ignored;
   acceptor.close(ignored);
   signals.cancel(ignored);
-  std::lock_guard lock(sessions_mutex);
-  for (auto& weak : sessions)
-    if (auto s = weak.lock()) s->close_if_idle();
+  {
+    std::lock_guard lock(sessions_mutex);
+    for (auto& weak : sessions)
+      if (auto s = weak.lock()) s->close_if_idle();
+  }
+  std::lock_guard lock(stop_mutex);
+  stop_requested.notify_all();
 }
 
 Server::Server(ServerOptions options, const Router& router, Metrics& metrics)
@@ -392,16 +440,21 @@ void Server::run() {
     if (!ec) impl.begin_stop();
   });
   impl.accept();
+  for (auto& context : impl.contexts) impl.keep_running.push_back(net::make_work_guard(*context));
   std::vector<std::thread> threads;
-  for (int i = 1; i < std::max(1, impl.options.threads); ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  for (size_t i = 1; i < impl.contexts.size(); ++i)
+    threads.emplace_back([context = impl.contexts[i].get()] { context->run(); });
   // A watchdog ends the grace period: connections that have not finished by
   // then are cut so that a stuck client cannot hold the shutdown.
   std::thread watchdog([&impl] {
-    while (!impl.stopping) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    {
+      std::unique_lock lock(impl.stop_mutex);
+      impl.stop_requested.wait(lock, [&] { return impl.stopping.load(); });
+    }
     auto deadline = std::chrono::steady_clock::now() + impl.options.stop_grace;
     while (impl.active > 0 && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    impl.ioc.stop();
+    impl.stop_contexts();
   });
   impl.ioc.run();
   for (auto& t : threads) t.join();

@@ -39,7 +39,11 @@ class Store {
   virtual void add_public_note(std::string tracking_code, std::string text,
                                std::optional<ReportStatus> new_status, int64_t author_id,
                                Callback<int64_t> done) = 0;
+  // The report with its attachments, indicators, additions and notes; not
+  // `related`, which costs a join over every report naming the same indicator.
   virtual Result<Report> find_report(const std::string& tracking_code) = 0;
+  // Tracking codes of other reports naming the same URL or domain, newest first.
+  virtual Result<std::vector<std::string>> find_related_reports(int64_t report_id, int limit) = 0;
   virtual Result<std::vector<ReportSummary>> list_reports(const ReportFilter& filter) = 0;
   virtual Result<int64_t> count_reports() = 0;
   virtual Result<Attachment> find_attachment(int64_t id) = 0;

@@ -59,6 +59,14 @@ int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bool read_only) {
+  // SQLite's allocation statistics take a global mutex on every malloc, which
+  // readers on several threads then queue on; nothing here reads them. This
+  // must happen before SQLite initialises, so the first open does it.
+  static const bool statistics_off = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);  // refused harmlessly if SQLite is already initialised
+    return true;
+  }();
+  (void)statistics_off;
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (read_only ? 0 : SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -102,6 +110,23 @@ Status Connection::exec(const char* sql) {
     return Error::internal("database error: " + text);
   }
   return {};
+}
+
+namespace {
+// Prepared once per connection (the cache is keyed by these addresses):
+// sqlite3_exec would parse the text again on every transaction.
+constexpr const char* kBeginRead = "BEGIN";
+constexpr const char* kCommitRead = "COMMIT";
+}  // namespace
+
+ReadTransaction::ReadTransaction(Connection& connection) : connection_(connection), open_(false) {
+  auto begin = connection_.prepare(kBeginRead);
+  open_ = begin && begin->run().ok();
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (!open_) return;
+  if (auto commit = connection_.prepare(kCommitRead)) (void)commit->run();
 }
 
 int64_t Connection::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }

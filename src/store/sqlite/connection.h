@@ -80,4 +80,18 @@ class Connection {
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
 };
 
+// Holds one read transaction open for its lifetime, so that several SELECTs
+// see one snapshot and take SQLite's WAL read lock once instead of once each.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& connection);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+ private:
+  Connection& connection_;
+  bool open_;
+};
+
 }  // namespace jaga::sqlite

@@ -23,6 +23,7 @@ namespace jaga {
 namespace {
 
 using sqlite::Connection;
+using sqlite::ReadTransaction;
 using sqlite::Statement;
 
 #define TRY(expr)                     \
@@ -383,6 +384,7 @@ class SqliteStore final : public Store {
   Result<Report> find_report(const std::string& tracking_code) override {
     auto lease = readers_.lease();
     Connection& db = *lease;
+    ReadTransaction snapshot(db);
     Report r;
     {
       TRY_PREPARE(q, db,
@@ -439,7 +441,7 @@ class SqliteStore final : public Store {
     {
       TRY_PREPARE(q, db,
                   "SELECT i.type, i.value, ri.source FROM report_indicators ri "
-                  "JOIN indicators i ON i.id = ri.indicator_id WHERE ri.report_id = ?1 ORDER BY i.id");
+                  "JOIN indicators i ON i.id = ri.indicator_id WHERE ri.report_id = ?1 ORDER BY ri.indicator_id");
       q.bind(1, r.id);
       TRY(q.for_each_row([&](Statement& q) {
         r.indicators.push_back({q.text(0), q.text(1), q.text(2)});
@@ -452,20 +454,22 @@ class SqliteStore final : public Store {
         r.notes.push_back({q.integer(0), q.text(1), q.text(2)});
       }));
     }
-    {
-      TRY_PREPARE(q, db,
-                  "SELECT DISTINCT other.tracking_code, other.created_at FROM report_indicators mine "
-                  "JOIN indicators i ON i.id = mine.indicator_id AND i.type IN ('url', 'domain') "
-                  "JOIN report_indicators theirs ON theirs.indicator_id = mine.indicator_id "
-                  "AND theirs.report_id <> mine.report_id "
-                  "JOIN reports other ON other.id = theirs.report_id "
-                  "WHERE mine.report_id = ?1 ORDER BY other.created_at DESC LIMIT 50");
-      q.bind(1, r.id);
-      TRY(q.for_each_row([&](Statement& q) {
-        r.related.push_back(q.text(0));
-      }));
-    }
     return r;
+  }
+
+  Result<std::vector<std::string>> find_related_reports(int64_t report_id, int limit) override {
+    auto lease = readers_.lease();
+    TRY_PREPARE(q, *lease,
+                "SELECT DISTINCT other.tracking_code, other.created_at FROM report_indicators mine "
+                "JOIN indicators i ON i.id = mine.indicator_id AND i.type IN ('url', 'domain') "
+                "JOIN report_indicators theirs ON theirs.indicator_id = mine.indicator_id "
+                "AND theirs.report_id <> mine.report_id "
+                "JOIN reports other ON other.id = theirs.report_id "
+                "WHERE mine.report_id = ?1 ORDER BY other.created_at DESC LIMIT ?2");
+    q.bind(1, report_id).bind(2, static_cast<int64_t>(limit));
+    std::vector<std::string> codes;
+    TRY(q.for_each_row([&](Statement& q) { codes.push_back(q.text(0)); }));
+    return codes;
   }
 
   Result<std::vector<ReportSummary>> list_reports(const ReportFilter& f) override {

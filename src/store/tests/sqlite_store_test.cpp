@@ -82,9 +82,10 @@ TEST_F(StoreTest, ReportsNamingTheSameDomainAreRelated) {
   auto third = report("JG-2222-CCCC", {{"phone", "+62811", "text"}});
   for (auto* r : {&first, &second, &third})
     ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(*r, cb); }).ok());
-  EXPECT_EQ(store_->find_report("JG-2222-AAAA")->related, std::vector<std::string>{"JG-2222-BBBB"});
-  EXPECT_EQ(store_->find_report("JG-2222-BBBB")->related, std::vector<std::string>{"JG-2222-AAAA"});
-  EXPECT_TRUE(store_->find_report("JG-2222-CCCC")->related.empty()) << "phone numbers do not relate reports";
+  auto related = [&](const std::string& code) { return *store_->find_related_reports(store_->find_report(code)->id, 50); };
+  EXPECT_EQ(related("JG-2222-AAAA"), std::vector<std::string>{"JG-2222-BBBB"});
+  EXPECT_EQ(related("JG-2222-BBBB"), std::vector<std::string>{"JG-2222-AAAA"});
+  EXPECT_TRUE(related("JG-2222-CCCC").empty()) << "phone numbers do not relate reports";
 }
 
 TEST_F(StoreTest, ConcurrentWritersAreAllCommitted) {
