@@ -1,8 +1,9 @@
-# Build options: warnings, sanitizers, fuzzers, tests.
+# Build options: warnings, sanitizers, fuzzers, benchmarks.
 option(JAGA_WERROR "Treat warnings as errors" OFF)
 option(JAGA_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(JAGA_FUZZ "Build libFuzzer targets (needs clang)" OFF)
 option(JAGA_FUZZ_ONLY "Build only the pure modules and their fuzzers" OFF)
+option(JAGA_BENCH "Build benchmarks" OFF)
 option(JAGA_TESTS "Build tests" ON)
 
 find_program(CCACHE_PROGRAM ccache)

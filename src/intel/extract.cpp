@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <string>
+#include <unordered_set>
 
 #include "intel/domain.h"
 #include "intel/refang.h"
@@ -43,16 +45,21 @@ bool ends_url(std::string_view text, size_t i) {
 class Collector {
  public:
   Collector(std::string_view source) : source_(source) {}
+  // Keeps the first of each (type, value) in the order found; a set, because
+  // a pasted log can name tens of thousands of distinct addresses.
   void add(std::string type, std::string value) {
-    Indicator indicator{std::move(type), std::move(value), std::string(source_)};
-    if (std::find(found_.begin(), found_.end(), indicator) == found_.end())
-      found_.push_back(std::move(indicator));
+    std::string key;
+    key.reserve(type.size() + 1 + value.size());
+    key.append(type).append(1, '\n').append(value);
+    if (!seen_.insert(std::move(key)).second) return;
+    found_.push_back({std::move(type), std::move(value), std::string(source_)});
   }
   std::vector<Indicator> take() { return std::move(found_); }
 
  private:
   std::string_view source_;
   std::vector<Indicator> found_;
+  std::unordered_set<std::string> seen_;
 };
 
 void mask(std::string& work, size_t begin, size_t end) {
@@ -302,16 +309,18 @@ void find_phones(std::string& work, const ExtractOptions& options, Collector& ou
       ++end;
     }
     if (last_digit < work.size() && (is_alpha(work[last_digit]) || work[last_digit] == '@')) continue;
-    std::string number;
+    // Built with append, not "+" + string: GCC 12 reports a false -Wrestrict
+    // on the latter once it is inlined here (GCC bug 105329).
+    std::string number = "+";
     if (plus) {
       if (digits.size() < 8 || digits.size() > 15 || digits[0] == '0') continue;
-      number = "+" + digits;
+      number.append(digits);
     } else if (digits.rfind("00", 0) == 0) {
       if (digits.size() < 10 || digits.size() > 17) continue;
-      number = "+" + digits.substr(2);
+      number.append(digits, 2);
     } else {
       if (digits.size() < 9 || digits.size() > 13) continue;
-      number = "+" + options.default_calling_code + digits.substr(1);
+      number.append(options.default_calling_code).append(digits, 1);
     }
     out.add("phone", number);
     mask(work, i, last_digit);

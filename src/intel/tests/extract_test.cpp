@@ -159,6 +159,18 @@ TEST(Extract, RecordsWhereEachIndicatorCameFrom) {
   EXPECT_EQ(found[0].source, "mail.eml");
 }
 
+TEST(Extract, APastedLogGivesEachAddressOnceInTheOrderSeen) {
+  std::string log;
+  for (int round = 0; round < 2; ++round)  // every address twice
+    for (int i = 0; i < 20000; ++i)
+      log += "45." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ".9 GET /wp-login.php\n";
+  auto found = jaga::extract_indicators(log);
+  ASSERT_EQ(found.size(), 20000u);
+  EXPECT_EQ(found.front().value, "45.0.0.9");
+  EXPECT_EQ(found[257].value, "45.1.1.9");
+  EXPECT_EQ(found.back().value, "45.78.31.9");
+}
+
 TEST(Extract, UsesTheConfiguredCallingCode) {
   ExtractOptions china;
   china.default_calling_code = "86";

@@ -1,0 +1,96 @@
+// Micro benchmarks of the work done for every report before it is stored:
+// reading the JSON body, extracting indicators from its text, and parsing an
+// attached saved email. The inputs are generated here, deterministically, in
+// the shapes reporters send: a short report in Indonesian with defanged
+// links, a pasted server log, a phishing email with an HTML part.
+#include <benchmark/benchmark.h>
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "api/report_input.h"
+#include "intel/eml.h"
+#include "intel/extract.h"
+
+namespace {
+
+std::string report_text() {
+  return "Selamat siang, saya menerima SMS dari nomor 0812-3456-7890 yang mengaku dari bank. "
+         "Isinya meminta saya memperbarui data rekening di hxxps://bank-mandiri-verifikasi[.]com/login?ref=sms "
+         "dan kemudian saya diarahkan ke http://103.28.12.45:8080/otp. Setelah itu ada email dari "
+         "cs[at]bank-mandiri-verifikasi[.]com dengan lampiran invoice.pdf (SHA-256 "
+         "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08). Versi aplikasi saya 4.2.1, "
+         "server yang dihubungi juga 2001:db8:85a3::8a2e:370:7334 menurut teman saya yang paham jaringan. "
+         "Mohon dibantu, terima kasih. Situs resmi yang benar adalah www.bankmandiri.co.id.";
+}
+
+std::string server_log(size_t bytes) {
+  std::string out;
+  for (int i = 0; out.size() < bytes; ++i) {
+    out += std::to_string(45 + i % 200) + "." + std::to_string(i % 256) + ".12." + std::to_string(i % 250 + 1) +
+           " - - [25/Nov/2026:10:" + std::to_string(10 + i % 50) + ":00 +0700] \"GET /wp-login.php?redirect_to=http%3A%2F%2Fevil" +
+           std::to_string(i % 37) + ".example.net%2F HTTP/1.1\" 200 " + std::to_string(1000 + i) +
+           " \"-\" \"Mozilla/5.0 (Windows NT 10.0; Win64; x64)\"\n";
+  }
+  return out;
+}
+
+std::string phishing_email() {
+  std::string html;
+  for (int i = 0; i < 40; ++i)
+    html += "<p>Pelanggan yang terhormat, <a href=\"https://pajak-refund" + std::to_string(i % 5) +
+            ".example.org/klaim?id=" + std::to_string(i) + "\">klik di sini</a> untuk mengklaim restitusi.</p>\r\n";
+  return "Return-Path: <bounce@mailer.example.net>\r\n"
+         "Received: from mailer.example.net (mailer.example.net [198.51.100.23])\r\n"
+         "\tby mx.example.go.id with ESMTPS id 4Xk2; Wed, 25 Nov 2026 09:12:01 +0700\r\n"
+         "Received: from [203.0.113.77] by mailer.example.net; Wed, 25 Nov 2026 09:11:58 +0700\r\n"
+         "From: \"Direktorat Jenderal Pajak\" <no-reply@djp-online.example.com>\r\n"
+         "Reply-To: klaim@pajak-refund0.example.org\r\n"
+         "To: warga@example.id\r\n"
+         "Subject: =?UTF-8?B?UmVzdGl0dXNpIHBhamFrIEFuZGE=?=\r\n"
+         "MIME-Version: 1.0\r\n"
+         "Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n"
+         "--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+         "Klaim restitusi Anda di https://pajak-refund0.example.org/klaim sebelum 30 November=\r\n ini.\r\n"
+         "--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body>" +
+         html + "</body></html>\r\n--b1--\r\n";
+}
+
+void extract_from_report(benchmark::State& state) {
+  const std::string text = report_text();
+  for (auto _ : state) benchmark::DoNotOptimize(jaga::extract_indicators(text));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(extract_from_report);
+
+void extract_from_log(benchmark::State& state) {
+  const std::string text = server_log(static_cast<size_t>(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(jaga::extract_indicators(text));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(extract_from_log)->Arg(64 << 10)->Arg(1 << 20)->Unit(benchmark::kMillisecond);
+
+void indicators_from_email(benchmark::State& state) {
+  const std::string eml = phishing_email();
+  for (auto _ : state) benchmark::DoNotOptimize(jaga::extract_email_indicators(eml, "email.eml"));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * eml.size()));
+}
+BENCHMARK(indicators_from_email);
+
+void read_report_body(benchmark::State& state) {
+  boost::json::object body{{"category", "fraud:phishing"},  {"description", report_text()},
+                           {"occurred_at", "2026-11-24"},   {"involved", "rekening BCA"},
+                           {"language", "id"},              {"contact", {{"name", "Budi"}, {"email", "budi@example.id"}}},
+                           {"consent", true}};
+  const std::string json = boost::json::serialize(body);
+  for (auto _ : state) {
+    auto fields = boost::json::parse(json).as_object();
+    benchmark::DoNotOptimize(jaga::api::read_report_input(fields));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * json.size()));
+}
+BENCHMARK(read_report_body);
+
+}  // namespace
+
+BENCHMARK_MAIN();
