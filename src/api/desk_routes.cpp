@@ -98,7 +98,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     auto wrong = http::problem(401, "", "The username or password is wrong.");
     if (!user) {
       // Spend the same time as a real check so that timing does not reveal which usernames exist.
-      ctx.workers.post([reply, wrong, password = *password] {
+      run_on_worker(ctx, reply, [reply, wrong, password = *password] {
         static const std::string dummy = hash_password("not a real password");
         (void)verify_password(dummy, password);
         reply(wrong);
@@ -110,7 +110,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
                                  "Too many failed sign-ins. The account is locked until " +
                                      user->locked_until.substr(0, 16) + " UTC; an administrator can unlock it sooner."));
     }
-    bool queued = ctx.workers.post([&ctx, user = *user, password = *password, reply, wrong, secure]() {
+    run_on_worker(ctx, reply, [&ctx, user = *user, password = *password, reply, wrong, secure]() {
       if (!verify_password(user.password_hash, password)) {
         std::string lock;
         if (user.failed_sign_ins + 1 >= ctx.settings.lockout_failures)
@@ -139,7 +139,6 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
         reply(std::move(response));
       });
     });
-    if (!queued) reply(http::problem(Error::unavailable("the server is busy; try again in a moment")));
   }});
 
   router.add({"GET", "/api/v1/session", "session_read", 0, [&ctx](http::Request& request, http::Reply reply) {
@@ -178,7 +177,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (!next) return reply(http::problem(next.error()));
     if (next->size() < 12) return reply(http::problem(Error::invalid("the new password must have at least 12 characters", "/new_password")));
     if (*next == *current) return reply(http::problem(Error::invalid("the new password must differ from the current one", "/new_password")));
-    ctx.workers.post([&ctx, user = caller->user, current = *current, next = *next, reply] {
+    run_on_worker(ctx, reply, [&ctx, user = caller->user, current = *current, next = *next, reply] {
       if (!verify_password(user.password_hash, current))
         return reply(http::problem(Error{ErrorKind::forbidden, "the current password is wrong", "/current_password"}));
       ctx.store.set_password(user.username, hash_password(next), false, [reply](Result<bool> done) {

@@ -114,7 +114,7 @@ void add_public_routes(http::Router& router, ApiContext& ctx) {
                 auto indicators = extract_indicators(*text, ctx.settings.extract, "addition");
                 auto files = std::make_shared<std::vector<Upload>>(std::move(submission->files));
                 auto addition_text = std::make_shared<std::string>(std::move(*text));
-                bool queued = ctx.workers.post([&ctx, files, addition_text, code, indicators, reply]() mutable {
+                run_on_worker(ctx, reply, [&ctx, files, addition_text, code, indicators, reply]() mutable {
                   auto saved = save_files(ctx, *files);
                   if (!saved) return reply(http::problem(saved.error()));
                   for (auto& i : saved->indicators) indicators.push_back(std::move(i));
@@ -125,7 +125,6 @@ void add_public_routes(http::Router& router, ApiContext& ctx) {
                                            reply(json_response(201, {{"id", *id}, {"tracking_code", code}}));
                                          });
                 });
-                if (!queued) reply(http::problem(Error::unavailable("the server is busy; try again in a moment")));
               }});
 }
 

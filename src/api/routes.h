@@ -19,6 +19,11 @@ void decorate_response(const http::Request& request, http::Response& response);
 // site (a CSRF attempt), whatever their credentials.
 std::optional<http::Response> refuse_cross_site(const http::Request& request);
 
+// Runs slow work (password hashing, file checks) on the worker pool. When the
+// pool's queue is full, answers 503 at once rather than leave the client
+// waiting for a reply that never comes.
+void run_on_worker(ApiContext& ctx, const http::Reply& reply, std::function<void()> job);
+
 inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_public_routes(router, ctx);
   add_desk_routes(router, ctx);

@@ -6,6 +6,7 @@
 #include "http/problem.h"
 #include "intel/eml.h"
 #include "api/json_input.h"
+#include "api/routes.h"
 #include "model/rsit.h"
 #include "model/tracking_code.h"
 #include "util/crypto.h"
@@ -16,18 +17,28 @@ namespace jaga::api {
 
 namespace {
 
-// libmagic handles are not thread-safe: one per worker thread.
-std::string detect_media_type(std::string_view bytes) {
-  thread_local magic_t cookie = [] {
-    magic_t m = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
-    if (m && magic_load(m, nullptr) != 0) {
-      magic_close(m);
-      m = nullptr;
+// libmagic handles are not thread-safe: one per worker thread, closed when
+// the thread ends.
+struct MagicCookie {
+  magic_t handle = nullptr;
+  MagicCookie() {
+    handle = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
+    if (handle && magic_load(handle, nullptr) != 0) {
+      magic_close(handle);
+      handle = nullptr;
     }
-    return m;
-  }();
-  if (!cookie) return "application/octet-stream";
-  const char* type = magic_buffer(cookie, bytes.data(), bytes.size());
+  }
+  ~MagicCookie() {
+    if (handle) magic_close(handle);
+  }
+  MagicCookie(const MagicCookie&) = delete;
+  MagicCookie& operator=(const MagicCookie&) = delete;
+};
+
+std::string detect_media_type(std::string_view bytes) {
+  thread_local MagicCookie cookie;
+  if (!cookie.handle) return "application/octet-stream";
+  const char* type = magic_buffer(cookie.handle, bytes.data(), bytes.size());
   return type ? type : "application/octet-stream";
 }
 
@@ -186,7 +197,7 @@ void create_report(ApiContext& ctx, const http::Request& request, ReportInput in
       extract_indicators(input.description + "\n" + input.involved, ctx.settings.extract, "text");
   pending->report.input = std::move(input);
   auto shared_files = std::make_shared<std::vector<Upload>>(std::move(files));
-  bool queued = ctx.workers.post([pending, shared_files] {
+  run_on_worker(ctx, reply, [pending, shared_files] {
     auto saved = save_files(*pending->ctx, *shared_files);
     if (!saved) return pending->reply(http::problem(saved.error()));
     pending->report.attachments = std::move(saved->attachments);
@@ -196,7 +207,6 @@ void create_report(ApiContext& ctx, const http::Request& request, ReportInput in
         pending->report.indicators.push_back(std::move(i));
     write_report(pending);
   });
-  if (!queued) reply(http::problem(Error::unavailable("the server is busy; try again in a moment")));
 }
 
 }  // namespace jaga::api

@@ -62,6 +62,11 @@ void decorate_response(const http::Request& request, http::Response& response) {
   if (request.secure) response.set("strict-transport-security", "max-age=31536000");
 }
 
+void run_on_worker(ApiContext& ctx, const http::Reply& reply, std::function<void()> job) {
+  if (!ctx.workers.post(std::move(job)))
+    reply(http::problem(Error::unavailable("the server is busy; try again in a moment")));
+}
+
 std::optional<http::Response> refuse_cross_site(const http::Request& request) {
   if (auto site = request.header("sec-fetch-site"); site && *site == "cross-site")
     return http::problem(403, "", "Requests from other sites are not accepted.");
