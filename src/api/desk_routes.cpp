@@ -43,6 +43,21 @@ Result<Caller> authenticate(ApiContext& ctx, const http::Request& request, bool 
   return Caller{std::move(*user), std::move(*session)};
 }
 
+// The audit event of an action by a staff member (signed in or trying to).
+AuditEvent staff_event(const http::Request& request, std::optional<int64_t> user_id, std::string username,
+                       std::string action, std::string target_type = "", std::string target = "",
+                       boost::json::object details = {}) {
+  return AuditEvent{user_id,          std::move(username), std::move(action),
+                    std::move(target_type), std::move(target),
+                    details.empty() ? "" : boost::json::serialize(details), request.remote_address};
+}
+
+AuditEvent caller_event(const http::Request& request, const Caller& caller, std::string action,
+                        std::string target_type = "", std::string target = "", boost::json::object details = {}) {
+  return staff_event(request, caller.user.id, caller.user.username, std::move(action), std::move(target_type),
+                     std::move(target), std::move(details));
+}
+
 std::string session_cookie_header(const std::string& token, bool secure, int max_age) {
   return std::string(session_cookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
          std::to_string(max_age) + (secure ? "; Secure" : "");
@@ -98,25 +113,35 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     auto wrong = http::problem(401, "", "The username or password is wrong.");
     if (!user) {
       // Spend the same time as a real check so that timing does not reveal which usernames exist.
-      run_on_worker(ctx, reply, [reply, wrong, password = *password] {
+      auto audit = staff_event(request, std::nullopt, *username, "session.sign_in_failed", "user", *username,
+                               {{"reason", "unknown user"}});
+      run_on_worker(ctx, reply, [&ctx, reply, wrong, password = *password, audit] {
         static const std::string dummy = hash_password("not a real password");
         (void)verify_password(dummy, password);
-        reply(wrong);
+        ctx.store.append_audit(audit, [reply, wrong](Result<int64_t>) { reply(wrong); });
       });
       return;
     }
     if (!user->locked_until.empty() && user->locked_until > now_rfc3339()) {
-      return reply(http::problem(403, "Account locked",
-                                 "Too many failed sign-ins. The account is locked until " +
-                                     user->locked_until.substr(0, 16) + " UTC; an administrator can unlock it sooner."));
+      auto locked = http::problem(403, "Account locked",
+                                  "Too many failed sign-ins. The account is locked until " +
+                                      user->locked_until.substr(0, 16) + " UTC; an administrator can unlock it sooner.");
+      auto audit = staff_event(request, user->id, user->username, "session.sign_in_failed", "user", user->username,
+                               {{"reason", "account locked"}});
+      return ctx.store.append_audit(audit, [reply, locked](Result<int64_t>) { reply(locked); });
     }
-    run_on_worker(ctx, reply, [&ctx, user = *user, password = *password, reply, wrong, secure]() {
+    auto failed = staff_event(request, user->id, user->username, "session.sign_in_failed", "user", user->username);
+    auto signed_in = staff_event(request, user->id, user->username, "session.sign_in", "user", user->username);
+    run_on_worker(ctx, reply, [&ctx, user = *user, password = *password, reply, wrong, secure, failed, signed_in]() mutable {
       if (!verify_password(user.password_hash, password)) {
         std::string lock;
         if (user.failed_sign_ins + 1 >= ctx.settings.lockout_failures)
           lock = format_rfc3339(Clock::now() + std::chrono::minutes(ctx.settings.lockout_minutes));
         log::warn("sign-in failed", {{"user_id", static_cast<long long>(user.id)}, {"locked", lock.empty() ? "no" : "yes"}});
-        ctx.store.record_sign_in(user.id, false, lock, [reply, wrong, lock](Result<bool>) {
+        boost::json::object details{{"reason", "wrong password"}};
+        if (!lock.empty()) details["locked_until"] = lock;
+        failed.details = boost::json::serialize(details);
+        ctx.store.record_sign_in(user.id, false, lock, std::move(failed), [reply, wrong, lock](Result<bool>) {
           if (!lock.empty())
             return reply(http::problem(403, "Account locked",
                                        "Too many failed sign-ins. The account is locked until " + lock.substr(0, 16) + " UTC."));
@@ -128,7 +153,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
       Session session{sha256_hex(token), user.id, random_token(24), now_rfc3339(),
                       format_rfc3339(Clock::now() + std::chrono::hours(ctx.settings.session_hours))};
       auto csrf = session.csrf_token;
-      ctx.store.record_sign_in(user.id, true, "", [](Result<bool>) {});
+      ctx.store.record_sign_in(user.id, true, "", std::move(signed_in), [](Result<bool>) {});
       ctx.store.create_session(session, [&ctx, reply, token, csrf, user, secure](Result<bool> created) {
         if (!created) return reply(http::problem(created.error()));
         log::info("signed in", {{"user_id", static_cast<long long>(user.id)}});
@@ -155,7 +180,8 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     auto caller = authenticate(ctx, request, true);
     if (!caller) return reply(http::problem(caller.error()));
     bool secure = request.secure;
-    ctx.store.delete_session(caller->session.token_hash, [reply, secure](Result<bool> done) {
+    ctx.store.delete_session(caller->session.token_hash, caller_event(request, *caller, "session.sign_out"),
+                             [reply, secure](Result<bool> done) {
       if (!done) return reply(http::problem(done.error()));
       http::Response response;
       response.status = 204;
@@ -177,10 +203,11 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (!next) return reply(http::problem(next.error()));
     if (next->size() < 12) return reply(http::problem(Error::invalid("the new password must have at least 12 characters", "/new_password")));
     if (*next == *current) return reply(http::problem(Error::invalid("the new password must differ from the current one", "/new_password")));
-    run_on_worker(ctx, reply, [&ctx, user = caller->user, current = *current, next = *next, reply] {
+    auto audit = caller_event(request, *caller, "user.password_change", "user", caller->user.username);
+    run_on_worker(ctx, reply, [&ctx, user = caller->user, current = *current, next = *next, reply, audit] {
       if (!verify_password(user.password_hash, current))
         return reply(http::problem(Error{ErrorKind::forbidden, "the current password is wrong", "/current_password"}));
-      ctx.store.set_password(user.username, hash_password(next), false, [reply](Result<bool> done) {
+      ctx.store.set_password(user.username, hash_password(next), false, audit, [reply](Result<bool> done) {
         if (!done) return reply(http::problem(done.error()));
         // Changing the password ends every session, this one included.
         http::Response response;
@@ -242,7 +269,8 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (!channel || *channel == Channel::web)
       return reply(http::problem(Error::invalid("channel must be phone, walk-in, letter or email", "/channel")));
     input->channel = *channel;
-    create_report(ctx, request, std::move(*input), std::move(submission->files), caller.user.id, reply);
+    auto audit = caller_event(request, caller, "report.create", "report", "", {{"channel", *channel_text}});
+    create_report(ctx, request, std::move(*input), std::move(submission->files), std::move(audit), reply);
   })});
 
   router.add({"GET", "/api/v1/desk/reports/{code}", "desk_reports_read", 0,
@@ -273,7 +301,12 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
       if (!status) return reply(http::problem(Error::invalid("status is not a report status", "/status")));
     }
     if (text->empty() && !status) return reply(http::problem(Error::invalid("give a note text or a new status", "/text")));
-    ctx.store.add_public_note(*code, *text, status, caller.user.id, [reply](Result<int64_t> id) {
+    boost::json::object details;
+    if (!text->empty()) details["note"] = true;
+    if (status) details["status"] = to_string(*status);
+    ctx.store.add_public_note(*code, *text, status, caller.user.id,
+                              caller_event(request, caller, "report.public_note", "report", *code, std::move(details)),
+                              [reply](Result<int64_t> id) {
       if (!id) return reply(http::problem(id.error()));
       reply(json_response(201, {{"id", *id}}));
     });

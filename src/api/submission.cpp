@@ -155,13 +155,19 @@ struct PendingReport {
   std::string secret;
   std::string base_url;
   http::Reply reply;
+  std::optional<AuditEvent> audit;
   int attempts = 0;
 };
 
 void write_report(std::shared_ptr<PendingReport> pending) {
   pending->report.tracking_code = generate_tracking_code();
   NewReport copy = pending->report;
-  pending->ctx->store.create_report(std::move(copy), [pending](Result<int64_t> result) {
+  auto audit = pending->audit;
+  if (audit) {
+    audit->target_type = "report";
+    audit->target = pending->report.tracking_code;
+  }
+  pending->ctx->store.create_report(std::move(copy), std::move(audit), [pending](Result<int64_t> result) {
     if (!result) {
       if (result.error().kind == ErrorKind::conflict && ++pending->attempts < 5) return write_report(pending);
       return pending->reply(http::problem(result.error()));
@@ -184,14 +190,15 @@ void write_report(std::shared_ptr<PendingReport> pending) {
 }  // namespace
 
 void create_report(ApiContext& ctx, const http::Request& request, ReportInput input, std::vector<Upload> files,
-                   std::optional<int64_t> operator_id, http::Reply reply) {
+                   std::optional<AuditEvent> audit, http::Reply reply) {
   auto pending = std::make_shared<PendingReport>();
   pending->ctx = &ctx;
   pending->secret = random_token(24);
   pending->base_url = public_base_url(ctx, request);
   pending->reply = reply;
   pending->report.secret_hash = sha256_hex(pending->secret);
-  pending->report.operator_id = operator_id;
+  pending->report.operator_id = audit ? audit->actor_id : std::nullopt;
+  pending->audit = std::move(audit);
   pending->report.created_at = now_rfc3339();
   pending->report.indicators =
       extract_indicators(input.description + "\n" + input.involved, ctx.settings.extract, "text");

@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "api/context.h"
+#include "model/audit.h"
 #include "api/report_input.h"
 #include "http/message.h"
 #include "model/report.h"
@@ -37,9 +38,11 @@ struct SavedFiles {
 Result<SavedFiles> save_files(ApiContext& ctx, const std::vector<Upload>& files);
 
 // Creates the report with a fresh tracking code (retrying on the rare clash)
-// and answers 201 with tracking_code, secret and status_url.
+// and answers 201 with tracking_code, secret and status_url. Desk intake
+// passes the audit event of the operator (its target is filled in with the
+// tracking code); the public site passes none.
 void create_report(ApiContext& ctx, const http::Request& request, ReportInput input, std::vector<Upload> files,
-                   std::optional<int64_t> operator_id, http::Reply reply);
+                   std::optional<AuditEvent> audit, http::Reply reply);
 
 std::string public_base_url(const ApiContext& ctx, const http::Request& request);
 http::Response json_response(int status, const boost::json::value& body);

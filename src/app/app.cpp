@@ -43,7 +43,8 @@ static Status ensure_administrator(Store& store) {
   if (*users > 0) return {};
   std::string password = random_token(12);
   User admin{0, "admin", hash_password(password), Role::administrator, true};
-  auto created = wait_for<int64_t>([&](auto cb) { store.create_user(admin, cb); });
+  AuditEvent event{std::nullopt, "system", "user.create", "user", "admin", R"({"role":"administrator","first_start":true})", ""};
+  auto created = wait_for<int64_t>([&](auto cb) { store.create_user(admin, event, cb); });
   if (!created) return created.error();
   std::printf("\nCreated the first administrator.\n  username: admin\n  one-time password: %s\n"
               "Sign in at /desk and choose a new password.\n\n", password.c_str());

@@ -1,8 +1,10 @@
-// jaga's command line: serve, migrate, user add|passwd|list, version.
+// jaga's command line: serve, migrate, user add|passwd|list, audit verify|list,
+// version.
 // Errors are one line on stderr and a non-zero exit code.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,6 +12,7 @@
 
 #include "app/app.h"
 #include "app/settings.h"
+#include "model/audit.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -34,10 +37,20 @@ std::map<std::string, std::string> environment() {
   return env;
 }
 
-// Reads a password from stdin (one line) when piped, else asks without echo.
-std::string read_password(const char* prompt) {
+// Changes made from the command line are audited as made by "cli", with the
+// operating-system account that ran it.
+AuditEvent cli_event(std::string action, std::string target_type, std::string target, boost::json::object details = {}) {
+  const char* os_user = std::getenv("USER");
+  details["os_user"] = os_user ? os_user : std::to_string(getuid());
+  return AuditEvent{std::nullopt, "cli", std::move(action), std::move(target_type), std::move(target),
+                    boost::json::serialize(details), ""};
+}
+
+// Reads a password from stdin (one line) when piped or asked to, else asks
+// without echo.
+std::string read_password(const char* prompt, bool from_stdin) {
   std::string password;
-  if (isatty(STDIN_FILENO)) {
+  if (!from_stdin && isatty(STDIN_FILENO)) {
     std::fprintf(stderr, "%s", prompt);
     std::system("stty -echo 2>/dev/null");
     std::getline(std::cin, password);
@@ -75,15 +88,30 @@ int main(int argc, char** argv) {
   auto* user = app.add_subcommand("user", "manage console users");
   user->require_subcommand(1);
   std::string username, role = "operator";
+  bool password_stdin = false;
   auto* user_add = user->add_subcommand("add", "add a user; the password is read from stdin or asked for");
   add_common(user_add);
   user_add->add_option("username", username, "the new user's name")->required();
   user_add->add_option("--role", role, "administrator, analyst or operator")->capture_default_str();
+  user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin, even from a terminal");
   auto* user_passwd = user->add_subcommand("passwd", "set a user's password (read from stdin or asked for)");
   add_common(user_passwd);
   user_passwd->add_option("username", username, "the user")->required();
+  user_passwd->add_flag("--password-stdin", password_stdin, "read the password from stdin, even from a terminal");
   auto* user_list = user->add_subcommand("list", "list users");
   add_common(user_list);
+
+  auto* audit = app.add_subcommand("audit", "check and read the audit log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "check the hash chain; exits 1 naming the first broken entry");
+  add_common(audit_verify);
+  auto* audit_list = audit->add_subcommand("list", "print audit entries, newest first");
+  add_common(audit_list);
+  AuditFilter audit_filter;
+  audit_filter.limit = 50;
+  audit_list->add_option("--actor", audit_filter.actor, "only this username (or cli, system)");
+  audit_list->add_option("--action", audit_filter.action, "an action, or a prefix ending in '.' such as session.");
+  audit_list->add_option("--limit", audit_filter.limit, "how many")->check(CLI::Range(1, 100000))->capture_default_str();
 
   app.add_subcommand("version", "print the version");
 
@@ -132,20 +160,41 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (audit_verify->parsed()) {
+    auto check = (*store)->verify_audit_log();
+    if (!check) return fail(check.error().message);
+    if (check->first_broken_id) {
+      return fail("the audit log is broken at entry " + std::to_string(*check->first_broken_id) + ": " +
+                  check->problem + " (the " + std::to_string(check->entries - 1) + " entries before it are intact)");
+    }
+    std::printf("the audit log is intact: %lld entries\n", static_cast<long long>(check->entries));
+    return 0;
+  }
+  if (audit_list->parsed()) {
+    auto entries = (*store)->list_audit(audit_filter);
+    if (!entries) return fail(entries.error().message);
+    for (const auto& e : *entries) {
+      std::printf("%6lld  %s  %-16s %-26s %s %s %s\n", static_cast<long long>(e.id), e.at.c_str(), e.event.actor.c_str(),
+                  e.event.action.c_str(), e.event.target_type.c_str(), e.event.target.c_str(), e.event.details.c_str());
+    }
+    return 0;
+  }
   if (user_add->parsed() || user_passwd->parsed()) {
     if (username.empty() || username.size() > 64 || username.find_first_of(" \t\n/") != std::string::npos)
       return fail("the username must be 1 to 64 characters without spaces");
     auto parsed_role = parse_role(role);
     if (!parsed_role) return fail("role must be administrator, analyst or operator, not '" + role + "'");
-    std::string password = read_password("password: ");
+    std::string password = read_password("password: ", password_stdin);
     if (password.size() < 12) return fail("the password must have at least 12 characters");
     if (user_add->parsed()) {
       User u{0, username, hash_password(password), *parsed_role};
-      auto created = wait_for<int64_t>([&](auto cb) { (*store)->create_user(u, cb); });
+      auto event = cli_event("user.create", "user", username, {{"role", role}});
+      auto created = wait_for<int64_t>([&](auto cb) { (*store)->create_user(u, event, cb); });
       if (!created) return fail(created.error().message);
       std::printf("added %s (%s)\n", username.c_str(), std::string(to_string(*parsed_role)).c_str());
     } else {
-      auto changed = wait_for<bool>([&](auto cb) { (*store)->set_password(username, hash_password(password), false, cb); });
+      auto event = cli_event("user.password_set", "user", username);
+      auto changed = wait_for<bool>([&](auto cb) { (*store)->set_password(username, hash_password(password), false, event, cb); });
       if (!changed) return fail(changed.error().message);
       std::printf("password of %s changed; their sessions have ended\n", username.c_str());
     }

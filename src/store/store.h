@@ -6,6 +6,10 @@
 // (group commit) and its callback runs after the commit is durable, on a store
 // thread. A full queue fails at once with ErrorKind::unavailable. Reads are
 // synchronous and may be called from any thread.
+//
+// A write that a person makes carries the AuditEvent recording it; the store
+// appends it to the audit log in the same transaction, so that neither the
+// change nor its record exists without the other.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "model/audit.h"
 #include "model/report.h"
 #include "model/user.h"
 #include "util/result.h"
@@ -33,12 +38,13 @@ class Store {
   virtual int schema_version() = 0;
 
   // Reports. create_report fails with conflict when the tracking code exists.
-  virtual void create_report(NewReport report, Callback<int64_t> done) = 0;
+  // Reports filed on the public site carry no audit event; desk intake does.
+  virtual void create_report(NewReport report, std::optional<AuditEvent> audit, Callback<int64_t> done) = 0;
   virtual void add_addition(std::string tracking_code, Addition addition,
                             std::vector<Indicator> indicators, Callback<int64_t> done) = 0;
   virtual void add_public_note(std::string tracking_code, std::string text,
                                std::optional<ReportStatus> new_status, int64_t author_id,
-                               Callback<int64_t> done) = 0;
+                               AuditEvent audit, Callback<int64_t> done) = 0;
   // The report with its attachments, indicators, additions and notes; not
   // `related`, which costs a join over every report naming the same indicator.
   virtual Result<Report> find_report(const std::string& tracking_code) = 0;
@@ -49,21 +55,28 @@ class Store {
   virtual Result<Attachment> find_attachment(int64_t id) = 0;
 
   // Users and sessions.
-  virtual void create_user(User user, Callback<int64_t> done) = 0;
+  virtual void create_user(User user, AuditEvent audit, Callback<int64_t> done) = 0;
   virtual void set_password(std::string username, std::string password_hash,
-                            bool must_change_password, Callback<bool> done) = 0;
+                            bool must_change_password, AuditEvent audit, Callback<bool> done) = 0;
   // Records a sign-in attempt: success resets the failure count; a failure
   // increments it and sets locked_until when given.
   virtual void record_sign_in(int64_t user_id, bool success, std::string locked_until,
-                              Callback<bool> done) = 0;
+                              AuditEvent audit, Callback<bool> done) = 0;
   virtual Result<User> find_user(const std::string& username) = 0;
   virtual Result<User> find_user_by_id(int64_t id) = 0;
   virtual Result<std::vector<User>> list_users() = 0;
   virtual Result<int64_t> count_users() = 0;
 
   virtual void create_session(Session session, Callback<bool> done) = 0;
-  virtual void delete_session(std::string token_hash, Callback<bool> done) = 0;
+  virtual void delete_session(std::string token_hash, AuditEvent audit, Callback<bool> done) = 0;
   virtual Result<Session> find_session(const std::string& token_hash) = 0;
+
+  // The audit log. append_audit records an event that changes nothing else
+  // (a failed sign-in for an unknown name, an export).
+  virtual void append_audit(AuditEvent event, Callback<int64_t> done) = 0;
+  virtual Result<std::vector<AuditEntry>> list_audit(const AuditFilter& filter) = 0;
+  // Reads the whole chain in order and checks every hash.
+  virtual Result<AuditCheck> verify_audit_log() = 0;
 
   // Stops accepting writes, commits what is queued, closes connections.
   virtual void close() = 0;

@@ -92,6 +92,30 @@ CREATE TABLE public_notes (
 );
 CREATE INDEX public_notes_by_report ON public_notes(report_id);
 )sql"},
+      {2, "the audit log, append-only and hash-chained", R"sql(
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor_id INTEGER,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target_type TEXT NOT NULL,
+  target TEXT NOT NULL,
+  details TEXT NOT NULL,
+  remote_address TEXT NOT NULL,
+  previous_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_log_by_actor ON audit_log(actor, id);
+CREATE INDEX audit_log_by_action ON audit_log(action, id);
+CREATE INDEX audit_log_by_time ON audit_log(at);
+-- Append-only for the application; anyone who bypasses these triggers is
+-- caught by the hash chain (jaga audit verify).
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)sql"},
   };
   return all;
 }

@@ -40,6 +40,7 @@ using sqlite::Statement;
 struct WriteJob {
   std::function<Status(Connection&)> work;
   std::function<void(Status)> done;
+  std::optional<AuditEvent> audit;  // appended in the job's savepoint when the work succeeds
 };
 
 class ReadPool {
@@ -154,6 +155,54 @@ Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code) {
   return stmt->integer(0);
 }
 
+// Appends one entry to the audit log, chained to the last one. Runs on the
+// writer connection inside the transaction of the change it records, so the
+// chain sees earlier entries of the same batch.
+Status append_audit_row(Connection& db, const AuditEvent& event) {
+  AuditEntry entry;
+  entry.event = event;
+  entry.previous_hash = kAuditGenesisHash;
+  {
+    TRY_PREPARE(last, db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+    auto row = last.step();
+    if (!row) return row.error();
+    if (*row) {
+      entry.id = last.integer(0);
+      entry.previous_hash = last.text(1);
+    }
+  }
+  entry.id += 1;
+  entry.at = now_rfc3339();
+  entry.hash = audit_hash(entry);
+  TRY_PREPARE(insert, db,
+              "INSERT INTO audit_log(id, at, actor_id, actor, action, target_type, target, details, "
+              "remote_address, previous_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  insert.bind(1, entry.id).bind(2, entry.at).bind_optional(3, event.actor_id).bind(4, event.actor);
+  insert.bind(5, event.action).bind(6, event.target_type).bind(7, event.target).bind(8, event.details);
+  insert.bind(9, event.remote_address).bind(10, entry.previous_hash).bind(11, entry.hash);
+  return insert.run();
+}
+
+constexpr const char* audit_columns_sql =
+    "SELECT id, at, actor_id, actor, action, target_type, target, details, remote_address, previous_hash, hash "
+    "FROM audit_log ";
+
+AuditEntry read_audit_entry(Statement& q) {
+  AuditEntry e;
+  e.id = q.integer(0);
+  e.at = q.text(1);
+  if (!q.is_null(2)) e.event.actor_id = q.integer(2);
+  e.event.actor = q.text(3);
+  e.event.action = q.text(4);
+  e.event.target_type = q.text(5);
+  e.event.target = q.text(6);
+  e.event.details = q.text(7);
+  e.event.remote_address = q.text(8);
+  e.previous_hash = q.text(9);
+  e.hash = q.text(10);
+  return e;
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, StoreOptions options) : path_(std::move(path)), options_(options) {}
@@ -218,7 +267,8 @@ class SqliteStore final : public Store {
 
   // ---- writes ----
 
-  void submit(std::function<Status(Connection&)> work, std::function<void(Status)> done) {
+  void submit(std::function<Status(Connection&)> work, std::function<void(Status)> done,
+              std::optional<AuditEvent> audit = std::nullopt) {
     {
       std::lock_guard lock(queue_mutex_);
       if (closing_ || queue_.size() >= options_.write_queue_capacity) {
@@ -226,13 +276,14 @@ class SqliteStore final : public Store {
         done(e);
         return;
       }
-      queue_.push_back({std::move(work), std::move(done)});
+      queue_.push_back({std::move(work), std::move(done), std::move(audit)});
     }
     queue_ready_.notify_one();
   }
 
   template <class T>
-  void submit_value(std::function<Result<T>(Connection&)> work, Callback<T> done) {
+  void submit_value(std::function<Result<T>(Connection&)> work, Callback<T> done,
+                    std::optional<AuditEvent> audit = std::nullopt) {
     auto value = std::make_shared<std::optional<T>>();
     submit(
         [value, work = std::move(work)](Connection& db) -> Status {
@@ -244,7 +295,8 @@ class SqliteStore final : public Store {
         [value, done = std::move(done)](Status st) {
           if (!st) done(st.error());
           else done(std::move(**value));
-        });
+        },
+        std::move(audit));
   }
 
   void write_loop() {
@@ -275,6 +327,7 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < batch.size(); ++i) {
       (void)db.exec("SAVEPOINT job");
       results[i] = batch[i].work(db);
+      if (results[i] && batch[i].audit) results[i] = append_audit_row(db, *batch[i].audit);
       if (!results[i]) (void)db.exec("ROLLBACK TO job");
       (void)db.exec("RELEASE job");
     }
@@ -300,7 +353,7 @@ class SqliteStore final : public Store {
     writer_connection_.reset();
   }
 
-  void create_report(NewReport report, Callback<int64_t> done) override {
+  void create_report(NewReport report, std::optional<AuditEvent> audit, Callback<int64_t> done) override {
     submit_value<int64_t>(
         [report = std::move(report)](Connection& db) -> Result<int64_t> {
           const auto& in = report.input;
@@ -327,7 +380,7 @@ class SqliteStore final : public Store {
           TRY(link_indicators(db, id, report.indicators, report.created_at));
           return id;
         },
-        std::move(done));
+        std::move(done), std::move(audit));
   }
 
   void add_addition(std::string tracking_code, Addition addition, std::vector<Indicator> indicators,
@@ -353,7 +406,7 @@ class SqliteStore final : public Store {
   }
 
   void add_public_note(std::string tracking_code, std::string text, std::optional<ReportStatus> new_status,
-                       int64_t author_id, Callback<int64_t> done) override {
+                       int64_t author_id, AuditEvent audit, Callback<int64_t> done) override {
     submit_value<int64_t>(
         [code = std::move(tracking_code), text = std::move(text), new_status,
          author_id](Connection& db) -> Result<int64_t> {
@@ -376,7 +429,7 @@ class SqliteStore final : public Store {
           TRY(update.run());
           return id;
         },
-        std::move(done));
+        std::move(done), std::move(audit));
   }
 
   // ---- reads ----
@@ -529,7 +582,7 @@ class SqliteStore final : public Store {
     return read_attachment(q, 0);
   }
 
-  void create_user(User user, Callback<int64_t> done) override {
+  void create_user(User user, AuditEvent audit, Callback<int64_t> done) override {
     submit_value<int64_t>(
         [user = std::move(user)](Connection& db) -> Result<int64_t> {
           TRY_PREPARE(insert, db,
@@ -545,10 +598,11 @@ class SqliteStore final : public Store {
           }
           return db.last_insert_id();
         },
-        std::move(done));
+        std::move(done), std::move(audit));
   }
 
-  void set_password(std::string username, std::string hash, bool must_change, Callback<bool> done) override {
+  void set_password(std::string username, std::string hash, bool must_change, AuditEvent audit,
+                    Callback<bool> done) override {
     submit_value<bool>(
         [username = std::move(username), hash = std::move(hash), must_change](Connection& db) -> Result<bool> {
           TRY_PREPARE(update, db,
@@ -563,10 +617,11 @@ class SqliteStore final : public Store {
           TRY(sessions.run());
           return true;
         },
-        std::move(done));
+        std::move(done), std::move(audit));
   }
 
-  void record_sign_in(int64_t user_id, bool success, std::string locked_until, Callback<bool> done) override {
+  void record_sign_in(int64_t user_id, bool success, std::string locked_until, AuditEvent audit,
+                      Callback<bool> done) override {
     submit_value<bool>(
         [user_id, success, locked_until = std::move(locked_until)](Connection& db) -> Result<bool> {
           if (success) {
@@ -584,7 +639,7 @@ class SqliteStore final : public Store {
           }
           return true;
         },
-        std::move(done));
+        std::move(done), std::move(audit));
   }
 
   Result<User> find_user(const std::string& username) override {
@@ -636,7 +691,7 @@ class SqliteStore final : public Store {
         std::move(done));
   }
 
-  void delete_session(std::string token_hash, Callback<bool> done) override {
+  void delete_session(std::string token_hash, AuditEvent audit, Callback<bool> done) override {
     submit_value<bool>(
         [token_hash = std::move(token_hash)](Connection& db) -> Result<bool> {
           TRY_PREPARE(q, db, "DELETE FROM sessions WHERE token_hash = ?1");
@@ -644,7 +699,56 @@ class SqliteStore final : public Store {
           TRY(q.run());
           return true;
         },
+        std::move(done), std::move(audit));
+  }
+
+  // ---- audit log ----
+
+  void append_audit(AuditEvent event, Callback<int64_t> done) override {
+    submit_value<int64_t>(
+        [event = std::move(event)](Connection& db) -> Result<int64_t> {
+          TRY(append_audit_row(db, event));
+          return db.last_insert_id();
+        },
         std::move(done));
+  }
+
+  Result<std::vector<AuditEntry>> list_audit(const AuditFilter& f) override {
+    static const std::string sql = std::string(audit_columns_sql) +
+                                   "WHERE (?1 IS NULL OR actor = ?1) "
+                                   "AND (?2 IS NULL OR action = ?2 OR (substr(?2, -1) = '.' AND substr(action, 1, length(?2)) = ?2)) "
+                                   "AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR at < ?4) "
+                                   "ORDER BY id DESC LIMIT ?5 OFFSET ?6";
+    auto lease = readers_.lease();
+    TRY_PREPARE(q, *lease, sql.c_str());
+    auto bind_text = [&](int index, const std::string& value) {
+      if (value.empty()) q.bind(index, std::nullopt);
+      else q.bind(index, value);
+    };
+    bind_text(1, f.actor);
+    bind_text(2, f.action);
+    bind_text(3, f.from);
+    bind_text(4, f.to);
+    q.bind(5, static_cast<int64_t>(f.limit)).bind(6, static_cast<int64_t>(f.offset));
+    std::vector<AuditEntry> out;
+    TRY(q.for_each_row([&](Statement& q) { out.push_back(read_audit_entry(q)); }));
+    return out;
+  }
+
+  Result<AuditCheck> verify_audit_log() override {
+    static const std::string sql = std::string(audit_columns_sql) + "ORDER BY id";
+    auto lease = readers_.lease();
+    ReadTransaction snapshot(*lease);
+    TRY_PREPARE(q, *lease, sql.c_str());
+    AuditChainChecker checker;
+    bool intact = true;
+    while (intact) {
+      auto row = q.step();
+      if (!row) return row.error();
+      if (!*row) break;
+      intact = checker.add(read_audit_entry(q));
+    }
+    return checker.result();
   }
 
   Result<Session> find_session(const std::string& token_hash) override {

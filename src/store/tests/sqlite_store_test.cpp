@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "store/blobs.h"
+#include "store/sqlite/connection.h"
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -42,6 +43,10 @@ class StoreTest : public ::testing::Test {
     return r;
   }
 
+  static AuditEvent event(std::string action, std::string target = "") {
+    return AuditEvent{std::nullopt, "test", std::move(action), target.empty() ? "" : "report", std::move(target), "", ""};
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };
@@ -52,7 +57,7 @@ TEST_F(StoreTest, CreatesAndReadsBackAReportWithContactAndIndicators) {
   auto r = report("JG-2222-3333", {{"url", "http://evil.com/", "text"}, {"domain", "evil.com", "text"}});
   Attachment a{0, sha256_hex("bytes"), "bukti.png", "image/png", 5, now_rfc3339()};
   r.attachments.push_back(a);
-  auto id = wait_for<int64_t>([&](auto cb) { store_->create_report(r, cb); });
+  auto id = wait_for<int64_t>([&](auto cb) { store_->create_report(r, std::nullopt, cb); });
   ASSERT_TRUE(id.ok()) << id.error().message;
   auto found = store_->find_report("JG-2222-3333");
   ASSERT_TRUE(found.ok());
@@ -66,9 +71,9 @@ TEST_F(StoreTest, CreatesAndReadsBackAReportWithContactAndIndicators) {
 }
 
 TEST_F(StoreTest, DuplicateTrackingCodeIsAConflictAndWritesNothing) {
-  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(report("JG-2222-3333", {}), cb); }).ok());
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(report("JG-2222-3333", {}), std::nullopt, cb); }).ok());
   auto again = wait_for<int64_t>([&](auto cb) {
-    store_->create_report(report("JG-2222-3333", {{"domain", "x.com", "text"}}), cb);
+    store_->create_report(report("JG-2222-3333", {{"domain", "x.com", "text"}}), std::nullopt, cb);
   });
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().kind, ErrorKind::conflict);
@@ -81,7 +86,7 @@ TEST_F(StoreTest, ReportsNamingTheSameDomainAreRelated) {
   auto second = report("JG-2222-BBBB", {{"domain", "evil.com", "text"}, {"phone", "+62811", "text"}});
   auto third = report("JG-2222-CCCC", {{"phone", "+62811", "text"}});
   for (auto* r : {&first, &second, &third})
-    ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(*r, cb); }).ok());
+    ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(*r, std::nullopt, cb); }).ok());
   auto related = [&](const std::string& code) { return *store_->find_related_reports(store_->find_report(code)->id, 50); };
   EXPECT_EQ(related("JG-2222-AAAA"), std::vector<std::string>{"JG-2222-BBBB"});
   EXPECT_EQ(related("JG-2222-BBBB"), std::vector<std::string>{"JG-2222-AAAA"});
@@ -95,7 +100,7 @@ TEST_F(StoreTest, ConcurrentWritersAreAllCommitted) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {
         std::string code = "JG-" + std::string(1, "23456789"[t]) + "AAA-" + std::to_string(1000 + i);
-        if (wait_for<int64_t>([&](auto cb) { store_->create_report(report(code, {{"domain", "shared.com", "text"}}), cb); }).ok())
+        if (wait_for<int64_t>([&](auto cb) { store_->create_report(report(code, {{"domain", "shared.com", "text"}}), std::nullopt, cb); }).ok())
           ++ok;
       }
     });
@@ -110,7 +115,7 @@ TEST_F(StoreTest, ListFiltersByChannelCategoryAndDate) {
   auto b = report("JG-2222-BBBB", {}, "2026-02-01T00:00:00.000Z");
   b.input.channel = Channel::phone;
   b.input.category = "malicious-code:infected-system";
-  for (auto* r : {&a, &b}) ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(*r, cb); }).ok());
+  for (auto* r : {&a, &b}) ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(*r, std::nullopt, cb); }).ok());
   ReportFilter all;
   auto list = store_->list_reports(all);
   ASSERT_EQ(list->size(), 2u);
@@ -128,19 +133,19 @@ TEST_F(StoreTest, ListFiltersByChannelCategoryAndDate) {
 }
 
 TEST_F(StoreTest, AdditionsAndPublicNotes) {
-  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(report("JG-2222-AAAA", {}), cb); }).ok());
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(report("JG-2222-AAAA", {}), std::nullopt, cb); }).ok());
   Addition addition{0, "Nomor lain: 0812 9999 8888", now_rfc3339(), {}};
   ASSERT_TRUE(wait_for<int64_t>([&](auto cb) {
                 store_->add_addition("JG-2222-AAAA", addition, {{"phone", "+6281299998888", "text"}}, cb);
               }).ok());
   ASSERT_TRUE(wait_for<int64_t>([&](auto cb) {
-                store_->add_public_note("JG-2222-AAAA", "Kami sedang menangani", ReportStatus::in_review, 0, cb);
+                store_->add_public_note("JG-2222-AAAA", "Kami sedang menangani", ReportStatus::in_review, 0, event("report.note"), cb);
               }).ok() == false) << "author 0 does not exist";
   User user{0, "ana", hash_password("x"), Role::analyst};
-  auto uid = wait_for<int64_t>([&](auto cb) { store_->create_user(user, cb); });
+  auto uid = wait_for<int64_t>([&](auto cb) { store_->create_user(user, event("user.create"), cb); });
   ASSERT_TRUE(uid.ok());
   ASSERT_TRUE(wait_for<int64_t>([&](auto cb) {
-                store_->add_public_note("JG-2222-AAAA", "Kami sedang menangani", ReportStatus::in_review, *uid, cb);
+                store_->add_public_note("JG-2222-AAAA", "Kami sedang menangani", ReportStatus::in_review, *uid, event("report.note"), cb);
               }).ok());
   auto r = store_->find_report("JG-2222-AAAA");
   ASSERT_EQ(r->additions.size(), 1u);
@@ -153,28 +158,77 @@ TEST_F(StoreTest, AdditionsAndPublicNotes) {
 
 TEST_F(StoreTest, UsersSessionsAndLockout) {
   User user{0, "desk1", hash_password("pw"), Role::operator_};
-  auto id = wait_for<int64_t>([&](auto cb) { store_->create_user(user, cb); });
+  auto id = wait_for<int64_t>([&](auto cb) { store_->create_user(user, event("user.create"), cb); });
   ASSERT_TRUE(id.ok());
-  auto dup = wait_for<int64_t>([&](auto cb) { store_->create_user(user, cb); });
+  auto dup = wait_for<int64_t>([&](auto cb) { store_->create_user(user, event("user.create"), cb); });
   EXPECT_EQ(dup.error().message, "a user named 'desk1' already exists");
-  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->record_sign_in(*id, false, "2030-01-01T00:00:00.000Z", cb); }).ok());
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->record_sign_in(*id, false, "2030-01-01T00:00:00.000Z", event("session.sign_in_failed"), cb); }).ok());
   auto locked = store_->find_user("desk1");
   EXPECT_EQ(locked->failed_sign_ins, 1);
   EXPECT_EQ(locked->locked_until, "2030-01-01T00:00:00.000Z");
   Session s{"hash", *id, "csrf", now_rfc3339(), "2099-01-01T00:00:00.000Z"};
   ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->create_session(s, cb); }).ok());
   EXPECT_EQ(store_->find_session("hash")->csrf_token, "csrf");
-  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->set_password("desk1", hash_password("new"), false, cb); }).ok());
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->set_password("desk1", hash_password("new"), false, event("user.password"), cb); }).ok());
   EXPECT_FALSE(store_->find_session("hash").ok()) << "a password change ends sessions";
   EXPECT_EQ(store_->find_user("desk1")->failed_sign_ins, 0);
 }
 
 TEST_F(StoreTest, MigrationsAreRecordedAndIdempotent) {
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 2);
   store_.reset();
   auto reopened = open_sqlite_store((dir_ / "jaga.db").string());
   ASSERT_TRUE(reopened.ok());
-  EXPECT_EQ((*reopened)->schema_version(), 1);
+  EXPECT_EQ((*reopened)->schema_version(), 2);
+}
+
+TEST_F(StoreTest, AChangeAndItsAuditEntryCommitTogether) {
+  auto filed = wait_for<int64_t>([&](auto cb) { store_->create_report(report("JG-2222-AAAA", {}), event("report.create", "JG-2222-AAAA"), cb); });
+  ASSERT_TRUE(filed.ok());
+  auto again = wait_for<int64_t>([&](auto cb) { store_->create_report(report("JG-2222-AAAA", {}), event("report.create", "JG-2222-AAAA"), cb); });
+  EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+  auto entries = store_->list_audit({});
+  ASSERT_EQ(entries->size(), 1u) << "the failed change left no audit entry";
+  EXPECT_EQ((*entries)[0].event.action, "report.create");
+  EXPECT_EQ((*entries)[0].event.target, "JG-2222-AAAA");
+  EXPECT_EQ((*entries)[0].previous_hash, kAuditGenesisHash);
+}
+
+TEST_F(StoreTest, TheAuditChainHoldsUnderConcurrentWritersAndFilters) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        std::string action = t % 2 ? "session.sign_in" : "export.csv";
+        ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->append_audit(event(action), cb); }).ok());
+      }
+    });
+  for (auto& t : threads) t.join();
+  auto check = store_->verify_audit_log();
+  ASSERT_TRUE(check.ok());
+  EXPECT_EQ(check->entries, 200);
+  EXPECT_FALSE(check->first_broken_id);
+  AuditFilter sessions;
+  sessions.action = "session.";
+  sessions.limit = 1000;
+  EXPECT_EQ(store_->list_audit(sessions)->size(), 100u);
+  AuditFilter exact;
+  exact.action = "export.csv";
+  exact.limit = 10;
+  auto page = store_->list_audit(exact);
+  ASSERT_EQ(page->size(), 10u);
+  EXPECT_GT((*page)[0].id, (*page)[9].id) << "newest first";
+}
+
+TEST_F(StoreTest, TheAuditLogRefusesUpdatesAndDeletes) {
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->append_audit(event("session.sign_in"), cb); }).ok());
+  store_.reset();
+  auto db = sqlite::Connection::open((dir_ / "jaga.db").string(), false);
+  ASSERT_TRUE(db.ok());
+  auto update = (*db)->exec("UPDATE audit_log SET actor = 'someone else'");
+  ASSERT_FALSE(update.ok());
+  EXPECT_NE(update.error().message.find("append-only"), std::string::npos) << update.error().message;
+  EXPECT_FALSE((*db)->exec("DELETE FROM audit_log").ok());
 }
 
 TEST(Blobs, ContentAddressedAndDurable) {
