@@ -4,6 +4,7 @@
 // reading the list of reports and each one in full.
 #include <boost/json.hpp>
 
+#include "api/access.h"
 #include "api/json_input.h"
 #include "api/routes.h"
 #include "api/submission.h"
@@ -17,65 +18,16 @@ namespace jaga::api {
 
 namespace {
 
-constexpr const char* session_cookie = "jaga_session";
-
-struct Caller {
-  User user;
-  Session session;
-};
-
-Result<Caller> authenticate(ApiContext& ctx, const http::Request& request, bool allow_password_change_pending = false) {
-  std::string token = request.cookie(session_cookie);
-  if (token.empty() || token.size() > 100) return Error::unauthenticated("Sign in to use the desk console.");
-  auto session = ctx.store.find_session(sha256_hex(token));
-  if (!session) return Error::unauthenticated("Your session has ended; sign in again.");
-  if (session->expires_at < now_rfc3339()) return Error::unauthenticated("Your session has expired; sign in again.");
-  bool unsafe = request.method != "GET" && request.method != "HEAD";
-  if (unsafe) {
-    std::string csrf(request.header("x-csrf-token").value_or(""));
-    if (!constant_time_equal(csrf, session->csrf_token))
-      return Error::forbidden("The request lacks the CSRF token of this session.");
-  }
-  auto user = ctx.store.find_user_by_id(session->user_id);
-  if (!user) return Error::unauthenticated("Your account no longer exists.");
-  if (user->must_change_password && !allow_password_change_pending)
-    return Error::forbidden("Choose a new password before you continue.");
-  return Caller{std::move(*user), std::move(*session)};
-}
-
-// The audit event of an action by a staff member (signed in or trying to).
-AuditEvent staff_event(const http::Request& request, std::optional<int64_t> user_id, std::string username,
-                       std::string action, std::string target_type = "", std::string target = "",
-                       boost::json::object details = {}) {
-  return AuditEvent{user_id,          std::move(username), std::move(action),
-                    std::move(target_type), std::move(target),
-                    details.empty() ? "" : boost::json::serialize(details), request.remote_address};
-}
-
-AuditEvent caller_event(const http::Request& request, const Caller& caller, std::string action,
-                        std::string target_type = "", std::string target = "", boost::json::object details = {}) {
-  return staff_event(request, caller.user.id, caller.user.username, std::move(action), std::move(target_type),
-                     std::move(target), std::move(details));
-}
+std::string json_text(const boost::json::object& details) { return details.empty() ? "" : boost::json::serialize(details); }
 
 std::string session_cookie_header(const std::string& token, bool secure, int max_age) {
-  return std::string(session_cookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+  return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
          std::to_string(max_age) + (secure ? "; Secure" : "");
 }
 
 boost::json::object user_json(const User& u) {
   return {{"id", u.id}, {"username", u.username}, {"role", to_string(u.role)},
           {"must_change_password", u.must_change_password}};
-}
-
-// Wraps a handler that needs a signed-in desk user.
-http::Handler desk(ApiContext& ctx, std::function<void(http::Request&, Caller&, http::Reply)> handler) {
-  return [&ctx, handler = std::move(handler)](http::Request& request, http::Reply reply) {
-    if (auto refused = refuse_cross_site(request)) return reply(*refused);
-    auto caller = authenticate(ctx, request);
-    if (!caller) return reply(http::problem(caller.error()));
-    handler(request, *caller, std::move(reply));
-  };
 }
 
 boost::json::object desk_view(const Report& r) {
@@ -114,7 +66,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (!user) {
       // Spend the same time as a real check so that timing does not reveal which usernames exist.
       auto audit = staff_event(request, std::nullopt, *username, "session.sign_in_failed", "user", *username,
-                               {{"reason", "unknown user"}});
+                               json_text({{"reason", "unknown user"}}));
       run_on_worker(ctx, reply, [&ctx, reply, wrong, password = *password, audit] {
         static const std::string dummy = hash_password("not a real password");
         (void)verify_password(dummy, password);
@@ -127,7 +79,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
                                   "Too many failed sign-ins. The account is locked until " +
                                       user->locked_until.substr(0, 16) + " UTC; an administrator can unlock it sooner.");
       auto audit = staff_event(request, user->id, user->username, "session.sign_in_failed", "user", user->username,
-                               {{"reason", "account locked"}});
+                               json_text({{"reason", "account locked"}}));
       return ctx.store.append_audit(audit, [reply, locked](Result<int64_t>) { reply(locked); });
     }
     auto failed = staff_event(request, user->id, user->username, "session.sign_in_failed", "user", user->username);
@@ -166,21 +118,24 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     });
   }});
 
-  router.add({"GET", "/api/v1/session", "session_read", 0, [&ctx](http::Request& request, http::Reply reply) {
-    auto caller = authenticate(ctx, request, true);
-    if (!caller) return reply(http::problem(caller.error()));
-    auto body = user_json(caller->user);
-    body["csrf_token"] = caller->session.csrf_token;
-    body["expires_at"] = caller->session.expires_at;
+  router.add({"GET", "/api/v1/session", "session_read", 0,
+              guard(ctx, Access::any_signed_in(true), [](http::Request&, Caller& caller, http::Reply reply) {
+    auto body = user_json(caller.user);
+    body["role"] = to_string(caller.role);
+    if (caller.session) {
+      body["csrf_token"] = caller.session->csrf_token;
+      body["expires_at"] = caller.session->expires_at;
+    }
+    if (caller.token) body["token"] = {{"id", caller.token->id}, {"name", caller.token->name}};
     reply(json_response(200, body));
-  }});
+  })});
 
-  router.add({"DELETE", "/api/v1/session", "session_delete", 0, [&ctx](http::Request& request, http::Reply reply) {
-    if (auto refused = refuse_cross_site(request)) return reply(*refused);
-    auto caller = authenticate(ctx, request, true);
-    if (!caller) return reply(http::problem(caller.error()));
+  router.add({"DELETE", "/api/v1/session", "session_delete", 0,
+              guard(ctx, Access::any_signed_in(true), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    if (!caller.session)
+      return reply(http::problem(409, "", "Signed in with an API token, there is no session to end; revoke the token instead."));
     bool secure = request.secure;
-    ctx.store.delete_session(caller->session.token_hash, caller_event(request, *caller, "session.sign_out"),
+    ctx.store.delete_session(caller.session->token_hash, caller_event(request, caller, "session.sign_out"),
                              [reply, secure](Result<bool> done) {
       if (!done) return reply(http::problem(done.error()));
       http::Response response;
@@ -188,13 +143,13 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
       response.set("set-cookie", session_cookie_header("", secure, 0));
       reply(std::move(response));
     });
-  }});
+  })});
 
   router.add({"POST", "/api/v1/session/password", "session_password", 16 * 1024,
-              [&ctx](http::Request& request, http::Reply reply) {
-    if (auto refused = refuse_cross_site(request)) return reply(*refused);
-    auto caller = authenticate(ctx, request, true);
-    if (!caller) return reply(http::problem(caller.error()));
+              guard(ctx, Access::any_signed_in(true), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    // A leaked token must not be enough to take the account over.
+    if (!caller.session)
+      return reply(http::problem(Error::forbidden("Changing the password needs a signed-in session, not an API token.")));
     auto body = parse_json_object(request.body);
     if (!body) return reply(http::problem(body.error()));
     auto current = string_field(*body, "current_password", true, 1000);
@@ -203,8 +158,8 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (!next) return reply(http::problem(next.error()));
     if (next->size() < 12) return reply(http::problem(Error::invalid("the new password must have at least 12 characters", "/new_password")));
     if (*next == *current) return reply(http::problem(Error::invalid("the new password must differ from the current one", "/new_password")));
-    auto audit = caller_event(request, *caller, "user.password_change", "user", caller->user.username);
-    run_on_worker(ctx, reply, [&ctx, user = caller->user, current = *current, next = *next, reply, audit] {
+    auto audit = caller_event(request, caller, "user.password_change", "user", caller.user.username);
+    run_on_worker(ctx, reply, [&ctx, user = caller.user, current = *current, next = *next, reply, audit] {
       if (!verify_password(user.password_hash, current))
         return reply(http::problem(Error{ErrorKind::forbidden, "the current password is wrong", "/current_password"}));
       ctx.store.set_password(user.username, hash_password(next), false, audit, [reply](Result<bool> done) {
@@ -215,10 +170,10 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
         reply(std::move(response));
       });
     });
-  }});
+  })});
 
   router.add({"GET", "/api/v1/desk/reports", "desk_reports_list", 0,
-              desk(ctx, [&ctx](http::Request& request, Caller&, http::Reply reply) {
+              guard(ctx, desk_staff(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
     ReportFilter filter;
     if (auto channel = request.query_value("channel"); !channel.empty()) {
       filter.channel = parse_channel(channel);
@@ -258,7 +213,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
 
   router.add({"POST", "/api/v1/desk/reports", "desk_reports_create",
               ctx.settings.max_attachments * (ctx.settings.max_attachment_bytes + 4096) + 256 * 1024,
-              desk(ctx, [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+              guard(ctx, desk_staff(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
     auto submission = read_submission(ctx, request, "report");
     if (!submission) return reply(http::problem(submission.error()));
     auto input = read_report_input(submission->fields);
@@ -269,12 +224,12 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (!channel || *channel == Channel::web)
       return reply(http::problem(Error::invalid("channel must be phone, walk-in, letter or email", "/channel")));
     input->channel = *channel;
-    auto audit = caller_event(request, caller, "report.create", "report", "", {{"channel", *channel_text}});
+    auto audit = caller_event(request, caller, "report.create", "report", "", json_text({{"channel", *channel_text}}));
     create_report(ctx, request, std::move(*input), std::move(submission->files), std::move(audit), reply);
   })});
 
   router.add({"GET", "/api/v1/desk/reports/{code}", "desk_reports_read", 0,
-              desk(ctx, [&ctx](http::Request& request, Caller&, http::Reply reply) {
+              guard(ctx, desk_staff(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
     auto code = normalise_tracking_code(request.params.at("code"));
     if (!code) return reply(http::problem(Error::not_found("no report with this tracking code")));
     auto report = ctx.store.find_report(*code);
@@ -286,7 +241,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
   })});
 
   router.add({"POST", "/api/v1/desk/reports/{code}/notes", "desk_reports_note", 64 * 1024,
-              desk(ctx, [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+              guard(ctx, desk_staff(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
     auto code = normalise_tracking_code(request.params.at("code"));
     if (!code) return reply(http::problem(Error::not_found("no report with this tracking code")));
     auto body = parse_json_object(request.body);
@@ -305,7 +260,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (!text->empty()) details["note"] = true;
     if (status) details["status"] = to_string(*status);
     ctx.store.add_public_note(*code, *text, status, caller.user.id,
-                              caller_event(request, caller, "report.public_note", "report", *code, std::move(details)),
+                              caller_event(request, caller, "report.public_note", "report", *code, json_text(details)),
                               [reply](Result<int64_t> id) {
       if (!id) return reply(http::problem(id.error()));
       reply(json_response(201, {{"id", *id}}));
@@ -313,7 +268,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
   })});
 
   router.add({"GET", "/api/v1/desk/attachments/{id}", "desk_attachment", 0,
-              desk(ctx, [&ctx](http::Request& request, Caller&, http::Reply reply) {
+              guard(ctx, desk_staff(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
     const auto& text = request.params.at("id");
     if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
       return reply(http::problem(Error::not_found("no attachment with this id")));

@@ -12,7 +12,9 @@
 
 #include "app/app.h"
 #include "app/settings.h"
+#include "api/access.h"
 #include "model/audit.h"
+#include "util/time.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -44,6 +46,12 @@ AuditEvent cli_event(std::string action, std::string target_type, std::string ta
   details["os_user"] = os_user ? os_user : std::to_string(getuid());
   return AuditEvent{std::nullopt, "cli", std::move(action), std::move(target_type), std::move(target),
                     boost::json::serialize(details), ""};
+}
+
+std::string role_names() {
+  std::string out;
+  for (Role r : kAllRoles) out += (out.empty() ? "" : ", ") + std::string(to_string(r));
+  return out;
 }
 
 // Reads a password from stdin (one line) when piped or asked to, else asks
@@ -92,7 +100,8 @@ int main(int argc, char** argv) {
   auto* user_add = user->add_subcommand("add", "add a user; the password is read from stdin or asked for");
   add_common(user_add);
   user_add->add_option("username", username, "the new user's name")->required();
-  user_add->add_option("--role", role, "administrator, analyst or operator")->capture_default_str();
+  user_add->add_option("--role", role, "administrator, analyst, operator, organisation-contact or partner-liaison")
+      ->capture_default_str();
   user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin, even from a terminal");
   auto* user_passwd = user->add_subcommand("passwd", "set a user's password (read from stdin or asked for)");
   add_common(user_passwd);
@@ -100,6 +109,21 @@ int main(int argc, char** argv) {
   user_passwd->add_flag("--password-stdin", password_stdin, "read the password from stdin, even from a terminal");
   auto* user_list = user->add_subcommand("list", "list users");
   add_common(user_list);
+
+  auto* token = app.add_subcommand("token", "API tokens for scripts (Authorization: Bearer <token>)");
+  token->require_subcommand(1);
+  std::string token_role, token_label;
+  int64_t token_id = 0;
+  auto* token_create = token->add_subcommand("create", "create a token acting as a user; prints only the token");
+  add_common(token_create);
+  token_create->add_option("username", username, "the user the token acts as")->required();
+  token_create->add_option("--role", token_role, "scope it to this role (only for administrators' tokens; default: the user's role)");
+  token_create->add_option("--name", token_label, "what the token is for");
+  auto* token_list = token->add_subcommand("list", "list tokens (never their values)");
+  add_common(token_list);
+  auto* token_revoke = token->add_subcommand("revoke", "revoke a token at once");
+  add_common(token_revoke);
+  token_revoke->add_option("id", token_id, "the token's id, from token list")->required();
 
   auto* audit = app.add_subcommand("audit", "check and read the audit log");
   audit->require_subcommand(1);
@@ -160,6 +184,48 @@ int main(int argc, char** argv) {
     }
     return 0;
   }
+  if (token_create->parsed()) {
+    auto owner = (*store)->find_user(username);
+    if (!owner) return fail("no user named '" + username + "'");
+    Role role = owner->role;
+    if (!token_role.empty()) {
+      auto parsed = parse_role(token_role);
+      if (!parsed) return fail("role must be one of " + role_names() + ", not '" + token_role + "'");
+      if (*parsed != owner->role && owner->role != Role::administrator)
+        return fail("a token of " + username + " can only have their role, " + std::string(to_string(owner->role)));
+      role = *parsed;
+    }
+    std::string value = std::string(api::kTokenPrefix) + random_token(32);
+    ApiToken t;
+    t.user_id = owner->id;
+    t.name = token_label.empty() ? "created on the command line" : token_label;
+    t.token_hash = sha256_hex(value);
+    t.role = role;
+    t.created_at = now_rfc3339();
+    auto event = cli_event("token.create", "user", username, {{"role", std::string(to_string(role))}, {"name", t.name}});
+    auto created = wait_for<int64_t>([&](auto cb) { (*store)->create_token(t, event, cb); });
+    if (!created) return fail(created.error().message);
+    std::printf("%s\n", value.c_str());
+    return 0;
+  }
+  if (token_list->parsed()) {
+    auto tokens = (*store)->list_tokens();
+    if (!tokens) return fail(tokens.error().message);
+    std::printf("%-6s %-20s %-22s %-26s %-26s %s\n", "ID", "USER", "ROLE", "CREATED", "LAST USED", "NAME");
+    for (const auto& t : *tokens) {
+      std::string used = t.revoked_at.empty() ? (t.last_used_at.empty() ? "never" : t.last_used_at) : "revoked " + t.revoked_at;
+      std::printf("%-6lld %-20s %-22s %-26s %-26s %s\n", static_cast<long long>(t.id), t.username.c_str(),
+                  std::string(to_string(t.role)).c_str(), t.created_at.c_str(), used.c_str(), t.name.c_str());
+    }
+    return 0;
+  }
+  if (token_revoke->parsed()) {
+    auto event = cli_event("token.revoke", "token", std::to_string(token_id));
+    auto revoked = wait_for<bool>([&](auto cb) { (*store)->revoke_token(token_id, event, cb); });
+    if (!revoked) return fail(revoked.error().message);
+    std::printf("token %lld revoked\n", static_cast<long long>(token_id));
+    return 0;
+  }
   if (audit_verify->parsed()) {
     auto check = (*store)->verify_audit_log();
     if (!check) return fail(check.error().message);
@@ -183,7 +249,7 @@ int main(int argc, char** argv) {
     if (username.empty() || username.size() > 64 || username.find_first_of(" \t\n/") != std::string::npos)
       return fail("the username must be 1 to 64 characters without spaces");
     auto parsed_role = parse_role(role);
-    if (!parsed_role) return fail("role must be administrator, analyst or operator, not '" + role + "'");
+    if (!parsed_role) return fail("role must be one of " + role_names() + ", not '" + role + "'");
     std::string password = read_password("password: ", password_stdin);
     if (password.size() < 12) return fail("the password must have at least 12 characters");
     if (user_add->parsed()) {

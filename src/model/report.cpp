@@ -54,14 +54,16 @@ std::string_view to_string(Role role) {
     case Role::administrator: return "administrator";
     case Role::analyst: return "analyst";
     case Role::operator_: return "operator";
+    case Role::organisation_contact: return "organisation-contact";
+    case Role::partner_liaison: return "partner-liaison";
   }
   return "operator";
 }
 
 std::optional<Role> parse_role(std::string_view text) {
-  if (text == "administrator" || text == "admin") return Role::administrator;
-  if (text == "analyst") return Role::analyst;
-  if (text == "operator") return Role::operator_;
+  for (Role role : kAllRoles)
+    if (text == to_string(role)) return role;
+  if (text == "admin") return Role::administrator;
   return std::nullopt;
 }
 

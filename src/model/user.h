@@ -10,7 +10,16 @@
 
 namespace jaga {
 
-enum class Role { administrator, analyst, operator_ };
+// Who may do what is declared per route in the API (api/access.h):
+// - administrator: everything, users and settings included;
+// - analyst: triage reports, run incidents, notify organisations;
+// - operator: the desk: enter reports received by phone, walk-in, letter;
+// - organisation-contact: a ministry's or region's contact, who sees only the
+//   incidents and sites of their own organisation;
+// - partner-liaison: exchanges threat information with partner agencies.
+enum class Role { administrator, analyst, operator_, organisation_contact, partner_liaison };
+inline constexpr Role kAllRoles[] = {Role::administrator, Role::analyst, Role::operator_,
+                                     Role::organisation_contact, Role::partner_liaison};
 std::string_view to_string(Role role);
 std::optional<Role> parse_role(std::string_view text);
 
@@ -31,6 +40,21 @@ struct Session {
   std::string csrf_token;
   std::string created_at;
   std::string expires_at;
+};
+
+// A token for scripts: `Authorization: Bearer <token>`. Stored as a SHA-256
+// hash, shown once when created. It acts as its user with its own role,
+// which is the user's role (administrators may scope a token to any role).
+struct ApiToken {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  std::string username;  // filled in by reads
+  std::string name;      // what it is for, e.g. "nightly export"
+  std::string token_hash;
+  Role role = Role::operator_;
+  std::string created_at;
+  std::string last_used_at;  // empty until first use
+  std::string revoked_at;    // empty while valid
 };
 
 }  // namespace jaga

@@ -71,6 +71,14 @@ class Store {
   virtual void delete_session(std::string token_hash, AuditEvent audit, Callback<bool> done) = 0;
   virtual Result<Session> find_session(const std::string& token_hash) = 0;
 
+  // API tokens. find_token returns revoked ones too (the caller says why it
+  // refuses); touch_token records the last use, at most once a minute.
+  virtual void create_token(ApiToken token, AuditEvent audit, Callback<int64_t> done) = 0;
+  virtual void revoke_token(int64_t id, AuditEvent audit, Callback<bool> done) = 0;
+  virtual void touch_token(int64_t id) = 0;
+  virtual Result<ApiToken> find_token(const std::string& token_hash) = 0;
+  virtual Result<std::vector<ApiToken>> list_tokens() = 0;
+
   // The audit log. append_audit records an event that changes nothing else
   // (a failed sign-in for an unknown name, an export).
   virtual void append_audit(AuditEvent event, Callback<int64_t> done) = 0;

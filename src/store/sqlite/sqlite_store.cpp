@@ -203,6 +203,24 @@ AuditEntry read_audit_entry(Statement& q) {
   return e;
 }
 
+constexpr const char* token_columns_sql =
+    "SELECT t.id, t.user_id, u.username, t.name, t.token_hash, t.role, t.created_at, "
+    "coalesce(t.last_used_at, ''), coalesce(t.revoked_at, '') FROM api_tokens t JOIN users u ON u.id = t.user_id ";
+
+ApiToken read_token(Statement& q) {
+  ApiToken t;
+  t.id = q.integer(0);
+  t.user_id = q.integer(1);
+  t.username = q.text(2);
+  t.name = q.text(3);
+  t.token_hash = q.text(4);
+  t.role = parse_role(q.text(5)).value_or(Role::operator_);
+  t.created_at = q.text(6);
+  t.last_used_at = q.text(7);
+  t.revoked_at = q.text(8);
+  return t;
+}
+
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::string path, StoreOptions options) : path_(std::move(path)), options_(options) {}
@@ -700,6 +718,67 @@ class SqliteStore final : public Store {
           return true;
         },
         std::move(done), std::move(audit));
+  }
+
+  // ---- API tokens ----
+
+  void create_token(ApiToken token, AuditEvent audit, Callback<int64_t> done) override {
+    submit_value<int64_t>(
+        [token = std::move(token)](Connection& db) -> Result<int64_t> {
+          TRY_PREPARE(insert, db,
+                      "INSERT INTO api_tokens(user_id, name, token_hash, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+          insert.bind(1, token.user_id).bind(2, token.name).bind(3, token.token_hash);
+          insert.bind(4, to_string(token.role)).bind(5, token.created_at);
+          TRY(insert.run());
+          return db.last_insert_id();
+        },
+        std::move(done), std::move(audit));
+  }
+
+  void revoke_token(int64_t id, AuditEvent audit, Callback<bool> done) override {
+    submit_value<bool>(
+        [id](Connection& db) -> Result<bool> {
+          TRY_PREPARE(update, db, "UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL");
+          update.bind(1, id).bind(2, now_rfc3339());
+          TRY(update.run());
+          if (db.changes() == 0) return Error::not_found("no valid token with id " + std::to_string(id));
+          return true;
+        },
+        std::move(done), std::move(audit));
+  }
+
+  void touch_token(int64_t id) override {
+    auto now = Clock::now();
+    submit(
+        [id, used_at = format_rfc3339(now), minute_ago = format_rfc3339(now - std::chrono::minutes(1))](
+            Connection& db) -> Status {
+          TRY_PREPARE(update, db,
+                      "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1 "
+                      "AND (last_used_at IS NULL OR last_used_at < ?3)");
+          update.bind(1, id).bind(2, used_at).bind(3, minute_ago);
+          return update.run();
+        },
+        [](Status) {});
+  }
+
+  Result<ApiToken> find_token(const std::string& token_hash) override {
+    static const std::string sql = std::string(token_columns_sql) + "WHERE t.token_hash = ?1";
+    auto lease = readers_.lease();
+    TRY_PREPARE(q, *lease, sql.c_str());
+    q.bind(1, token_hash);
+    auto row = q.step();
+    if (!row) return row.error();
+    if (!*row) return Error::unauthenticated("unknown token");
+    return read_token(q);
+  }
+
+  Result<std::vector<ApiToken>> list_tokens() override {
+    static const std::string sql = std::string(token_columns_sql) + "ORDER BY t.id";
+    auto lease = readers_.lease();
+    TRY_PREPARE(q, *lease, sql.c_str());
+    std::vector<ApiToken> out;
+    TRY(q.for_each_row([&](Statement& q) { out.push_back(read_token(q)); }));
+    return out;
   }
 
   // ---- audit log ----

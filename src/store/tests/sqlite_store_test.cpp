@@ -175,11 +175,11 @@ TEST_F(StoreTest, UsersSessionsAndLockout) {
 }
 
 TEST_F(StoreTest, MigrationsAreRecordedAndIdempotent) {
-  EXPECT_EQ(store_->schema_version(), 2);
+  EXPECT_EQ(store_->schema_version(), 3);
   store_.reset();
   auto reopened = open_sqlite_store((dir_ / "jaga.db").string());
   ASSERT_TRUE(reopened.ok());
-  EXPECT_EQ((*reopened)->schema_version(), 2);
+  EXPECT_EQ((*reopened)->schema_version(), 3);
 }
 
 TEST_F(StoreTest, AChangeAndItsAuditEntryCommitTogether) {
