@@ -1,0 +1,184 @@
+// Internal to the SQLite backend: the SqliteStore class. Its members are
+// defined by topic: sqlite_store.cpp (opening, migrations, the writer thread
+// and group commit), reports.cpp, users.cpp (users, sessions, API tokens) and
+// audit.cpp.
+//
+// Threads: one writer thread owns the write connection and drains the queue of
+// write jobs, many per transaction (group commit): BEGIN IMMEDIATE, each job in
+// its own SAVEPOINT so one failing job does not undo the others, COMMIT, and
+// only then the callbacks. Readers borrow one of a few read-only connections;
+// WAL lets them run beside the writer.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/sqlite/connection.h"
+#include "store/store.h"
+
+namespace jaga::sqlite {
+
+#define TRY(expr)                         \
+  do {                                    \
+    auto status_ = (expr);                \
+    if (!status_) return status_.error(); \
+  } while (0)
+
+#define TRY_PREPARE(name, conn, sql)                \
+  auto name##_result = (conn).prepare(sql);         \
+  if (!name##_result) return name##_result.error(); \
+  Statement& name = *name##_result
+
+struct WriteJob {
+  std::function<Status(Connection&)> work;
+  std::function<void(Status)> done;
+  std::optional<AuditEvent> audit;  // appended in the job's savepoint when the work succeeds
+};
+
+class ReadPool {
+ public:
+  void add(std::unique_ptr<Connection> c) { free_.push_back(std::move(c)); }
+
+  class Lease {
+   public:
+    Lease(ReadPool& pool, std::unique_ptr<Connection> c) : pool_(pool), connection_(std::move(c)) {}
+    ~Lease() { pool_.give_back(std::move(connection_)); }
+    Connection& operator*() { return *connection_; }
+
+   private:
+    ReadPool& pool_;
+    std::unique_ptr<Connection> connection_;
+  };
+
+  Lease lease() {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !free_.empty(); });
+    auto c = std::move(free_.back());
+    free_.pop_back();
+    return Lease(*this, std::move(c));
+  }
+
+  void clear() {
+    std::lock_guard lock(mutex_);
+    free_.clear();
+  }
+
+ private:
+  void give_back(std::unique_ptr<Connection> c) {
+    {
+      std::lock_guard lock(mutex_);
+      free_.push_back(std::move(c));
+    }
+    available_.notify_one();
+  }
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> free_;  // GUARDED_BY(mutex_)
+};
+
+User read_user(Statement& s);
+// Appends one entry to the audit log, chained to the last one (audit.cpp).
+Status append_audit_row(Connection& db, const AuditEvent& event);
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(std::string path, StoreOptions options) : path_(std::move(path)), options_(options) {}
+
+  ~SqliteStore() override { close(); }
+
+  Status open();
+  static Status migrate(Connection& db);
+  Status ping() override;
+  int schema_version() override;
+  void submit(std::function<Status(Connection&)> work, std::function<void(Status)> done,
+              std::optional<AuditEvent> audit = std::nullopt);
+  template <class T>
+  void submit_value(std::function<Result<T>(Connection&)> work, Callback<T> done,
+                    std::optional<AuditEvent> audit = std::nullopt) {
+    auto value = std::make_shared<std::optional<T>>();
+    submit(
+        [value, work = std::move(work)](Connection& db) -> Status {
+          auto r = work(db);
+          if (!r) return r.error();
+          *value = std::move(*r);
+          return {};
+        },
+        [value, done = std::move(done)](Status st) {
+          if (!st)
+            done(st.error());
+          else
+            done(std::move(**value));
+        },
+        std::move(audit));
+  }
+
+  void write_loop();
+  void run_batch(std::vector<WriteJob>& batch);
+  void close() override;
+  void create_report(NewReport report, std::optional<AuditEvent> audit,
+                     Callback<int64_t> done) override;
+  void add_addition(std::string tracking_code, Addition addition, std::vector<Indicator> indicators,
+                    Callback<int64_t> done) override;
+  void add_public_note(std::string tracking_code, std::string text,
+                       std::optional<ReportStatus> new_status, int64_t author_id, AuditEvent audit,
+                       Callback<int64_t> done) override;
+  Result<Report> find_report(const std::string& tracking_code) override;
+  Result<std::vector<std::string>> find_related_reports(int64_t report_id, int limit) override;
+  Result<std::vector<ReportSummary>> list_reports(const ReportFilter& f) override;
+  Result<int64_t> count_reports() override { return count("SELECT count(*) FROM reports"); }
+
+  Result<int64_t> count_users() override { return count("SELECT count(*) FROM users"); }
+
+  Result<int64_t> count(const char* sql);
+  Result<Attachment> find_attachment(int64_t id) override;
+  void create_user(User user, AuditEvent audit, Callback<int64_t> done) override;
+  void set_password(std::string username, std::string hash, bool must_change, AuditEvent audit,
+                    Callback<bool> done) override;
+  void record_sign_in(int64_t user_id, bool success, std::string locked_until, AuditEvent audit,
+                      Callback<bool> done) override;
+  Result<User> find_user(const std::string& username) override;
+  Result<User> find_user_by_id(int64_t id) override;
+  template <class Bind>
+  Result<User> find_one_user(const char* sql, Bind bind) {
+    auto lease = readers_.lease();
+    TRY_PREPARE(q, *lease, sql);
+    bind(q);
+    auto row = q.step();
+    if (!row) return row.error();
+    if (!*row) return Error::not_found("no such user");
+    return read_user(q);
+  }
+
+  Result<std::vector<User>> list_users() override;
+  void create_session(Session session, Callback<bool> done) override;
+  void delete_session(std::string token_hash, AuditEvent audit, Callback<bool> done) override;
+  void create_token(ApiToken token, AuditEvent audit, Callback<int64_t> done) override;
+  void revoke_token(int64_t id, AuditEvent audit, Callback<bool> done) override;
+  void touch_token(int64_t id) override;
+  Result<ApiToken> find_token(const std::string& token_hash) override;
+  Result<std::vector<ApiToken>> list_tokens() override;
+  void append_audit(AuditEvent event, Callback<int64_t> done) override;
+  Result<std::vector<AuditEntry>> list_audit(const AuditFilter& f) override;
+  Result<AuditCheck> verify_audit_log() override;
+  Result<Session> find_session(const std::string& token_hash) override;
+
+ private:
+  std::string path_;
+  StoreOptions options_;
+  std::unique_ptr<Connection> writer_connection_;  // used only by writer_thread_ after open()
+  ReadPool readers_;
+  std::thread writer_thread_;
+  std::mutex queue_mutex_;
+  std::condition_variable queue_ready_;
+  std::deque<WriteJob> queue_;  // GUARDED_BY(queue_mutex_)
+  bool closing_ = false;        // GUARDED_BY(queue_mutex_)
+};
+
+}  // namespace jaga::sqlite
