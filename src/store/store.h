@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "model/audit.h"
+#include "model/incident.h"
 #include "model/report.h"
 #include "model/user.h"
 #include "util/result.h"
@@ -53,6 +54,26 @@ class Store {
   virtual Result<std::vector<ReportSummary>> list_reports(const ReportFilter& filter) = 0;
   virtual Result<int64_t> count_reports() = 0;
   virtual Result<Attachment> find_attachment(int64_t id) = 0;
+
+  // Marks reports as spam or duplicate in one go, each with a public note to
+  // its reporter. Fails, changing nothing, if any code is unknown.
+  virtual void triage_reports(std::vector<std::string> tracking_codes, ReportStatus status, std::string note,
+                              int64_t author_id, AuditEvent audit, Callback<int> done) = 0;
+
+  // Incidents. Writes that break a rule (an unknown report, a transition the
+  // lifecycle does not allow) fail with invalid_input or conflict and change
+  // nothing. create_incident answers the new reference.
+  virtual void create_incident(NewIncident incident, AuditEvent audit, Callback<std::string> done) = 0;
+  virtual void update_incident(std::string reference, IncidentChange change, int64_t actor_id, AuditEvent audit,
+                               Callback<bool> done) = 0;
+  // A comment on the timeline: internal, or public (then also a note on the
+  // status page of every linked report).
+  virtual void comment_incident(std::string reference, std::string text, bool public_note, int64_t actor_id,
+                                AuditEvent audit, Callback<int64_t> done) = 0;
+  virtual void link_reports(std::string reference, std::vector<std::string> tracking_codes, int64_t actor_id,
+                            AuditEvent audit, Callback<int> done) = 0;
+  virtual Result<Incident> find_incident(const std::string& reference) = 0;
+  virtual Result<std::vector<IncidentSummary>> list_incidents(const IncidentFilter& filter) = 0;
 
   // Users and sessions.
   virtual void create_user(User user, AuditEvent audit, Callback<int64_t> done) = 0;

@@ -129,6 +129,46 @@ CREATE TABLE api_tokens (
 );
 CREATE INDEX api_tokens_by_user ON api_tokens(user_id);
 )sql"},
+      {4, "incidents, their reports and their timeline", R"sql(
+CREATE TABLE incidents (
+  id INTEGER PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  category TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  tlp TEXT NOT NULL,
+  status TEXT NOT NULL,
+  assignee_id INTEGER REFERENCES users(id),
+  created_by INTEGER REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  response_due TEXT NOT NULL,
+  resolution_due TEXT NOT NULL,
+  first_response_at TEXT,
+  resolved_at TEXT
+);
+CREATE INDEX incidents_by_updated ON incidents(updated_at);
+CREATE INDEX incidents_by_status ON incidents(status, updated_at);
+CREATE INDEX incidents_by_assignee ON incidents(assignee_id, updated_at);
+CREATE INDEX incidents_by_category ON incidents(category, updated_at);
+CREATE TABLE incident_reports (
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  report_id INTEGER NOT NULL REFERENCES reports(id),
+  PRIMARY KEY (incident_id, report_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_reports_by_report ON incident_reports(report_id);
+CREATE TABLE incident_events (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  at TEXT NOT NULL,
+  actor_id INTEGER REFERENCES users(id),
+  kind TEXT NOT NULL,
+  visibility TEXT NOT NULL,
+  text TEXT NOT NULL,
+  details TEXT NOT NULL
+);
+CREATE INDEX incident_events_by_incident ON incident_events(incident_id, id);
+)sql"},
   };
   return all;
 }

@@ -53,6 +53,9 @@ Status insert_attachments(Connection& db, int64_t report_id, std::optional<int64
   return {};
 }
 
+
+}  // namespace
+
 Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code) {
   auto stmt = db.prepare("SELECT id FROM reports WHERE tracking_code = ?1");
   if (!stmt) return stmt.error();
@@ -63,11 +66,24 @@ Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code) {
   return stmt->integer(0);
 }
 
-// Appends one entry to the audit log, chained to the last one. Runs on the
-// writer connection inside the transaction of the change it records, so the
-// chain sees earlier entries of the same batch.
-
-}  // namespace
+Result<int64_t> note_report(Connection& db, int64_t report_id, const std::string& text,
+                            std::optional<ReportStatus> new_status, std::optional<int64_t> author_id,
+                            const std::string& now) {
+  int64_t id = 0;
+  if (!text.empty()) {
+    TRY_PREPARE(insert, db,
+                "INSERT INTO public_notes(report_id, text, author_id, created_at) VALUES (?1, ?2, ?3, ?4)");
+    insert.bind(1, report_id).bind(2, text).bind_optional(3, author_id).bind(4, now);
+    TRY(insert.run());
+    id = db.last_insert_id();
+  }
+  TRY_PREPARE(update, db, "UPDATE reports SET updated_at = ?2, status = coalesce(?3, status) WHERE id = ?1");
+  update.bind(1, report_id).bind(2, now);
+  if (new_status) update.bind(3, to_string(*new_status));
+  else update.bind(3, std::nullopt);
+  TRY(update.run());
+  return id;
+}
 
 void SqliteStore::create_report(NewReport report, std::optional<AuditEvent> audit,
                                 Callback<int64_t> done) {
@@ -134,26 +150,7 @@ void SqliteStore::add_public_note(std::string tracking_code, std::string text,
        author_id](Connection& db) -> Result<int64_t> {
         auto report_id = report_id_of(db, code);
         if (!report_id) return report_id.error();
-        std::string now = now_rfc3339();
-        int64_t id = 0;
-        if (!text.empty()) {
-          TRY_PREPARE(insert, db,
-                      "INSERT INTO public_notes(report_id, text, author_id, created_at) VALUES "
-                      "(?1, ?2, ?3, ?4)");
-          insert.bind(1, *report_id).bind(2, text).bind(3, author_id).bind(4, now);
-          TRY(insert.run());
-          id = db.last_insert_id();
-        }
-        TRY_PREPARE(
-            update, db,
-            "UPDATE reports SET updated_at = ?2, status = coalesce(?3, status) WHERE id = ?1");
-        update.bind(1, *report_id).bind(2, now);
-        if (new_status)
-          update.bind(3, to_string(*new_status));
-        else
-          update.bind(3, std::nullopt);
-        TRY(update.run());
-        return id;
+        return note_report(db, *report_id, text, new_status, author_id, now_rfc3339());
       },
       std::move(done), std::move(audit));
 }

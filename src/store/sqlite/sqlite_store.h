@@ -84,6 +84,12 @@ class ReadPool {
 };
 
 User read_user(Statement& s);
+Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code);
+// A public note to the reporter (when text is given) and/or a new status of
+// the report; answers the note's id, or 0 (reports.cpp).
+Result<int64_t> note_report(Connection& db, int64_t report_id, const std::string& text,
+                            std::optional<ReportStatus> new_status, std::optional<int64_t> author_id,
+                            const std::string& now);
 // Appends one entry to the audit log, chained to the last one (audit.cpp).
 Status append_audit_row(Connection& db, const AuditEvent& event);
 
@@ -138,6 +144,18 @@ class SqliteStore final : public Store {
 
   Result<int64_t> count(const char* sql);
   Result<Attachment> find_attachment(int64_t id) override;
+  void triage_reports(std::vector<std::string> tracking_codes, ReportStatus status, std::string note,
+                      int64_t author_id, AuditEvent audit, Callback<int> done) override;
+  void create_incident(NewIncident incident, AuditEvent audit, Callback<std::string> done) override;
+  void update_incident(std::string reference, IncidentChange change, int64_t actor_id, AuditEvent audit,
+                       Callback<bool> done) override;
+  void comment_incident(std::string reference, std::string text, bool public_note, int64_t actor_id,
+                        AuditEvent audit, Callback<int64_t> done) override;
+  void link_reports(std::string reference, std::vector<std::string> tracking_codes, int64_t actor_id,
+                    AuditEvent audit, Callback<int> done) override;
+  Result<Incident> find_incident(const std::string& reference) override;
+  Result<std::vector<IncidentSummary>> list_incidents(const IncidentFilter& filter) override;
+
   void create_user(User user, AuditEvent audit, Callback<int64_t> done) override;
   void set_password(std::string username, std::string hash, bool must_change, AuditEvent audit,
                     Callback<bool> done) override;

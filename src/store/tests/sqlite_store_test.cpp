@@ -7,6 +7,7 @@
 
 #include "store/blobs.h"
 #include "store/sqlite/connection.h"
+#include "store/sqlite/migrations.h"
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -175,11 +176,12 @@ TEST_F(StoreTest, UsersSessionsAndLockout) {
 }
 
 TEST_F(StoreTest, MigrationsAreRecordedAndIdempotent) {
-  EXPECT_EQ(store_->schema_version(), 3);
+  const int latest = sqlite::migrations().back().version;
+  EXPECT_EQ(store_->schema_version(), latest);
   store_.reset();
   auto reopened = open_sqlite_store((dir_ / "jaga.db").string());
   ASSERT_TRUE(reopened.ok());
-  EXPECT_EQ((*reopened)->schema_version(), 3);
+  EXPECT_EQ((*reopened)->schema_version(), latest);
 }
 
 TEST_F(StoreTest, AChangeAndItsAuditEntryCommitTogether) {
@@ -247,4 +249,158 @@ TEST(Blobs, ContentAddressedAndDurable) {
   std::filesystem::remove_all(dir);
 }
 
+}  // namespace jaga
+
+namespace jaga {
+namespace {
+
+class IncidentStoreTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    User analyst{0, "analis", hash_password("x"), Role::analyst};
+    analyst_id_ = *wait_for<int64_t>([&](auto cb) { store_->create_user(analyst, event("user.create"), cb); });
+    for (auto code : {"JG-2222-AAAA", "JG-2222-BBBB", "JG-2222-CCCC"})
+      ASSERT_TRUE(wait_for<int64_t>([&](auto cb) {
+                    store_->create_report(report(code, {{"domain", "bank-palsu.example", "text"}}), std::nullopt, cb);
+                  }).ok());
+  }
+
+  NewIncident incident(std::vector<std::string> reports) {
+    NewIncident in;
+    in.title = "Phishing bank palsu";
+    in.category = "fraud:phishing";
+    in.severity = Severity::high;
+    in.reports = std::move(reports);
+    in.created_by = analyst_id_;
+    in.created_at = "2026-11-25T08:00:00.000Z";
+    std::tie(in.response_due, in.resolution_due) = sla_due(SlaPolicy{}, in.severity, *parse_rfc3339(in.created_at));
+    return in;
+  }
+
+  Result<bool> change(const std::string& ref, IncidentChange c) {
+    return wait_for<bool>([&](auto cb) { store_->update_incident(ref, c, analyst_id_, event("incident.update", ref), cb); });
+  }
+
+  int64_t analyst_id_ = 0;
+};
+
+TEST_F(IncidentStoreTest, ReportsBecomeAnIncidentWithATimeline) {
+  auto ref = wait_for<std::string>([&](auto cb) {
+    store_->create_incident(incident({"JG-2222-AAAA", "JG-2222-BBBB"}), event("incident.create"), cb);
+  });
+  ASSERT_TRUE(ref.ok()) << ref.error().message;
+  EXPECT_EQ(*ref, "INC-2026-000001");
+  auto found = store_->find_incident(*ref);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->reports, (std::vector<std::string>{"JG-2222-AAAA", "JG-2222-BBBB"}));
+  ASSERT_EQ(found->indicators.size(), 1u);
+  EXPECT_EQ(found->indicators[0].value, "bank-palsu.example");
+  EXPECT_EQ(found->status, IncidentStatus::new_);
+  EXPECT_EQ(found->response_due, "2026-11-25T12:00:00.000Z");
+  EXPECT_EQ(found->created_by, "analis");
+  ASSERT_EQ(found->timeline.size(), 3u);
+  EXPECT_EQ(found->timeline[0].kind, "created");
+  EXPECT_EQ(found->timeline[2].text, "JG-2222-BBBB");
+  EXPECT_EQ(store_->find_report("JG-2222-AAAA")->status, ReportStatus::incident_opened);
+  EXPECT_EQ(store_->find_report("JG-2222-CCCC")->status, ReportStatus::received);
+}
+
+TEST_F(IncidentStoreTest, AnUnknownReportCreatesNothing) {
+  auto ref = wait_for<std::string>([&](auto cb) {
+    store_->create_incident(incident({"JG-2222-AAAA", "JG-9999-9999"}), event("incident.create"), cb);
+  });
+  ASSERT_FALSE(ref.ok());
+  EXPECT_EQ(ref.error().message, "there is no report JG-9999-9999");
+  EXPECT_TRUE(store_->list_incidents({})->empty());
+  EXPECT_EQ(store_->find_report("JG-2222-AAAA")->status, ReportStatus::received) << "rolled back";
+  EXPECT_EQ(store_->list_audit({})->size(), 1u) << "only the analyst's creation is in the audit log";
+}
+
+TEST_F(IncidentStoreTest, TheLifecycleIsEnforcedAndRecorded) {
+  auto ref = *wait_for<std::string>([&](auto cb) { store_->create_incident(incident({"JG-2222-AAAA"}), event("incident.create"), cb); });
+  IncidentChange close;
+  close.status = IncidentStatus::closed;
+  auto refused = change(ref, close);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().kind, ErrorKind::conflict);
+  EXPECT_EQ(refused.error().message, "An incident that is new cannot become closed; it can become triaged.");
+  IncidentChange triage;
+  triage.status = IncidentStatus::triaged;
+  triage.severity = Severity::critical;
+  triage.assignee_id = analyst_id_;
+  ASSERT_TRUE(change(ref, triage).ok());
+  auto found = *store_->find_incident(ref);
+  EXPECT_EQ(found.status, IncidentStatus::triaged);
+  EXPECT_EQ(found.severity, Severity::critical);
+  EXPECT_EQ(found.assignee, "analis");
+  EXPECT_FALSE(found.first_response_at.empty()) << "triage is the first response";
+  EXPECT_EQ(found.timeline.back().kind, "assignee");
+  EXPECT_EQ(found.timeline[found.timeline.size() - 3].details, R"({"from":"new","to":"triaged"})");
+  IncidentChange nobody;
+  nobody.assignee_id = std::optional<int64_t>{};
+  ASSERT_TRUE(change(ref, nobody).ok());
+  EXPECT_EQ(store_->find_incident(ref)->assignee, "");
+  IncidentChange ghost;
+  ghost.assignee_id = int64_t{999};
+  EXPECT_EQ(change(ref, ghost).error().field, "/assignee");
+}
+
+TEST_F(IncidentStoreTest, PublicNotesReachEveryLinkedReporter) {
+  auto ref = *wait_for<std::string>([&](auto cb) { store_->create_incident(incident({"JG-2222-AAAA"}), event("incident.create"), cb); });
+  ASSERT_EQ(*wait_for<int>([&](auto cb) { store_->link_reports(ref, {"JG-2222-AAAA", "JG-2222-BBBB"}, analyst_id_, event("incident.link"), cb); }), 1);
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->comment_incident(ref, "Cek log server", false, analyst_id_, event("incident.comment"), cb); }).ok());
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->comment_incident(ref, "Situs sudah diblokir", true, analyst_id_, event("incident.comment"), cb); }).ok());
+  for (auto code : {"JG-2222-AAAA", "JG-2222-BBBB"}) {
+    auto r = store_->find_report(code);
+    ASSERT_EQ(r->notes.size(), 1u) << code << ": only the public note";
+    EXPECT_EQ(r->notes[0].text, "Situs sudah diblokir");
+  }
+  auto found = *store_->find_incident(ref);
+  EXPECT_EQ(found.timeline.back().visibility, "public");
+  EXPECT_EQ(found.timeline[found.timeline.size() - 2].visibility, "internal");
+}
+
+TEST_F(IncidentStoreTest, ListsFilterByStatusSeverityAssigneeAndOverdue) {
+  for (int i = 0; i < 3; ++i)
+    ASSERT_TRUE(wait_for<std::string>([&](auto cb) { store_->create_incident(incident({}), event("incident.create"), cb); }).ok());
+  IncidentChange mine;
+  mine.status = IncidentStatus::triaged;
+  mine.assignee_id = analyst_id_;
+  ASSERT_TRUE(change("INC-2026-000002", mine).ok());
+  IncidentFilter f;
+  EXPECT_EQ(store_->list_incidents(f)->size(), 3u);
+  EXPECT_EQ(store_->list_incidents(f)->front().reference, "INC-2026-000002") << "most recently changed first";
+  f.assignee_id = analyst_id_;
+  EXPECT_EQ(store_->list_incidents(f)->size(), 1u);
+  f = {};
+  f.status = IncidentStatus::new_;
+  EXPECT_EQ(store_->list_incidents(f)->size(), 2u);
+  f = {};
+  f.overdue_only = true;
+  f.now = "2026-11-25T13:00:00.000Z";  // past the 4-hour first response of the two untouched ones
+  EXPECT_EQ(store_->list_incidents(f)->size(), 2u);
+  f.now = "2026-12-01T00:00:00.000Z";  // past every resolution time
+  EXPECT_EQ(store_->list_incidents(f)->size(), 3u);
+  f = {};
+  f.category = "fraud";
+  EXPECT_EQ(store_->list_incidents(f)->size(), 3u);
+  f.category = "malicious-code";
+  EXPECT_TRUE(store_->list_incidents(f)->empty());
+}
+
+TEST_F(IncidentStoreTest, TriageMarksSpamWithANoteOrNothingAtAll) {
+  auto bad = wait_for<int>([&](auto cb) {
+    store_->triage_reports({"JG-2222-AAAA", "JG-9999-9999"}, ReportStatus::spam, "Bukan insiden siber", analyst_id_, event("report.triage"), cb);
+  });
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(store_->find_report("JG-2222-AAAA")->status, ReportStatus::received);
+  ASSERT_EQ(*wait_for<int>([&](auto cb) {
+    store_->triage_reports({"JG-2222-AAAA", "JG-2222-BBBB"}, ReportStatus::spam, "Bukan insiden siber", analyst_id_, event("report.triage"), cb);
+  }), 2);
+  EXPECT_EQ(store_->find_report("JG-2222-BBBB")->status, ReportStatus::spam);
+  EXPECT_EQ(store_->find_report("JG-2222-BBBB")->notes.at(0).text, "Bukan insiden siber");
+}
+
+}  // namespace
 }  // namespace jaga
