@@ -9,6 +9,7 @@
 #include "http/metrics.h"
 #include "http/rate_limit.h"
 #include "intel/extract.h"
+#include "model/incident.h"
 #include "store/blobs.h"
 #include "store/store.h"
 #include "util/worker_pool.h"
@@ -26,6 +27,7 @@ struct ApiSettings {
   int lockout_failures = 5;
   int lockout_minutes = 15;
   ExtractOptions extract;
+  SlaPolicy sla;
 };
 
 struct ApiContext {

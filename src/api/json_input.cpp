@@ -45,4 +45,23 @@ Result<std::optional<bool>> bool_field(const boost::json::object& o, const char*
   return std::optional<bool>(v->as_bool());
 }
 
+Result<std::vector<std::string>> string_list_field(const boost::json::object& o, const char* name, size_t max_items,
+                                                   size_t max_chars, const std::string& prefix) {
+  std::vector<std::string> out;
+  auto* v = o.if_contains(name);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array()) return Error::invalid(std::string(name) + " must be a list", prefix + name);
+  const auto& array = v->as_array();
+  if (array.size() > max_items)
+    return Error::invalid(std::string(name) + " can hold at most " + std::to_string(max_items) + " items", prefix + name);
+  for (size_t i = 0; i < array.size(); ++i) {
+    std::string path = prefix + name + "/" + std::to_string(i);
+    if (!array[i].is_string()) return Error::invalid(std::string(name) + " must hold text only", path);
+    const auto& text = array[i].as_string();
+    if (text.size() > max_chars) return Error::invalid(std::string(name) + " has an item that is too long", path);
+    out.emplace_back(text.data(), text.size());
+  }
+  return out;
+}
+
 }  // namespace jaga::api

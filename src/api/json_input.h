@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -19,5 +20,9 @@ Result<std::string> string_field(const boost::json::object& o, const char* name,
                                  size_t max_chars, const std::string& path_prefix = "/");
 Result<std::optional<bool>> bool_field(const boost::json::object& o, const char* name,
                                        const std::string& path_prefix = "/");
+
+// An array of strings, each at most max_chars; missing or null gives {}.
+Result<std::vector<std::string>> string_list_field(const boost::json::object& o, const char* name, size_t max_items,
+                                                   size_t max_chars, const std::string& path_prefix = "/");
 
 }  // namespace jaga::api

@@ -10,6 +10,7 @@ namespace jaga::api {
 
 void add_public_routes(http::Router& router, ApiContext& ctx);
 void add_desk_routes(http::Router& router, ApiContext& ctx);
+void add_incident_routes(http::Router& router, ApiContext& ctx);
 void add_web_routes(http::Router& router, ApiContext& ctx);
 
 // Security headers for every response (strict CSP, no sniffing, no framing).
@@ -27,6 +28,7 @@ void run_on_worker(ApiContext& ctx, const http::Reply& reply, std::function<void
 inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_public_routes(router, ctx);
   add_desk_routes(router, ctx);
+  add_incident_routes(router, ctx);
   add_web_routes(router, ctx);
 }
 

@@ -82,6 +82,10 @@ int serve(const Settings& settings, const std::string& executable_path) {
   api_settings.max_attachments = static_cast<size_t>(settings.max_attachments);
   api_settings.max_attachment_bytes = static_cast<size_t>(settings.max_attachment_mib) * 1024 * 1024;
   api_settings.session_hours = settings.session_hours;
+  api_settings.sla.targets = {{{settings.critical_response_hours, settings.critical_resolution_hours},
+                               {settings.high_response_hours, settings.high_resolution_hours},
+                               {settings.medium_response_hours, settings.medium_resolution_hours},
+                               {settings.low_response_hours, settings.low_resolution_hours}}};
   api_settings.extract.default_calling_code = settings.calling_code;
   api::ApiContext ctx{**store,
                       blobs,

@@ -72,6 +72,14 @@ const std::vector<Key>& keys() {
       STRING_KEY("reports", calling_code),
       DOUBLE_KEY("desk", sign_in_rate_per_minute, 0, 100000),
       INT_KEY("desk", session_hours, 1, 168),
+      INT_KEY("sla", critical_response_hours, 1, 8760),
+      INT_KEY("sla", critical_resolution_hours, 1, 8760),
+      INT_KEY("sla", high_response_hours, 1, 8760),
+      INT_KEY("sla", high_resolution_hours, 1, 8760),
+      INT_KEY("sla", medium_response_hours, 1, 8760),
+      INT_KEY("sla", medium_resolution_hours, 1, 8760),
+      INT_KEY("sla", low_response_hours, 1, 8760),
+      INT_KEY("sla", low_resolution_hours, 1, 8760),
       STRING_KEY("log", log_level),
   };
   return all;

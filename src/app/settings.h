@@ -27,6 +27,11 @@ struct Settings {
   int max_attachments = 10;
   int max_attachment_mib = 10;
   int session_hours = 8;
+  // Service levels: hours to the first response and to resolution.
+  int critical_response_hours = 1, critical_resolution_hours = 24;
+  int high_response_hours = 4, high_resolution_hours = 72;
+  int medium_response_hours = 24, medium_resolution_hours = 168;
+  int low_response_hours = 72, low_resolution_hours = 720;
   std::string calling_code = "62";
   std::string log_level = "info";
   bool access_log = true;

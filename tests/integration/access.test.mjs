@@ -14,6 +14,7 @@ const ROLES = ['administrator', 'analyst', 'operator', 'organisation-contact', '
 const EVERYONE = 'anyone';
 const SIGNED_IN = ROLES;
 const DESK = ['administrator', 'analyst', 'operator'];
+const INCIDENTS = ['administrator', 'analyst'];
 
 // operation -> who may call it
 const POLICY = {
@@ -30,6 +31,13 @@ const POLICY = {
   'GET /api/v1/desk/reports/{code}': DESK,
   'POST /api/v1/desk/reports/{code}/notes': DESK,
   'GET /api/v1/desk/attachments/{id}': DESK,
+  'POST /api/v1/desk/reports/triage': INCIDENTS,
+  'GET /api/v1/incidents': INCIDENTS,
+  'POST /api/v1/incidents': INCIDENTS,
+  'GET /api/v1/incidents/{reference}': INCIDENTS,
+  'PATCH /api/v1/incidents/{reference}': INCIDENTS,
+  'POST /api/v1/incidents/{reference}/comments': INCIDENTS,
+  'POST /api/v1/incidents/{reference}/reports': INCIDENTS,
   'GET /healthz': EVERYONE,
   'GET /readyz': EVERYONE,
   'GET /metrics': EVERYONE,
@@ -65,9 +73,9 @@ function operations() {
 // body that is usually invalid (the answer only has to show whether the
 // caller got past the access check).
 function call({ method, path }, headers) {
-  const url = server.url + path.replace('{code}', 'JG-2222-2222').replace('{id}', '1');
+  const url = server.url + path.replace('{code}', 'JG-2222-2222').replace('{id}', '1').replace('{reference}', 'INC-2026-000001');
   const init = { method, headers: { ...headers } };
-  if (method !== 'GET' && method !== 'DELETE') {
+  if (method !== 'GET' && method !== 'DELETE') {  // POST, PATCH
     init.headers['content-type'] = 'application/json';
     init.body = '{}';
   }
