@@ -2,35 +2,21 @@
 // report in Indonesian with an attachment, open the status page, add
 // information, switch languages, submit an empty form, an operator signs in
 // and enters a phone report. axe finds no serious or critical violation.
-import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launchBrowser, noSeriousViolations, shot } from '../lib/browser.mjs';
 import { addUser, startServer } from '../lib/server.mjs';
 
-const shots = join(process.env.JAGA_TEST_OUTPUT ?? tmpdir(), 'screenshots');
-mkdirSync(shots, { recursive: true });
 let server, browser;
 
 before(async () => {
   server = await startServer({ env: { JAGA_POW_DIFFICULTY: '8' } });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  browser = await launchBrowser();
 });
 after(async () => { await browser?.close(); await server?.stop(); server?.cleanup(); });
-
-async function noSeriousViolations(page, name) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.help}`), [], `accessibility violations on ${name}`);
-}
-
-async function shot(page, name) { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }); }
 
 test('a citizen files a report in Indonesian, follows it and adds information', async () => {
   const context = await browser.newContext({ locale: 'id-ID', viewport: { width: 360, height: 800 } });

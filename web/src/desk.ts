@@ -1,43 +1,25 @@
 // The desk console: sign in, change a one-time password, enter a report
 // received by phone, walk-in or letter, list received reports with filters,
 // and read one report in full with its attachments (downloaded, not shown).
+import { api, errorBox, go, header, link, main, postJson, rsitCategories, runsIncidents, session, setRouter } from './console';
 import { clear, formatSize, formatTime, h, readProblem } from './dom';
 import { lang, languages, setLang, t, type Lang } from './i18n';
-
-const main = document.getElementById('main')!;
-const header = document.getElementById('header')!;
-interface Me { username: string; role: string; csrf_token: string; must_change_password: boolean }
-let me: Me | null = null;
-
-async function api(path: string, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (me && init.method && init.method !== 'GET') headers.set('X-CSRF-Token', me.csrf_token);
-  return fetch(path, { ...init, headers, credentials: 'same-origin' });
-}
-
-function go(path: string): void { history.pushState(null, '', path); void route(); }
-
-function link(path: string, text: string, attrs: Record<string, string> = {}): HTMLElement {
-  return h('a', { href: path, ...attrs, onclick: (e: Event) => { e.preventDefault(); go(path); } }, text);
-}
+import { renderIncident, renderIncidents, triageBar } from './incidents';
 
 function renderHeader(): void {
+  const me = session.me;
   clear(header,
     h('a', { class: 'brand', href: '/desk' }, t('desk.name')),
     h('nav', { class: 'desk-nav', 'aria-label': t('desk.nav') },
-      ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), link('/desk/new', t('desk.new'))] : []),
+      ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav'))] : []), link('/desk/new', t('desk.new'))] : []),
       ...(me ? [h('span', {}, me.username), h('button', { type: 'button', class: 'link', onclick: signOut }, t('desk.signout'))] : []),
       h('ul', { class: 'lang', 'aria-label': t('lang.choose') }, ...languages.map((l) => h('li', {},
         h('button', { type: 'button', lang: l.code, 'aria-pressed': String(l.code === lang()), onclick: () => { setLang(l.code as Lang); void route(); } }, l.name))))));
 }
 
-function errorBox(message: string): HTMLElement {
-  return h('div', { class: 'error-summary', role: 'alert', tabindex: '-1' }, h('h2', {}, t('error.summary')), h('p', {}, message));
-}
-
 async function signOut(): Promise<void> {
   await api('/api/v1/session', { method: 'DELETE' });
-  me = null;
+  session.me = null;
   go('/desk');
 }
 
@@ -50,7 +32,7 @@ function renderSignIn(message = ''): void {
       e.preventDefault();
       const r = await fetch('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user.value, password: pass.value }) });
       if (!r.ok) return renderSignIn((await readProblem(r)).detail ?? t('error.server'));
-      me = await r.json();
+      session.me = await r.json();
       void route();
     } },
       h('div', { class: 'field' }, h('label', { for: 'username' }, t('desk.username')), user),
@@ -68,7 +50,7 @@ function renderPasswordChange(message = ''): void {
       e.preventDefault();
       const r = await api('/api/v1/session/password', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ current_password: current.value, new_password: next.value }) });
       if (!r.ok) return renderPasswordChange((await readProblem(r)).detail ?? t('error.server'));
-      me = null;
+      session.me = null;
       renderSignIn();
       main.prepend(h('div', { class: 'notice', role: 'status' }, t('desk.password.done')));
     } },
@@ -78,9 +60,6 @@ function renderPasswordChange(message = ''): void {
 }
 
 const channels = ['phone', 'walk-in', 'letter', 'email'];
-const rsitCategories = ['fraud:phishing', 'fraud:masquerade', 'intrusions:application-compromise', 'malicious-code:infected-system',
-  'intrusions:unprivileged-account-compromise', 'information-content-security:data-leak', 'availability:ddos', 'abusive-content:spam',
-  'vulnerable:vulnerable-system', 'other:undetermined'];
 
 async function renderList(): Promise<void> {
   document.title = t('desk.reports');
@@ -100,14 +79,18 @@ async function renderList(): Promise<void> {
   const r = await api(`/api/v1/desk/reports?${params}`);
   if (!r.ok) { clear(main, h('h1', {}, t('desk.reports')), errorBox((await readProblem(r)).detail ?? '')); return; }
   const { items } = await r.json();
+  const triage = runsIncidents();
   const rows = items.map((it: any) => h('tr', {},
+    ...(triage ? [h('td', {}, h('input', { type: 'checkbox', class: 'pick', value: it.tracking_code, 'aria-label': `${t('inc.pick')} ${it.tracking_code}` }))] : []),
     h('td', {}, link(`/desk/reports/${it.tracking_code}`, it.tracking_code, { class: 'mono' })),
     h('td', {}, formatTime(it.created_at, lang())), h('td', {}, t(`channel.${it.channel}`)), h('td', {}, it.category),
     h('td', {}, t(`state.${it.status}`)), h('td', {}, it.excerpt), h('td', {}, String(it.attachments))));
   clear(main, h('h1', {}, t('desk.reports')), filters,
     items.length ? h('table', {}, h('caption', { class: 'muted' }, t('desk.list.caption')),
-      h('thead', {}, h('tr', {}, ...['code', 'received', 'channel', 'category', 'status', 'description', 'files'].map((c) => h('th', { scope: 'col' }, t(`desk.col.${c}`))))),
-      h('tbody', {}, ...rows)) : h('p', {}, t('desk.list.empty')));
+      h('thead', {}, h('tr', {}, ...(triage ? [h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, t('inc.pick')))] : []),
+        ...['code', 'received', 'channel', 'category', 'status', 'description', 'files'].map((c) => h('th', { scope: 'col' }, t(`desk.col.${c}`))))),
+      h('tbody', {}, ...rows)) : h('p', {}, t('desk.list.empty')),
+    ...(triage && items.length ? [triageBar(() => Array.from(main.querySelectorAll<HTMLInputElement>('input.pick:checked')).map((c) => c.value), () => void renderList())] : []));
 }
 
 function renderNew(message = ''): void {
@@ -187,19 +170,24 @@ async function renderReport(code: string): Promise<void> {
 }
 
 async function route(): Promise<void> {
-  if (!me) {
+  if (!session.me) {
     const r = await fetch('/api/v1/session', { credentials: 'same-origin' });
-    if (r.ok) me = await r.json();
+    if (r.ok) session.me = await r.json();
   }
   renderHeader();
+  const me = session.me;
   if (!me) return renderSignIn();
   if (me.must_change_password) return renderPasswordChange();
   const path = location.pathname;
+  const incident = path.match(/^\/desk\/incidents\/(INC-\d{4}-\d+)$/);
+  if (incident) return renderIncident(incident[1]);
+  if (path === '/desk/incidents') return renderIncidents();
   const report = path.match(/^\/desk\/reports\/([A-Za-z0-9-]+)$/);
   if (report) return renderReport(report[1]);
   if (path === '/desk/new') return renderNew();
   return renderList();
 }
 
+setRouter(route);
 window.addEventListener('popstate', () => void route());
 void route();

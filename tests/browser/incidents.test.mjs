@@ -1,0 +1,81 @@
+// An analyst at work in headless Chromium: signs in, picks two reports about
+// the same fake site and opens one incident for them, triages it, tells the
+// reporters in a public note (which appears on their status page), marks a
+// third report as spam, and finds the incident in the queue. axe finds no
+// serious or critical violation; screenshots of each step.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { launchBrowser, noSeriousViolations, shot } from '../lib/browser.mjs';
+import { addUser, fileReport, startServer } from '../lib/server.mjs';
+
+let server, browser;
+const filed = {};
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  addUser(server.dataDir, 'analis', 'analyst', 'kata-sandi-analis-panjang');
+  filed.a = (await fileReport(server.url, { category: 'fraud:phishing', description: 'SMS mengaku dari bank: hxxps://bca-verifikasi[.]com/login', language: 'id' })).body;
+  filed.b = (await fileReport(server.url, { category: 'fraud:phishing', description: 'Email phishing menautkan bca-verifikasi.com', language: 'en' })).body;
+  filed.spam = (await fileReport(server.url, { category: 'other:other', description: 'jual pulsa murah', language: 'id' })).body;
+});
+after(async () => { await browser?.close(); await server?.stop(); server?.cleanup(); });
+
+test('an analyst turns two reports into an incident and tells the reporters', async () => {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/desk`);
+  await page.getByLabel('Username').fill('analis');
+  await page.getByLabel('Password').fill('kata-sandi-analis-panjang');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Received reports' }).waitFor();
+
+  await page.getByLabel(`Pick report ${filed.a.tracking_code}`).check();
+  await page.getByLabel(`Pick report ${filed.b.tracking_code}`).check();
+  await page.getByLabel('Incident title').fill('Phishing: fake BCA verification site');
+  await page.getByLabel('Severity').selectOption('high');
+  await shot(page, '11-triage-picked-reports');
+  await noSeriousViolations(page, 'the report list with triage');
+  await page.getByRole('button', { name: 'Open incident' }).click();
+
+  const heading = page.getByRole('heading', { level: 1 });
+  await heading.filter({ hasText: 'Phishing: fake BCA verification site' }).waitFor();
+  const reference = (await page.locator('h1 .mono').textContent()).trim();
+  assert.match(reference, /^INC-\d{4}-\d{6}$/);
+  assert.match(page.url(), new RegExp(`/desk/incidents/${reference}$`));
+  await page.getByRole('link', { name: filed.a.tracking_code }).first().waitFor();
+  await page.getByText('bca-verifikasi.com').first().waitFor();
+
+  await page.getByLabel('Status', { exact: true }).selectOption('triaged');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('.tag', { hasText: 'Triaged' }).waitFor();
+  await page.getByLabel('Text').fill('The fake site has been reported to the registrar for takedown. Thank you for your report.');
+  await page.getByLabel('Public note: also the reporters of the linked reports').check();
+  await page.getByRole('button', { name: 'Add to timeline' }).click();
+  await page.locator('ol.timeline li.public').waitFor();
+  assert.equal(await page.locator('ol.timeline li').count(), 5, 'opened, two reports linked, triaged, public note');
+  await shot(page, '12-incident-triaged-with-public-note');
+  await noSeriousViolations(page, 'the incident');
+
+  await page.getByRole('link', { name: 'Incidents' }).click();
+  await page.getByRole('link', { name: reference }).waitFor();
+  await shot(page, '13-incident-queue');
+  await noSeriousViolations(page, 'the incident queue');
+  await page.getByRole('link', { name: 'Assigned to me' }).click();
+  await page.getByText('No incidents in this view.').waitFor();
+
+  await page.getByRole('link', { name: 'Received reports' }).click();
+  await page.getByLabel(`Pick report ${filed.spam.tracking_code}`).check();
+  await page.getByRole('button', { name: 'Mark as spam' }).click();
+  await page.locator('tr', { hasText: filed.spam.tracking_code }).getByText('Not processed').waitFor();
+  await context.close();
+
+  const reporter = await browser.newContext({ locale: 'en-GB', viewport: { width: 360, height: 800 } });
+  const status = await reporter.newPage();
+  await status.goto(`${server.url}/status/${filed.b.tracking_code}#${filed.b.secret}`);
+  await status.getByText('The fake site has been reported to the registrar for takedown.', { exact: false }).waitFor();
+  assert.equal(await status.locator('#status-value').textContent(), 'Being handled');
+  await shot(status, '14-reporter-sees-public-note');
+  await noSeriousViolations(status, "the reporter's status page");
+  await reporter.close();
+});

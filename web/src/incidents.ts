@@ -1,0 +1,152 @@
+// The analysts' pages: turning picked reports into an incident (or marking
+// them spam or duplicate), the incident queue with its saved filters, and one
+// incident with its lifecycle, comments and timeline.
+import { errorBox, go, link, main, postJson, api, rsitCategories } from './console';
+import { clear, formatTime, h, readProblem } from './dom';
+import { lang, t } from './i18n';
+
+const severities = ['critical', 'high', 'medium', 'low'];
+const tlps = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
+
+function field(id: string, label: string, control: HTMLElement, hint = ''): HTMLElement {
+  return h('div', { class: 'field' }, h('label', { for: id }, label), ...(hint ? [h('p', { class: 'hint' }, hint)] : []), control);
+}
+
+function select(id: string, values: string[], label: (v: string) => string, selected = ''): HTMLSelectElement {
+  return h('select', { id, name: id }, ...values.map((v) => h('option', { value: v, selected: v === selected }, label(v)))) as HTMLSelectElement;
+}
+
+function problemText(p: { detail?: string; field?: string }): string {
+  return `${p.detail ?? t('error.server')}${p.field ? ` (${p.field})` : ''}`;
+}
+
+// Under the report list: what to do with the picked reports.
+export function triageBar(picked: () => string[], done: () => void): HTMLElement {
+  const title = h('input', { id: 'inc-title', type: 'text' }) as HTMLInputElement;
+  const category = select('inc-category', rsitCategories, (c) => c);
+  const severity = select('inc-severity', severities, (s) => t(`inc.severity.${s}`), 'medium');
+  const message = h('div', { role: 'status', class: 'notice', hidden: true });
+  const fail = (text: string) => { message.hidden = false; message.className = 'error-summary'; message.textContent = text; };
+  const mark = async (action: string) => {
+    const reports = picked();
+    if (!reports.length) return fail(t('inc.pick.none'));
+    const r = await postJson('/api/v1/desk/reports/triage', { reports, action, note: t(`inc.note.${action}`) });
+    if (!r.ok) return fail(problemText(await readProblem(r)));
+    done();
+  };
+  return h('section', { class: 'triage', 'aria-labelledby': 'triage-title' },
+    h('h2', { id: 'triage-title' }, t('inc.triage.title')),
+    h('p', { class: 'hint' }, t('inc.triage.hint')), message,
+    h('form', { novalidate: true, onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const reports = picked();
+      if (!reports.length) return fail(t('inc.pick.none'));
+      const r = await postJson('/api/v1/incidents', { title: title.value, category: category.value, severity: severity.value, reports });
+      if (!r.ok) return fail(problemText(await readProblem(r)));
+      go(`/desk/incidents/${(await r.json()).reference}`);
+    } },
+      field('inc-title', t('inc.title'), title), field('inc-category', t('desk.col.category'), category),
+      field('inc-severity', t('inc.severity'), severity),
+      h('div', { class: 'actions' },
+        h('button', { class: 'primary', type: 'submit', id: 'open-incident' }, t('inc.open')),
+        h('button', { class: 'secondary', type: 'button', onclick: () => void mark('duplicate') }, t('inc.mark.duplicate')),
+        h('button', { class: 'secondary', type: 'button', onclick: () => void mark('spam') }, t('inc.mark.spam')))));
+}
+
+const savedFilters: [string, string][] = [
+  ['open', 'open=true'], ['mine', 'assignee=me&open=true'], ['overdue', 'overdue=true'], ['all', ''],
+];
+
+export async function renderIncidents(): Promise<void> {
+  document.title = t('inc.nav');
+  const query = new URLSearchParams(location.search);
+  const view = query.get('view') ?? 'open';
+  const params = savedFilters.find(([name]) => name === view)?.[1] ?? 'open=true';
+  const severity = query.get('severity') ?? '';
+  const r = await api(`/api/v1/incidents?${params}${severity ? `&severity=${encodeURIComponent(severity)}` : ''}`);
+  if (!r.ok) { clear(main, h('h1', {}, t('inc.nav')), errorBox((await readProblem(r)).detail ?? '')); return; }
+  const { items } = await r.json();
+  const l = lang();
+  const tabs = h('nav', { class: 'tabs', 'aria-label': t('inc.views') }, ...savedFilters.map(([name]) =>
+    link(`/desk/incidents?view=${name}`, t(`inc.view.${name}`), name === view ? { 'aria-current': 'page' } : {})));
+  const rows = items.map((it: any) => h('tr', { class: it.overdue ? 'overdue' : '' },
+    h('td', {}, link(`/desk/incidents/${it.reference}`, it.reference, { class: 'mono' })),
+    h('td', {}, it.title),
+    h('td', {}, h('span', { class: `sev sev-${it.severity}` }, t(`inc.severity.${it.severity}`))),
+    h('td', {}, t(`inc.status.${it.status}`)),
+    h('td', {}, it.assignee || '—'),
+    h('td', {}, formatTime(it.resolution_due, l), it.overdue ? h('strong', { class: 'late' }, ` · ${t('inc.overdue')}`) : ''),
+    h('td', {}, String(it.reports))));
+  clear(main, h('h1', {}, t('inc.nav')), tabs,
+    items.length ? h('table', {}, h('caption', { class: 'muted' }, t('inc.list.caption')),
+      h('thead', {}, h('tr', {}, ...['reference', 'title', 'severity', 'status', 'assignee', 'due', 'reports'].map((c) => h('th', { scope: 'col' }, t(`inc.col.${c}`))))),
+      h('tbody', {}, ...rows)) : h('p', {}, t('inc.list.empty')));
+}
+
+export async function renderIncident(reference: string, message = ''): Promise<void> {
+  const r = await api(`/api/v1/incidents/${encodeURIComponent(reference)}`);
+  if (!r.ok) { clear(main, h('h1', {}, reference), errorBox((await readProblem(r)).detail ?? '')); return; }
+  const inc = await r.json();
+  document.title = `${inc.reference} · ${inc.title}`;
+  const l = lang();
+  const status = select('status', [inc.status, ...inc.next_statuses], (s) => s === inc.status ? `${t(`inc.status.${s}`)} (${t('inc.now')})` : t(`inc.status.${s}`), inc.status);
+  const severity = select('severity', severities, (s) => t(`inc.severity.${s}`), inc.severity);
+  const tlp = select('tlp', tlps, (v) => v, inc.tlp);
+  const assignee = h('input', { id: 'assignee', type: 'text', value: inc.assignee }) as HTMLInputElement;
+  const comment = h('textarea', { id: 'comment', rows: '4' }) as HTMLTextAreaElement;
+  const visibility = (value: string, checked: boolean) => h('div', { class: 'choice' },
+    h('input', { type: 'radio', name: 'visibility', id: `visibility-${value}`, value, checked }), h('label', { for: `visibility-${value}` }, t(`inc.visibility.${value}`)));
+  const event = (e: any) => {
+    let what = t(`inc.event.${e.kind}`);
+    if (e.details?.from !== undefined) {
+      const name = (v: string) => e.kind === 'status' ? t(`inc.status.${v}`) : e.kind === 'severity' ? t(`inc.severity.${v}`) : (v || '—');
+      what += `: ${name(e.details.from)} → ${name(e.details.to)}`;
+    }
+    return h('li', { class: e.visibility === 'public' ? 'public' : '' },
+      h('span', { class: 'muted' }, `${formatTime(e.at, l)} · ${e.actor || '—'} · `), h('strong', {}, what),
+      ...(e.text ? [h('br', {}), e.kind === 'report_linked' ? link(`/desk/reports/${e.text}`, e.text, { class: 'mono' }) : e.text] : []));
+  };
+  clear(main,
+    h('h1', {}, h('span', { class: 'mono' }, inc.reference), ' ', inc.title),
+    h('p', {}, h('span', { class: 'tag' }, t(`inc.status.${inc.status}`)), ' ', h('span', { class: `sev sev-${inc.severity}` }, t(`inc.severity.${inc.severity}`)), ' ',
+      h('span', { class: 'tag' }, inc.tlp), ...(inc.overdue ? [' ', h('strong', { class: 'late' }, t('inc.overdue'))] : [])),
+    ...(message ? [errorBox(message)] : []),
+    h('dl', { class: 'summary' },
+      h('dt', {}, t('desk.col.category')), h('dd', {}, inc.category),
+      h('dt', {}, t('inc.col.assignee')), h('dd', {}, inc.assignee || '—'),
+      h('dt', {}, t('inc.opened')), h('dd', {}, `${formatTime(inc.created_at, l)} · ${inc.created_by}`),
+      h('dt', {}, t('inc.response_due')), h('dd', {}, inc.first_response_at ? `${t('inc.responded')} ${formatTime(inc.first_response_at, l)}` : formatTime(inc.response_due, l)),
+      h('dt', {}, t('inc.col.due')), h('dd', {}, inc.resolved_at ? `${t('inc.status.resolved')} ${formatTime(inc.resolved_at, l)}` : formatTime(inc.resolution_due, l))),
+    h('h2', {}, t('inc.change')),
+    h('form', { novalidate: true, class: 'inline-fields', onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const change: Record<string, unknown> = {};
+      if (status.value !== inc.status) change.status = status.value;
+      if (severity.value !== inc.severity) change.severity = severity.value;
+      if (tlp.value !== inc.tlp) change.tlp = tlp.value;
+      if (assignee.value.trim() !== inc.assignee) change.assignee = assignee.value.trim();
+      if (!Object.keys(change).length) return;
+      const res = await postJson(`/api/v1/incidents/${inc.reference}`, change, 'PATCH');
+      void renderIncident(inc.reference, res.ok ? '' : problemText(await readProblem(res)));
+    } },
+      field('status', t('inc.col.status'), status), field('severity', t('inc.severity'), severity), field('tlp', 'TLP', tlp),
+      field('assignee', t('inc.col.assignee'), assignee, t('inc.assignee.hint')),
+      h('button', { class: 'primary', type: 'submit', id: 'save-incident' }, t('inc.save'))),
+    h('h2', {}, t('inc.comment')),
+    h('form', { novalidate: true, onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const chosen = main.querySelector<HTMLInputElement>('input[name=visibility]:checked')?.value ?? 'internal';
+      const res = await postJson(`/api/v1/incidents/${inc.reference}/comments`, { text: comment.value, visibility: chosen });
+      void renderIncident(inc.reference, res.ok ? '' : problemText(await readProblem(res)));
+    } },
+      field('comment', t('inc.comment.text'), comment),
+      h('fieldset', {}, h('legend', {}, t('inc.visibility')), visibility('internal', true), visibility('public', false)),
+      h('button', { class: 'secondary', type: 'submit', id: 'add-comment' }, t('inc.comment.submit'))),
+    h('h2', {}, t('inc.reports')),
+    inc.reports.length ? h('ul', { class: 'plain' }, ...inc.reports.map((c: string) => h('li', {}, link(`/desk/reports/${c}`, c, { class: 'mono' })))) : h('p', { class: 'muted' }, '—'),
+    h('h2', {}, t('desk.report.indicators')),
+    inc.indicators.length ? h('ul', { class: 'plain' }, ...inc.indicators.map((i: any) => h('li', {}, `${i.type} `, h('span', { class: 'mono' }, i.value)))) : h('p', { class: 'muted' }, '—'),
+    h('h2', {}, t('inc.timeline')),
+    h('ol', { class: 'timeline' }, ...[...inc.timeline].reverse().map(event)));
+  main.querySelector<HTMLElement>('.error-summary')?.focus();
+}
