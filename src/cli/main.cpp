@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <boost/json.hpp>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -12,9 +11,8 @@
 
 #include "app/app.h"
 #include "app/settings.h"
-#include "api/access.h"
+#include "app/commands.h"
 #include "model/audit.h"
-#include "util/time.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -37,21 +35,6 @@ std::map<std::string, std::string> environment() {
     if (eq != std::string::npos && entry.rfind("JAGA_", 0) == 0) env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   return env;
-}
-
-// Changes made from the command line are audited as made by "cli", with the
-// operating-system account that ran it.
-AuditEvent cli_event(std::string action, std::string target_type, std::string target, boost::json::object details = {}) {
-  const char* os_user = std::getenv("USER");
-  details["os_user"] = os_user ? os_user : std::to_string(getuid());
-  return AuditEvent{std::nullopt, "cli", std::move(action), std::move(target_type), std::move(target),
-                    boost::json::serialize(details), ""};
-}
-
-std::string role_names() {
-  std::string out;
-  for (Role r : kAllRoles) out += (out.empty() ? "" : ", ") + std::string(to_string(r));
-  return out;
 }
 
 // Reads a password from stdin (one line) when piped or asked to, else asks
@@ -100,7 +83,7 @@ int main(int argc, char** argv) {
   auto* user_add = user->add_subcommand("add", "add a user; the password is read from stdin or asked for");
   add_common(user_add);
   user_add->add_option("username", username, "the new user's name")->required();
-  user_add->add_option("--role", role, "administrator, analyst, operator, organisation-contact or partner-liaison")
+  user_add->add_option("--role", role, commands::role_names())
       ->capture_default_str();
   user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin, even from a terminal");
   auto* user_passwd = user->add_subcommand("passwd", "set a user's password (read from stdin or asked for)");
@@ -167,104 +150,24 @@ int main(int argc, char** argv) {
   log::set_enabled(false);  // one-shot commands print results, not logs
   auto store = open_store(settings);
   if (!store) return fail(store.error().message);
+  Store& db = **store;
 
   if (app.got_subcommand(migrate)) {
-    std::printf("schema version %d\n", (*store)->schema_version());
+    std::printf("schema version %d\n", db.schema_version());
     return 0;
   }
-  if (user_list->parsed()) {
-    auto users = (*store)->list_users();
-    if (!users) return fail(users.error().message);
-    std::printf("%-24s %-14s %-26s %s\n", "USERNAME", "ROLE", "CREATED", "STATE");
-    for (const auto& u : *users) {
-      std::string state = u.must_change_password ? "must change password" : "active";
-      if (!u.locked_until.empty()) state = "locked until " + u.locked_until;
-      std::printf("%-24s %-14s %-26s %s\n", u.username.c_str(), std::string(to_string(u.role)).c_str(),
-                  u.created_at.c_str(), state.c_str());
-    }
-    return 0;
-  }
-  if (token_create->parsed()) {
-    auto owner = (*store)->find_user(username);
-    if (!owner) return fail("no user named '" + username + "'");
-    Role role = owner->role;
-    if (!token_role.empty()) {
-      auto parsed = parse_role(token_role);
-      if (!parsed) return fail("role must be one of " + role_names() + ", not '" + token_role + "'");
-      if (*parsed != owner->role && owner->role != Role::administrator)
-        return fail("a token of " + username + " can only have their role, " + std::string(to_string(owner->role)));
-      role = *parsed;
-    }
-    std::string value = std::string(api::kTokenPrefix) + random_token(32);
-    ApiToken t;
-    t.user_id = owner->id;
-    t.name = token_label.empty() ? "created on the command line" : token_label;
-    t.token_hash = sha256_hex(value);
-    t.role = role;
-    t.created_at = now_rfc3339();
-    auto event = cli_event("token.create", "user", username, {{"role", std::string(to_string(role))}, {"name", t.name}});
-    auto created = wait_for<int64_t>([&](auto cb) { (*store)->create_token(t, event, cb); });
-    if (!created) return fail(created.error().message);
-    std::printf("%s\n", value.c_str());
-    return 0;
-  }
-  if (token_list->parsed()) {
-    auto tokens = (*store)->list_tokens();
-    if (!tokens) return fail(tokens.error().message);
-    std::printf("%-6s %-20s %-22s %-26s %-26s %s\n", "ID", "USER", "ROLE", "CREATED", "LAST USED", "NAME");
-    for (const auto& t : *tokens) {
-      std::string used = t.revoked_at.empty() ? (t.last_used_at.empty() ? "never" : t.last_used_at) : "revoked " + t.revoked_at;
-      std::printf("%-6lld %-20s %-22s %-26s %-26s %s\n", static_cast<long long>(t.id), t.username.c_str(),
-                  std::string(to_string(t.role)).c_str(), t.created_at.c_str(), used.c_str(), t.name.c_str());
-    }
-    return 0;
-  }
-  if (token_revoke->parsed()) {
-    auto event = cli_event("token.revoke", "token", std::to_string(token_id));
-    auto revoked = wait_for<bool>([&](auto cb) { (*store)->revoke_token(token_id, event, cb); });
-    if (!revoked) return fail(revoked.error().message);
-    std::printf("token %lld revoked\n", static_cast<long long>(token_id));
-    return 0;
-  }
-  if (audit_verify->parsed()) {
-    auto check = (*store)->verify_audit_log();
-    if (!check) return fail(check.error().message);
-    if (check->first_broken_id) {
-      return fail("the audit log is broken at entry " + std::to_string(*check->first_broken_id) + ": " +
-                  check->problem + " (the " + std::to_string(check->entries - 1) + " entries before it are intact)");
-    }
-    std::printf("the audit log is intact: %lld entries\n", static_cast<long long>(check->entries));
-    return 0;
-  }
-  if (audit_list->parsed()) {
-    auto entries = (*store)->list_audit(audit_filter);
-    if (!entries) return fail(entries.error().message);
-    for (const auto& e : *entries) {
-      std::printf("%6lld  %s  %-16s %-26s %s %s %s\n", static_cast<long long>(e.id), e.at.c_str(), e.event.actor.c_str(),
-                  e.event.action.c_str(), e.event.target_type.c_str(), e.event.target.c_str(), e.event.details.c_str());
-    }
-    return 0;
-  }
-  if (user_add->parsed() || user_passwd->parsed()) {
-    if (username.empty() || username.size() > 64 || username.find_first_of(" \t\n/") != std::string::npos)
-      return fail("the username must be 1 to 64 characters without spaces");
-    auto parsed_role = parse_role(role);
-    if (!parsed_role) return fail("role must be one of " + role_names() + ", not '" + role + "'");
-    std::string password = read_password("password: ", password_stdin);
-    if (password.size() < 12) return fail("the password must have at least 12 characters");
-    if (user_add->parsed()) {
-      User u{0, username, hash_password(password), *parsed_role};
-      auto event = cli_event("user.create", "user", username, {{"role", role}});
-      auto created = wait_for<int64_t>([&](auto cb) { (*store)->create_user(u, event, cb); });
-      if (!created) return fail(created.error().message);
-      std::printf("added %s (%s)\n", username.c_str(), std::string(to_string(*parsed_role)).c_str());
-    } else {
-      auto event = cli_event("user.password_set", "user", username);
-      auto changed = wait_for<bool>([&](auto cb) { (*store)->set_password(username, hash_password(password), false, event, cb); });
-      if (!changed) return fail(changed.error().message);
-      std::printf("password of %s changed; their sessions have ended\n", username.c_str());
-    }
-    return 0;
-  }
+  if (user_add->parsed())  // before asking for a password that would be refused anyway
+    if (auto parsed = commands::role_option(role); !parsed) return fail(parsed.error().message);
+  Result<std::string> result = std::string();
+  if (user_add->parsed()) result = commands::add_user(db, username, role, read_password("password: ", password_stdin));
+  else if (user_passwd->parsed()) result = commands::set_password(db, username, read_password("password: ", password_stdin));
+  else if (user_list->parsed()) result = commands::list_users(db);
+  else if (token_create->parsed()) result = commands::create_token(db, username, token_role, token_label);
+  else if (token_list->parsed()) result = commands::list_tokens(db);
+  else if (token_revoke->parsed()) result = commands::revoke_token(db, token_id);
+  else if (audit_verify->parsed()) result = commands::verify_audit(db);
+  else if (audit_list->parsed()) result = commands::list_audit(db, audit_filter);
+  if (!result) return fail(result.error().message);
+  std::fputs(result->c_str(), stdout);
   return 0;
 }
