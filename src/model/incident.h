@@ -63,6 +63,14 @@ struct IncidentEvent {
   std::string details;    // JSON: {"from": ..., "to": ...} for changes
 };
 
+// An organisation affected by an incident: found by routing, or set by an analyst.
+struct IncidentOrganisation {
+  int64_t organisation_id = 0;
+  std::string name;    // filled in by reads
+  std::string source;  // routing or analyst
+  std::string reason;  // e.g. "sso.pajak-contoh.go.id is under pajak-contoh.go.id"
+};
+
 struct Incident {
   int64_t id = 0;
   std::string reference;
@@ -82,6 +90,7 @@ struct Incident {
   std::string resolved_at;
   std::vector<std::string> reports;  // tracking codes
   std::vector<Indicator> indicators; // of the linked reports
+  std::vector<IncidentOrganisation> organisations;
   std::vector<IncidentEvent> timeline;
   bool overdue(std::string_view now) const;
 };
@@ -110,6 +119,8 @@ struct IncidentFilter {
   std::string category;  // class or class:type
   std::optional<int64_t> assignee_id;
   bool overdue_only = false;
+  std::vector<int64_t> organisation_ids;  // only incidents affecting one of these (organisation contacts)
+  bool restrict_to_organisations = false;
   std::string now;  // for overdue_only
   int limit = 50;
   int offset = 0;

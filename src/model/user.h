@@ -32,6 +32,7 @@ struct User {
   int failed_sign_ins = 0;
   std::string locked_until;  // RFC 3339, empty when not locked
   std::string created_at;
+  std::optional<int64_t> organisation_id;  // for organisation contacts
 };
 
 struct Session {

@@ -21,6 +21,7 @@
 
 #include "model/audit.h"
 #include "model/incident.h"
+#include "model/organisation.h"
 #include "model/report.h"
 #include "model/user.h"
 #include "util/result.h"
@@ -74,6 +75,26 @@ class Store {
                             AuditEvent audit, Callback<int> done) = 0;
   virtual Result<Incident> find_incident(const std::string& reference) = 0;
   virtual Result<std::vector<IncidentSummary>> list_incidents(const IncidentFilter& filter) = 0;
+
+  // Replaces the affected organisations that came from `source` (routing or
+  // analyst); the others stay.
+  virtual void set_incident_organisations(std::string reference, std::string source,
+                                          std::vector<IncidentOrganisation> organisations, int64_t actor_id,
+                                          std::optional<AuditEvent> audit, Callback<bool> done) = 0;
+
+  // The constituency. save_organisation adds (id 0) or replaces one with its
+  // domains, networks, AS numbers and contacts; a domain, network or AS
+  // number owned by another organisation is a conflict that names it.
+  virtual void save_organisation(Organisation organisation, AuditEvent audit, Callback<int64_t> done) = 0;
+  // Refused (conflict) while it has child organisations, users or incidents.
+  virtual void delete_organisation(int64_t id, AuditEvent audit, Callback<bool> done) = 0;
+  // Adds or replaces each organisation by name, parents by name (from the
+  // same import or already stored); all or nothing. Answers how many were added.
+  virtual void import_organisations(std::vector<Organisation> organisations, AuditEvent audit, Callback<int> done) = 0;
+  virtual Result<std::vector<Organisation>> list_organisations() = 0;
+  virtual Result<Organisation> find_organisation(int64_t id) = 0;
+  virtual void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
+                                     Callback<bool> done) = 0;
 
   // Users and sessions.
   virtual void create_user(User user, AuditEvent audit, Callback<int64_t> done) = 0;

@@ -306,6 +306,13 @@ Result<Incident> SqliteStore::find_incident(const std::string& reference) {
   }
   {
     TRY_PREPARE(q, db,
+                "SELECT io.organisation_id, o.name, io.source, io.reason FROM incident_organisations io "
+                "JOIN organisations o ON o.id = io.organisation_id WHERE io.incident_id = ?1 ORDER BY io.source, o.name");
+    q.bind(1, in.id);
+    TRY(q.for_each_row([&](Statement& q) { in.organisations.push_back({q.integer(0), q.text(1), q.text(2), q.text(3)}); }));
+  }
+  {
+    TRY_PREPARE(q, db,
                 "SELECT e.id, e.at, e.actor_id, coalesce(u.username, ''), e.kind, e.visibility, e.text, e.details "
                 "FROM incident_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.incident_id = ?1 ORDER BY e.id");
     q.bind(1, in.id);
@@ -335,6 +342,8 @@ Result<std::vector<IncidentSummary>> SqliteStore::list_incidents(const IncidentF
       "AND (?5 IS NULL OR i.assignee_id = ?5) "
       "AND (?6 IS NULL OR (i.status NOT IN ('resolved', 'closed') AND "
       "((i.first_response_at IS NULL AND i.response_due < ?6) OR i.resolution_due < ?6))) "
+      "AND (?9 = 0 OR i.id IN (SELECT io.incident_id FROM incident_organisations io "
+      "WHERE io.organisation_id IN (SELECT value FROM json_each(?10)))) "
       "ORDER BY i.updated_at DESC, i.id DESC LIMIT ?7 OFFSET ?8";
   auto lease = readers_.lease();
   TRY_PREPARE(q, *lease, sql.c_str());
@@ -349,6 +358,10 @@ Result<std::vector<IncidentSummary>> SqliteStore::list_incidents(const IncidentF
   if (f.overdue_only) q.bind(6, f.now.empty() ? now_rfc3339() : f.now);
   else q.bind(6, std::nullopt);
   q.bind(7, static_cast<int64_t>(f.limit)).bind(8, static_cast<int64_t>(f.offset));
+  q.bind(9, int64_t{f.restrict_to_organisations});
+  std::string ids = "[";
+  for (int64_t id : f.organisation_ids) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
+  q.bind(10, ids + "]");
   std::vector<IncidentSummary> out;
   TRY(q.for_each_row([&](Statement& q) { out.push_back(read_summary(q)); }));
   return out;

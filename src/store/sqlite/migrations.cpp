@@ -169,6 +169,51 @@ CREATE TABLE incident_events (
 );
 CREATE INDEX incident_events_by_incident ON incident_events(incident_id, id);
 )sql"},
+      {5, "the constituency: organisations, what they own, their contacts; affected organisations of incidents", R"sql(
+CREATE TABLE organisations (
+  id INTEGER PRIMARY KEY,
+  parent_id INTEGER REFERENCES organisations(id),
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  language TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX organisations_by_parent ON organisations(parent_id);
+CREATE TABLE organisation_domains (
+  organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+  domain TEXT NOT NULL UNIQUE
+);
+CREATE INDEX organisation_domains_by_organisation ON organisation_domains(organisation_id);
+CREATE TABLE organisation_networks (
+  organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+  network TEXT NOT NULL UNIQUE
+);
+CREATE INDEX organisation_networks_by_organisation ON organisation_networks(organisation_id);
+CREATE TABLE organisation_asns (
+  organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+  asn INTEGER NOT NULL UNIQUE
+);
+CREATE INDEX organisation_asns_by_organisation ON organisation_asns(organisation_id);
+CREATE TABLE organisation_contacts (
+  id INTEGER PRIMARY KEY,
+  organisation_id INTEGER NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  pgp_key TEXT NOT NULL
+);
+CREATE INDEX organisation_contacts_by_organisation ON organisation_contacts(organisation_id);
+CREATE TABLE incident_organisations (
+  incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+  organisation_id INTEGER NOT NULL REFERENCES organisations(id),
+  source TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (incident_id, organisation_id)
+) WITHOUT ROWID;
+CREATE INDEX incident_organisations_by_organisation ON incident_organisations(organisation_id, incident_id);
+ALTER TABLE users ADD COLUMN organisation_id INTEGER REFERENCES organisations(id);
+)sql"},
   };
   return all;
 }

@@ -156,6 +156,17 @@ class SqliteStore final : public Store {
   Result<Incident> find_incident(const std::string& reference) override;
   Result<std::vector<IncidentSummary>> list_incidents(const IncidentFilter& filter) override;
 
+  void set_incident_organisations(std::string reference, std::string source,
+                                  std::vector<IncidentOrganisation> organisations, int64_t actor_id,
+                                  std::optional<AuditEvent> audit, Callback<bool> done) override;
+  void save_organisation(Organisation organisation, AuditEvent audit, Callback<int64_t> done) override;
+  void delete_organisation(int64_t id, AuditEvent audit, Callback<bool> done) override;
+  void import_organisations(std::vector<Organisation> organisations, AuditEvent audit, Callback<int> done) override;
+  Result<std::vector<Organisation>> list_organisations() override;
+  Result<Organisation> find_organisation(int64_t id) override;
+  void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
+                             Callback<bool> done) override;
+
   void create_user(User user, AuditEvent audit, Callback<int64_t> done) override;
   void set_password(std::string username, std::string hash, bool must_change, AuditEvent audit,
                     Callback<bool> done) override;

@@ -14,6 +14,7 @@ User read_user(Statement& s) {
   u.failed_sign_ins = static_cast<int>(s.integer(5));
   u.locked_until = s.text(6);
   u.created_at = s.text(7);
+  if (!s.is_null(8)) u.organisation_id = s.integer(8);
   return u;
 }
 
@@ -21,7 +22,7 @@ namespace {
 
 constexpr const char* user_columns_sql =
     "SELECT id, username, password_hash, role, must_change_password, failed_sign_ins, "
-    "coalesce(locked_until, ''), created_at FROM users ";
+    "coalesce(locked_until, ''), created_at, organisation_id FROM users ";
 
 constexpr const char* token_columns_sql =
     "SELECT t.id, t.user_id, u.username, t.name, t.token_hash, t.role, t.created_at, "
@@ -44,15 +45,32 @@ ApiToken read_token(Statement& q) {
 
 }  // namespace
 
+void SqliteStore::set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
+                                        Callback<bool> done) {
+  submit_value<bool>(
+      [username = std::move(username), organisation_id](Connection& db) -> Result<bool> {
+        TRY_PREPARE(update, db, "UPDATE users SET organisation_id = ?2 WHERE username = ?1");
+        update.bind(1, username).bind_optional(2, organisation_id);
+        if (auto st = update.run(); !st) {
+          if (st.error().kind == ErrorKind::conflict) return Error::invalid("there is no such organisation");
+          return st.error();
+        }
+        if (db.changes() == 0) return Error::not_found("no user named '" + username + "'");
+        return true;
+      },
+      std::move(done), std::move(audit));
+}
+
 void SqliteStore::create_user(User user, AuditEvent audit, Callback<int64_t> done) {
   submit_value<int64_t>(
       [user = std::move(user)](Connection& db) -> Result<int64_t> {
         TRY_PREPARE(
             insert, db,
-            "INSERT INTO users(username, password_hash, role, must_change_password, created_at) "
-            "VALUES (?1, ?2, ?3, ?4, ?5)");
+            "INSERT INTO users(username, password_hash, role, must_change_password, created_at, organisation_id) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
         insert.bind(1, user.username).bind(2, user.password_hash).bind(3, to_string(user.role));
         insert.bind(4, static_cast<int64_t>(user.must_change_password)).bind(5, now_rfc3339());
+        insert.bind_optional(6, user.organisation_id);
         auto st = insert.run();
         if (!st) {
           if (st.error().kind == ErrorKind::conflict)

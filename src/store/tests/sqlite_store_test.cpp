@@ -404,3 +404,94 @@ TEST_F(IncidentStoreTest, TriageMarksSpamWithANoteOrNothingAtAll) {
 
 }  // namespace
 }  // namespace jaga
+
+namespace jaga {
+namespace {
+
+class OrganisationStoreTest : public StoreTest {
+ protected:
+  Organisation org(std::string name, std::vector<std::string> domains, std::string parent = "") {
+    Organisation o;
+    o.name = std::move(name);
+    o.kind = "ministry";
+    o.domains = std::move(domains);
+    o.parent_name = std::move(parent);
+    o.contacts = {{"CSIRT", "csirt@" + (o.domains.empty() ? std::string("x.go.id") : o.domains[0]), "+62 21 555", ""}};
+    return o;
+  }
+};
+
+TEST_F(OrganisationStoreTest, ImportsInAnyOrderAndUpdatesByName) {
+  std::vector<Organisation> orgs{org("Direktorat Pajak Contoh", {"pajak-contoh.go.id"}, "Kementerian Keuangan Contoh"),
+                                 org("Kementerian Keuangan Contoh", {"keuangan-contoh.go.id"})};
+  orgs[1].networks = {"192.0.2.0/28"};
+  orgs[1].asns = {64500};
+  auto added = wait_for<int>([&](auto cb) { store_->import_organisations(orgs, event("organisation.import"), cb); });
+  ASSERT_TRUE(added.ok()) << added.error().message;
+  EXPECT_EQ(*added, 2);
+  auto all = *store_->list_organisations();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "Direktorat Pajak Contoh");
+  EXPECT_EQ(all[0].parent_name, "Kementerian Keuangan Contoh");
+  EXPECT_EQ(all[1].networks, std::vector<std::string>{"192.0.2.0/28"});
+  EXPECT_EQ(all[1].contacts.at(0).email, "csirt@keuangan-contoh.go.id");
+  orgs[1].domains.push_back("kemenkeu-contoh.go.id");
+  EXPECT_EQ(*wait_for<int>([&](auto cb) { store_->import_organisations(orgs, event("organisation.import"), cb); }), 0) << "updated, not added";
+  EXPECT_EQ(store_->list_organisations()->at(1).domains.size(), 2u);
+}
+
+TEST_F(OrganisationStoreTest, OwnershipConflictsAndBadParentsChangeNothing) {
+  ASSERT_TRUE(wait_for<int>([&](auto cb) { store_->import_organisations({org("A", {"a-contoh.go.id"})}, event("organisation.import"), cb); }).ok());
+  auto clash = wait_for<int>([&](auto cb) {
+    store_->import_organisations({org("B", {"b-contoh.go.id"}), org("C", {"a-contoh.go.id"})}, event("organisation.import"), cb);
+  });
+  ASSERT_FALSE(clash.ok());
+  EXPECT_EQ(clash.error().message, "C: the domain a-contoh.go.id already belongs to A");
+  EXPECT_EQ(store_->list_organisations()->size(), 1u) << "B was rolled back too";
+  auto orphan = wait_for<int>([&](auto cb) { store_->import_organisations({org("D", {}, "Nowhere")}, event("organisation.import"), cb); });
+  EXPECT_EQ(orphan.error().message, "D: there is no organisation named 'Nowhere' to be its parent");
+  auto a = store_->list_organisations()->at(0);
+  a.parent_id = a.id;
+  auto loop = wait_for<int64_t>([&](auto cb) { store_->save_organisation(a, event("organisation.update"), cb); });
+  EXPECT_EQ(loop.error().field, "/parent_id");
+}
+
+TEST_F(OrganisationStoreTest, IncidentsNameTheirOrganisationsAndContactsSeeOnlyTheirs) {
+  ASSERT_TRUE(wait_for<int>([&](auto cb) {
+    store_->import_organisations({org("A", {"a-contoh.go.id"}), org("B", {"b-contoh.go.id"})}, event("organisation.import"), cb);
+  }).ok());
+  auto orgs = *store_->list_organisations();
+  User analyst{0, "analis", hash_password("x"), Role::analyst};
+  auto analyst_id = *wait_for<int64_t>([&](auto cb) { store_->create_user(analyst, event("user.create"), cb); });
+  NewIncident in;
+  in.title = "x";
+  in.category = "fraud:phishing";
+  in.created_by = analyst_id;
+  in.created_at = now_rfc3339();
+  in.response_due = in.resolution_due = "2099-01-01T00:00:00.000Z";
+  auto first = *wait_for<std::string>([&](auto cb) { store_->create_incident(in, event("incident.create"), cb); });
+  auto second = *wait_for<std::string>([&](auto cb) { store_->create_incident(in, event("incident.create"), cb); });
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) {
+    store_->set_incident_organisations(first, "routing", {{orgs[0].id, "", "routing", "a-contoh.go.id"}}, analyst_id, std::nullopt, cb);
+  }).ok());
+  auto found = *store_->find_incident(first);
+  ASSERT_EQ(found.organisations.size(), 1u);
+  EXPECT_EQ(found.organisations[0].name, "A");
+  EXPECT_EQ(found.timeline.back().kind, "organisations");
+  IncidentFilter only_a;
+  only_a.restrict_to_organisations = true;
+  only_a.organisation_ids = {orgs[0].id};
+  auto seen = *store_->list_incidents(only_a);
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].reference, first);
+  only_a.organisation_ids = {};
+  EXPECT_TRUE(store_->list_incidents(only_a)->empty()) << "a contact without an organisation sees nothing";
+  EXPECT_EQ(store_->list_incidents({})->size(), 2u);
+  auto in_use = wait_for<bool>([&](auto cb) { store_->delete_organisation(orgs[0].id, event("organisation.delete"), cb); });
+  EXPECT_EQ(in_use.error().message, "the organisation still has 1 incidents; move or remove them first");
+  EXPECT_TRUE(wait_for<bool>([&](auto cb) { store_->delete_organisation(orgs[1].id, event("organisation.delete"), cb); }).ok());
+  (void)second;
+}
+
+}  // namespace
+}  // namespace jaga
