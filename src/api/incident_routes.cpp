@@ -17,6 +17,9 @@ namespace jaga::api {
 namespace {
 
 Access incident_staff() { return Access::only({Role::administrator, Role::analyst}); }
+// Organisation contacts read the incidents that affect their organisation.
+Access incident_readers() { return Access::only({Role::administrator, Role::analyst, Role::organisation_contact}); }
+bool is_contact(const Caller& caller) { return caller.role == Role::organisation_contact; }
 
 std::string json_text(const boost::json::object& o) { return boost::json::serialize(o); }
 
@@ -30,11 +33,17 @@ boost::json::object summary_json(const IncidentSummary& s, const std::string& no
           {"overdue", s.overdue(now)},      {"reports", s.report_count}};
 }
 
-boost::json::object incident_json(const Incident& in, const std::string& now) {
-  boost::json::array reports, indicators, timeline, next;
-  for (const auto& code : in.reports) reports.push_back(boost::json::value(code));
+// The incident as the caller may see it: an organisation contact gets the
+// public side only (no internal comments, no reporters' tracking codes).
+boost::json::object incident_json(const Incident& in, const std::string& now, bool public_side = false) {
+  boost::json::array reports, indicators, timeline, next, organisations;
+  if (!public_side)
+    for (const auto& code : in.reports) reports.push_back(boost::json::value(code));
   for (const auto& i : in.indicators) indicators.push_back({{"type", i.type}, {"value", i.value}});
+  for (const auto& o : in.organisations)
+    organisations.push_back({{"id", o.organisation_id}, {"name", o.name}, {"source", o.source}, {"reason", o.reason}});
   for (const auto& e : in.timeline) {
+    if (public_side && e.visibility != "public") continue;
     boost::json::value details = boost::json::parse(e.details.empty() ? "{}" : e.details);
     timeline.push_back({{"id", e.id}, {"at", e.at}, {"actor", e.actor}, {"kind", e.kind},
                         {"visibility", e.visibility}, {"text", e.text}, {"details", details}});
@@ -49,6 +58,7 @@ boost::json::object incident_json(const Incident& in, const std::string& now) {
           {"resolution_due", in.resolution_due}, {"first_response_at", in.first_response_at},
           {"resolved_at", in.resolved_at},  {"overdue", in.overdue(now)},
           {"reports", reports},             {"indicators", indicators},
+          {"organisations", organisations},
           {"timeline", timeline}};
 }
 
@@ -111,8 +121,12 @@ Result<std::string> reference_param(const http::Request& request) {
 
 void add_incident_routes(http::Router& router, ApiContext& ctx) {
   router.add({"GET", "/api/v1/incidents", "incidents_list", 0,
-              guard(ctx, incident_staff(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+              guard(ctx, incident_readers(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
     IncidentFilter filter;
+    if (is_contact(caller)) {
+      filter.restrict_to_organisations = true;
+      if (caller.user.organisation_id) filter.organisation_ids = {*caller.user.organisation_id};
+    }
     auto query_enum = [&](const char* name, auto parse, const char* allowed, auto& target) -> Status {
       auto text = request.query_value(name);
       if (text.empty()) return {};
@@ -187,21 +201,59 @@ void add_incident_routes(http::Router& router, ApiContext& ctx) {
     std::tie(in.response_due, in.resolution_due) = sla_due(ctx.settings.sla, in.severity, opened);
     boost::json::object details{{"title", in.title}, {"severity", to_string(in.severity)}, {"reports", in.reports.size()}};
     auto audit = caller_event(request, caller, "incident.create", "incident", "", json_text(details));
-    ctx.store.create_incident(in, audit, [reply](Result<std::string> reference) {
+    ctx.store.create_incident(in, audit, [&ctx, reply](Result<std::string> reference) {
       if (!reference) return reply(http::problem(reference.error()));
-      auto response = json_response(201, {{"reference", *reference}});
-      response.set("location", "/api/v1/incidents/" + *reference);
-      reply(std::move(response));
+      route_incident(ctx, *reference, [reply, ref = *reference] {
+        auto response = json_response(201, {{"reference", ref}});
+        response.set("location", "/api/v1/incidents/" + ref);
+        reply(std::move(response));
+      });
     });
   })});
 
   router.add({"GET", "/api/v1/incidents/{reference}", "incidents_read", 0,
-              guard(ctx, incident_staff(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
+              guard(ctx, incident_readers(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
     auto reference = reference_param(request);
     if (!reference) return reply(http::problem(reference.error()));
     auto incident = ctx.store.find_incident(*reference);
     if (!incident) return reply(http::problem(incident.error()));
-    reply(json_response(200, incident_json(*incident, now_rfc3339())));
+    if (is_contact(caller)) {
+      // Another organisation's incident answers exactly like a missing one.
+      bool theirs = caller.user.organisation_id &&
+                    std::any_of(incident->organisations.begin(), incident->organisations.end(),
+                                [&](const auto& o) { return o.organisation_id == *caller.user.organisation_id; });
+      if (!theirs) return reply(http::problem(Error::not_found("no incident " + *reference)));
+    }
+    reply(json_response(200, incident_json(*incident, now_rfc3339(), is_contact(caller))));
+  })});
+
+  router.add({"PUT", "/api/v1/incidents/{reference}/organisations", "incidents_organisations", 64 * 1024,
+              guard(ctx, incident_staff(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    auto reference = reference_param(request);
+    if (!reference) return reply(http::problem(reference.error()));
+    auto body = parse_json_object(request.body);
+    if (!body) return reply(http::problem(body.error()));
+    auto* ids = body->if_contains("organisations");
+    if (!ids || !ids->is_array()) return reply(http::problem(Error::invalid("organisations must be a list of organisation ids", "/organisations")));
+    std::vector<IncidentOrganisation> chosen;
+    for (const auto& id : ids->as_array()) {
+      if (!id.is_int64()) return reply(http::problem(Error::invalid("organisations must be a list of organisation ids", "/organisations")));
+      chosen.push_back({id.as_int64(), "", "analyst", "chosen by " + caller.user.username});
+    }
+    auto audit = caller_event(request, caller, "incident.organisations", "incident", *reference, request.body.size() < 4096 ? request.body : "");
+    auto ref = *reference;
+    // The analyst's choice replaces what routing found; an empty choice hands
+    // the incident back to routing.
+    ctx.store.set_incident_organisations(ref, "analyst", chosen, caller.user.id, audit, [&ctx, reply, ref, empty = chosen.empty()](Result<bool> done) {
+      if (!done) return reply(http::problem(done.error()));
+      auto answer = [&ctx, reply, ref] {
+        auto incident = ctx.store.find_incident(ref);
+        if (!incident) return reply(http::problem(incident.error()));
+        reply(json_response(200, incident_json(*incident, now_rfc3339())));
+      };
+      if (empty) return route_incident(ctx, ref, answer);
+      answer();
+    });
   })});
 
   router.add({"PATCH", "/api/v1/incidents/{reference}", "incidents_update", 64 * 1024,
@@ -280,9 +332,9 @@ void add_incident_routes(http::Router& router, ApiContext& ctx) {
     if (!codes) return reply(http::problem(codes.error()));
     auto audit = caller_event(request, caller, "incident.link_reports", "incident", *reference,
                               json_text({{"reports", codes->size()}}));
-    ctx.store.link_reports(*reference, *codes, caller.user.id, audit, [reply](Result<int> linked) {
+    ctx.store.link_reports(*reference, *codes, caller.user.id, audit, [&ctx, reply, ref = *reference](Result<int> linked) {
       if (!linked) return reply(http::problem(linked.error()));
-      reply(json_response(200, {{"linked", *linked}}));
+      route_incident(ctx, ref, [reply, count = *linked] { reply(json_response(200, {{"linked", count}})); });
     });
   })});
 

@@ -11,6 +11,12 @@ namespace jaga::api {
 void add_public_routes(http::Router& router, ApiContext& ctx);
 void add_desk_routes(http::Router& router, ApiContext& ctx);
 void add_incident_routes(http::Router& router, ApiContext& ctx);
+void add_organisation_routes(http::Router& router, ApiContext& ctx);
+
+// Names the organisations an incident affects, from its indicators and the
+// constituency registry (source "routing"), unless an analyst has chosen
+// them; then calls `then`.
+void route_incident(ApiContext& ctx, const std::string& reference, std::function<void()> then);
 void add_web_routes(http::Router& router, ApiContext& ctx);
 
 // Security headers for every response (strict CSP, no sniffing, no framing).
@@ -29,6 +35,7 @@ inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_public_routes(router, ctx);
   add_desk_routes(router, ctx);
   add_incident_routes(router, ctx);
+  add_organisation_routes(router, ctx);
   add_web_routes(router, ctx);
 }
 

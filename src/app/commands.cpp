@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "api/access.h"
+#include "intel/registry_csv.h"
 #include "util/crypto.h"
 #include "util/time.h"
 
@@ -36,6 +37,14 @@ Status check_new_credentials(const std::string& username, const std::string& pas
   return {};
 }
 
+Result<int64_t> organisation_id(Store& store, const std::string& name) {
+  auto all = store.list_organisations();
+  if (!all) return all.error();
+  for (const auto& o : *all)
+    if (o.name == name) return o.id;
+  return Error::not_found("there is no organisation named '" + name + "'");
+}
+
 }  // namespace
 
 std::string role_names() {
@@ -51,11 +60,18 @@ Result<Role> role_option(const std::string& text) {
 }
 
 Result<std::string> add_user(Store& store, const std::string& username, const std::string& role,
-                             const std::string& password) {
+                             const std::string& password, const std::string& organisation) {
   auto parsed = role_option(role);
   if (!parsed) return parsed.error();
   if (auto st = check_new_credentials(username, password); !st) return st.error();
   User u{0, username, hash_password(password), *parsed};
+  if (*parsed == Role::organisation_contact && organisation.empty())
+    return Error::invalid("an organisation contact needs --organisation NAME (see jaga organisation list)");
+  if (!organisation.empty()) {
+    auto id = organisation_id(store, organisation);
+    if (!id) return id.error();
+    u.organisation_id = *id;
+  }
   auto event = cli_event("user.create", "user", username, {{"role", std::string(to_string(*parsed))}});
   auto created = wait_for<int64_t>([&](auto cb) { store.create_user(u, event, cb); });
   if (!created) return created.error();
@@ -125,6 +141,36 @@ Result<std::string> revoke_token(Store& store, int64_t id) {
   auto revoked = wait_for<bool>([&](auto cb) { store.revoke_token(id, event, cb); });
   if (!revoked) return revoked.error();
   return "token " + std::to_string(id) + " revoked\n";
+}
+
+Result<std::string> import_organisations(Store& store, const std::string& csv_text) {
+  auto orgs = read_registry_csv(csv_text);
+  if (!orgs) return orgs.error();
+  int total = static_cast<int>(orgs->size());
+  auto event = cli_event("organisation.import", "", "", {{"organisations", total}});
+  auto added = wait_for<int>([&](auto cb) { store.import_organisations(std::move(*orgs), event, cb); });
+  if (!added) return added.error();
+  return "imported " + std::to_string(total) + " organisations: " + std::to_string(*added) + " new, " +
+         std::to_string(total - *added) + " updated\n";
+}
+
+Result<std::string> export_organisations(Store& store) {
+  auto all = store.list_organisations();
+  if (!all) return all.error();
+  auto event = cli_event("organisation.export", "", "", {{"organisations", all->size()}});
+  auto audited = wait_for<int64_t>([&](auto cb) { store.append_audit(event, cb); });
+  if (!audited) return audited.error();
+  return write_registry_csv(*all);
+}
+
+Result<std::string> list_organisations(Store& store) {
+  auto all = store.list_organisations();
+  if (!all) return all.error();
+  std::string out = format("%-6s %-44s %-9s %-8s %-8s %s\n", "ID", "NAME", "KIND", "DOMAINS", "NETWORKS", "PARENT");
+  for (const auto& o : *all)
+    out += format("%-6lld %-44s %-9s %-8zu %-8zu %s\n", static_cast<long long>(o.id), o.name.c_str(), o.kind.c_str(),
+                  o.domains.size(), o.networks.size(), o.parent_name.c_str());
+  return out;
 }
 
 Result<std::string> verify_audit(Store& store) {

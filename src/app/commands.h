@@ -17,8 +17,9 @@ std::string role_names();  // "administrator, analyst, ..."
 // A --role value, or the error that lists the roles.
 Result<Role> role_option(const std::string& text);
 
+// `organisation` names the organisation of an organisation contact.
 Result<std::string> add_user(Store& store, const std::string& username, const std::string& role,
-                             const std::string& password);
+                             const std::string& password, const std::string& organisation = "");
 Result<std::string> set_password(Store& store, const std::string& username, const std::string& password);
 Result<std::string> list_users(Store& store);
 
@@ -26,6 +27,10 @@ Result<std::string> create_token(Store& store, const std::string& username, cons
                                  const std::string& name);
 Result<std::string> list_tokens(Store& store);
 Result<std::string> revoke_token(Store& store, int64_t id);
+
+Result<std::string> import_organisations(Store& store, const std::string& csv_text);
+Result<std::string> export_organisations(Store& store);  // the CSV
+Result<std::string> list_organisations(Store& store);
 
 Result<std::string> verify_audit(Store& store);
 Result<std::string> list_audit(Store& store, const AuditFilter& filter);

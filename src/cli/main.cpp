@@ -86,6 +86,8 @@ int main(int argc, char** argv) {
   user_add->add_option("--role", role, commands::role_names())
       ->capture_default_str();
   user_add->add_flag("--password-stdin", password_stdin, "read the password from stdin, even from a terminal");
+  std::string user_organisation;
+  user_add->add_option("--organisation", user_organisation, "the organisation of an organisation contact (its name)");
   auto* user_passwd = user->add_subcommand("passwd", "set a user's password (read from stdin or asked for)");
   add_common(user_passwd);
   user_passwd->add_option("username", username, "the user")->required();
@@ -107,6 +109,17 @@ int main(int argc, char** argv) {
   auto* token_revoke = token->add_subcommand("revoke", "revoke a token at once");
   add_common(token_revoke);
   token_revoke->add_option("id", token_id, "the token's id, from token list")->required();
+
+  auto* organisation = app.add_subcommand("organisation", "the constituency registry");
+  organisation->require_subcommand(1);
+  std::string csv_path;
+  auto* organisation_import = organisation->add_subcommand("import", "add or update organisations from a CSV file");
+  add_common(organisation_import);
+  organisation_import->add_option("file", csv_path, "the CSV file (see data/constituency/sample.csv)")->required()->check(CLI::ExistingFile);
+  auto* organisation_export = organisation->add_subcommand("export", "print the registry as CSV");
+  add_common(organisation_export);
+  auto* organisation_list = organisation->add_subcommand("list", "list organisations");
+  add_common(organisation_list);
 
   auto* audit = app.add_subcommand("audit", "check and read the audit log");
   audit->require_subcommand(1);
@@ -159,12 +172,19 @@ int main(int argc, char** argv) {
   if (user_add->parsed())  // before asking for a password that would be refused anyway
     if (auto parsed = commands::role_option(role); !parsed) return fail(parsed.error().message);
   Result<std::string> result = std::string();
-  if (user_add->parsed()) result = commands::add_user(db, username, role, read_password("password: ", password_stdin));
+  if (user_add->parsed()) result = commands::add_user(db, username, role, read_password("password: ", password_stdin), user_organisation);
   else if (user_passwd->parsed()) result = commands::set_password(db, username, read_password("password: ", password_stdin));
   else if (user_list->parsed()) result = commands::list_users(db);
   else if (token_create->parsed()) result = commands::create_token(db, username, token_role, token_label);
   else if (token_list->parsed()) result = commands::list_tokens(db);
   else if (token_revoke->parsed()) result = commands::revoke_token(db, token_id);
+  else if (organisation_import->parsed()) {
+    std::ifstream in(csv_path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    result = commands::import_organisations(db, text.str());
+  } else if (organisation_export->parsed()) result = commands::export_organisations(db);
+  else if (organisation_list->parsed()) result = commands::list_organisations(db);
   else if (audit_verify->parsed()) result = commands::verify_audit(db);
   else if (audit_list->parsed()) result = commands::list_audit(db, audit_filter);
   if (!result) return fail(result.error().message);

@@ -65,7 +65,11 @@ Result<std::vector<Organisation>> read_registry_csv(std::string_view text) {
     std::string where = "row " + std::to_string(r + 1);
     auto cell = [&](const char* name) -> std::string {
       auto it = column.find(name);
-      return it == column.end() || it->second >= row.size() ? std::string() : std::string(trim(row[it->second]));
+      if (it == column.end() || it->second >= row.size()) return {};
+      std::string value(trim(row[it->second]));
+      // Undo the quote an export puts before a formula-like cell.
+      if (value.size() > 1 && value[0] == '\'' && looks_like_formula(std::string_view(value).substr(1))) value.erase(0, 1);
+      return value;
     };
     std::string name = cell("name");
     if (name.empty()) return Error::invalid(where + ": the name is empty");

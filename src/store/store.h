@@ -76,8 +76,9 @@ class Store {
   virtual Result<Incident> find_incident(const std::string& reference) = 0;
   virtual Result<std::vector<IncidentSummary>> list_incidents(const IncidentFilter& filter) = 0;
 
-  // Replaces the affected organisations that came from `source` (routing or
-  // analyst); the others stay.
+  // Sets the affected organisations: with source "routing" it replaces what
+  // routing found before and keeps an analyst's choices; with "analyst" it
+  // replaces them all.
   virtual void set_incident_organisations(std::string reference, std::string source,
                                           std::vector<IncidentOrganisation> organisations, int64_t actor_id,
                                           std::optional<AuditEvent> audit, Callback<bool> done) = 0;

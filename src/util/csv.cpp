@@ -59,14 +59,22 @@ Result<std::vector<CsvRow>> parse_csv(std::string_view text) {
   return rows;
 }
 
+bool looks_like_formula(std::string_view f) {
+  if (f.empty()) return false;
+  if (f[0] == '=' || f[0] == '@') return true;
+  // + and - start formulas too, but also phone numbers and negative numbers,
+  // which stay as they are.
+  if (f[0] == '+' || f[0] == '-') return f.find_first_not_of("0123456789 ()-.+", 1) != std::string_view::npos;
+  return false;
+}
+
 std::string csv_line(const CsvRow& fields) {
   std::string out;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (i) out += ',';
     const auto& f = fields[i];
     bool quote = f.find_first_of(",\"\r\n") != std::string::npos || (!f.empty() && (f.front() == ' ' || f.back() == ' '));
-    // A leading =, +, - or @ makes spreadsheets run the cell as a formula.
-    bool formula = !f.empty() && (f[0] == '=' || f[0] == '+' || f[0] == '-' || f[0] == '@');
+    bool formula = looks_like_formula(f);
     std::string value = formula ? "'" + f : f;
     if (quote || formula) {
       out += '"';

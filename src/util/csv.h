@@ -17,6 +17,11 @@ using CsvRow = std::vector<std::string>;
 // order mark at the start is ignored.
 Result<std::vector<CsvRow>> parse_csv(std::string_view text);
 
+// Whether a spreadsheet would run the cell as a formula (=, @, or + and -
+// followed by more than a number). csv_line prefixes such cells with ' so
+// that an exported file cannot run anything when opened.
+bool looks_like_formula(std::string_view field);
+
 // One record with the fields quoted where needed, ending in CRLF.
 std::string csv_line(const CsvRow& fields);
 

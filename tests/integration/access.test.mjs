@@ -15,6 +15,8 @@ const EVERYONE = 'anyone';
 const SIGNED_IN = ROLES;
 const DESK = ['administrator', 'analyst', 'operator'];
 const INCIDENTS = ['administrator', 'analyst'];
+const INCIDENT_READERS = ['administrator', 'analyst', 'organisation-contact'];
+const ADMIN = ['administrator'];
 
 // operation -> who may call it
 const POLICY = {
@@ -32,12 +34,20 @@ const POLICY = {
   'POST /api/v1/desk/reports/{code}/notes': DESK,
   'GET /api/v1/desk/attachments/{id}': DESK,
   'POST /api/v1/desk/reports/triage': INCIDENTS,
-  'GET /api/v1/incidents': INCIDENTS,
+  'GET /api/v1/incidents': INCIDENT_READERS,
   'POST /api/v1/incidents': INCIDENTS,
-  'GET /api/v1/incidents/{reference}': INCIDENTS,
+  'GET /api/v1/incidents/{reference}': INCIDENT_READERS,
   'PATCH /api/v1/incidents/{reference}': INCIDENTS,
   'POST /api/v1/incidents/{reference}/comments': INCIDENTS,
   'POST /api/v1/incidents/{reference}/reports': INCIDENTS,
+  'PUT /api/v1/incidents/{reference}/organisations': INCIDENTS,
+  'GET /api/v1/organisations': INCIDENTS,
+  'POST /api/v1/organisations': ADMIN,
+  'POST /api/v1/organisations/import': ADMIN,
+  'GET /api/v1/organisations/export': INCIDENTS,
+  'GET /api/v1/organisations/{id}': INCIDENTS,
+  'PUT /api/v1/organisations/{id}': ADMIN,
+  'DELETE /api/v1/organisations/{id}': ADMIN,
   'GET /healthz': EVERYONE,
   'GET /readyz': EVERYONE,
   'GET /metrics': EVERYONE,
@@ -51,8 +61,10 @@ const tokens = {};
 before(async () => {
   spec = await SwaggerParser.dereference(join(sourceDir, 'docs/api/openapi.yaml'));
   server = await startServer();
+  const imported = spawnSync(jagaBin, ['organisation', 'import', join(sourceDir, 'data/constituency/sample.csv'), '--data-dir', server.dataDir], { encoding: 'utf8' });
+  assert.equal(imported.status, 0, imported.stderr);
   for (const role of ROLES) {
-    addUser(server.dataDir, `user-${role}`, role, `kata-sandi-${role}-panjang`);
+    addUser(server.dataDir, `user-${role}`, role, `kata-sandi-${role}-panjang`, role === 'organisation-contact' ? ['--organisation', 'Kota Bandung Contoh'] : []);
     const created = spawnSync(jagaBin, ['token', 'create', `user-${role}`, '--data-dir', server.dataDir], { encoding: 'utf8' });
     assert.equal(created.status, 0, created.stderr);
     tokens[role] = created.stdout.trim();

@@ -43,8 +43,8 @@ export async function startServer({ env = {}, dataDir, port } = {}) {
   };
 }
 
-export function addUser(dataDir, name, role, password) {
-  const r = spawnSync(jagaBin, ['user', 'add', name, '--role', role, '--data-dir', dataDir], { input: `${password}\n`, encoding: 'utf8' });
+export function addUser(dataDir, name, role, password, extra = []) {
+  const r = spawnSync(jagaBin, ['user', 'add', name, '--role', role, '--data-dir', dataDir, ...extra], { input: `${password}\n`, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`user add failed: ${r.stderr}`);
 }
 

@@ -246,7 +246,8 @@ void SqliteStore::set_incident_organisations(std::string reference, std::string 
           if (!*row) return Error::not_found("no incident " + reference);
           id = q.integer(0);
         }
-        TRY_PREPARE(clear, db, "DELETE FROM incident_organisations WHERE incident_id = ?1 AND source = ?2");
+        TRY_PREPARE(clear, db,
+                    "DELETE FROM incident_organisations WHERE incident_id = ?1 AND (source = ?2 OR ?2 = 'analyst')");
         clear.bind(1, id).bind(2, source);
         TRY(clear.run());
         std::string names;

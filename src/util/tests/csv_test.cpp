@@ -32,6 +32,8 @@ TEST(Csv, WritesFieldsThatReadBackAndNeverAsFormulas) {
   ASSERT_TRUE(back.ok());
   EXPECT_EQ((*back)[0][1], "with, comma");
   EXPECT_EQ((*back)[0][3], "'=HYPERLINK(\"x\")");
+  EXPECT_EQ(csv_line({"+62 21 5550 1049", "-1.5", "+cmd|' /C calc'!A0"}), "+62 21 5550 1049,-1.5,\"'+cmd|' /C calc'!A0\"\r\n")
+      << "phone numbers stay as they are; a formula does not";
 }
 
 }  // namespace
