@@ -126,6 +126,13 @@ void route_incident(ApiContext& ctx, const std::string& reference, std::function
     if (it == found.end()) found.push_back({m.organisation_id, "", "routing", reason});
     else it->reason += "; " + reason;
   }
+  // Nothing to record when routing finds what it found before.
+  std::vector<std::pair<int64_t, std::string>> before, after;
+  for (const auto& o : incident->organisations) before.emplace_back(o.organisation_id, o.reason);
+  for (const auto& o : found) after.emplace_back(o.organisation_id, o.reason);
+  std::sort(before.begin(), before.end());
+  std::sort(after.begin(), after.end());
+  if (before == after) return then();
   ctx.store.set_incident_organisations(reference, "routing", std::move(found), 0, std::nullopt,
                                        [then = std::move(then)](Result<bool>) { then(); });
 }

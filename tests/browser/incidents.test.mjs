@@ -1,12 +1,15 @@
 // An analyst at work in headless Chromium: signs in, picks two reports about
-// the same fake site and opens one incident for them, triages it, tells the
+// the same fake site and opens one incident for them, sees the affected
+// organisation found from the domain, triages it, tells the
 // reporters in a public note (which appears on their status page), marks a
 // third report as spam, and finds the incident in the queue. axe finds no
 // serious or critical violation; screenshots of each step.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, noSeriousViolations, shot } from '../lib/browser.mjs';
-import { addUser, fileReport, startServer } from '../lib/server.mjs';
+import { addUser, fileReport, jagaBin, startServer } from '../lib/server.mjs';
 
 let server, browser;
 const filed = {};
@@ -15,8 +18,10 @@ before(async () => {
   server = await startServer();
   browser = await launchBrowser();
   addUser(server.dataDir, 'analis', 'analyst', 'kata-sandi-analis-panjang');
-  filed.a = (await fileReport(server.url, { category: 'fraud:phishing', description: 'SMS mengaku dari bank: hxxps://bca-verifikasi[.]com/login', language: 'id' })).body;
-  filed.b = (await fileReport(server.url, { category: 'fraud:phishing', description: 'Email phishing menautkan bca-verifikasi.com', language: 'en' })).body;
+  const registry = join(process.env.JAGA_SOURCE_DIR ?? process.cwd(), 'data/constituency/sample.csv');
+  assert.equal(spawnSync(jagaBin, ['organisation', 'import', registry, '--data-dir', server.dataDir]).status, 0);
+  filed.a = (await fileReport(server.url, { category: 'fraud:phishing', description: 'SMS mengaku dari pajak: hxxps://lapor.pajak-contoh[.]go.id/restitusi', language: 'id' })).body;
+  filed.b = (await fileReport(server.url, { category: 'fraud:phishing', description: 'Phishing email linking to lapor.pajak-contoh.go.id', language: 'en' })).body;
   filed.spam = (await fileReport(server.url, { category: 'other:other', description: 'jual pulsa murah', language: 'id' })).body;
 });
 after(async () => { await browser?.close(); await server?.stop(); server?.cleanup(); });
@@ -32,19 +37,21 @@ test('an analyst turns two reports into an incident and tells the reporters', as
 
   await page.getByLabel(`Pick report ${filed.a.tracking_code}`).check();
   await page.getByLabel(`Pick report ${filed.b.tracking_code}`).check();
-  await page.getByLabel('Incident title').fill('Phishing: fake BCA verification site');
+  await page.getByLabel('Incident title').fill('Phishing: fake tax refund site');
   await page.getByLabel('Severity').selectOption('high');
   await shot(page, '11-triage-picked-reports');
   await noSeriousViolations(page, 'the report list with triage');
   await page.getByRole('button', { name: 'Open incident' }).click();
 
   const heading = page.getByRole('heading', { level: 1 });
-  await heading.filter({ hasText: 'Phishing: fake BCA verification site' }).waitFor();
+  await heading.filter({ hasText: 'Phishing: fake tax refund site' }).waitFor();
   const reference = (await page.locator('h1 .mono').textContent()).trim();
   assert.match(reference, /^INC-\d{4}-\d{6}$/);
   assert.match(page.url(), new RegExp(`/desk/incidents/${reference}$`));
   await page.getByRole('link', { name: filed.a.tracking_code }).first().waitFor();
-  await page.getByText('bca-verifikasi.com').first().waitFor();
+  const affected = page.locator('#organisations li');
+  await affected.first().waitFor();
+  assert.match(await affected.first().textContent(), /Direktorat Jenderal Pajak Contoh — found from its indicators\s*lapor\.pajak-contoh\.go\.id is under pajak-contoh\.go\.id/);
 
   await page.getByLabel('Status', { exact: true }).selectOption('triaged');
   await page.getByRole('button', { name: 'Save changes' }).click();
@@ -53,7 +60,7 @@ test('an analyst turns two reports into an incident and tells the reporters', as
   await page.getByLabel('Public note: also the reporters of the linked reports').check();
   await page.getByRole('button', { name: 'Add to timeline' }).click();
   await page.locator('ol.timeline li.public').waitFor();
-  assert.equal(await page.locator('ol.timeline li').count(), 5, 'opened, two reports linked, triaged, public note');
+  assert.equal(await page.locator('ol.timeline li').count(), 6, 'opened, two reports linked, organisation found, triaged, public note');
   await shot(page, '12-incident-triaged-with-public-note');
   await noSeriousViolations(page, 'the incident');
 
