@@ -13,6 +13,7 @@
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/time.h"
+#include "util/totp.h"
 
 namespace jaga::api {
 
@@ -27,7 +28,62 @@ std::string session_cookie_header(const std::string& token, bool secure, int max
 
 boost::json::object user_json(const User& u) {
   return {{"id", u.id}, {"username", u.username}, {"role", to_string(u.role)},
-          {"must_change_password", u.must_change_password}};
+          {"must_change_password", u.must_change_password}, {"totp_enabled", u.totp_enabled}};
+}
+
+// One sign-in attempt on its way through the password, the second factor
+// and the store.
+struct SignIn {
+  ApiContext* ctx;
+  User user;
+  http::Reply reply;
+  bool secure;
+  AuditEvent failed, signed_in;
+};
+
+void sign_in_failed(std::shared_ptr<SignIn> s, const std::string& reason) {
+  auto& ctx = *s->ctx;
+  std::string lock;
+  if (s->user.failed_sign_ins + 1 >= ctx.settings.lockout_failures)
+    lock = format_rfc3339(Clock::now() + std::chrono::minutes(ctx.settings.lockout_minutes));
+  log::warn("sign-in failed", {{"user_id", static_cast<long long>(s->user.id)}, {"locked", lock.empty() ? "no" : "yes"}});
+  boost::json::object details{{"reason", reason}};
+  if (!lock.empty()) details["locked_until"] = lock;
+  s->failed.details = boost::json::serialize(details);
+  bool second_factor = reason != "wrong password";
+  ctx.store.record_sign_in(s->user.id, false, lock, s->failed, [s, lock, second_factor](Result<bool>) {
+    if (!lock.empty())
+      return s->reply(http::problem(403, "Account locked",
+                                    "Too many failed sign-ins. The account is locked until " + lock.substr(0, 16) + " UTC."));
+    s->reply(http::problem(401, "", second_factor ? "The code is wrong or was already used." : "The username or password is wrong."));
+  });
+}
+
+void sign_in_succeeded(std::shared_ptr<SignIn> s, const std::string& second_factor) {
+  auto& ctx = *s->ctx;
+  std::string token = random_token(32);
+  Session session{sha256_hex(token), s->user.id, random_token(24), now_rfc3339(),
+                  format_rfc3339(Clock::now() + std::chrono::hours(ctx.settings.session_hours))};
+  if (!second_factor.empty()) s->signed_in.details = json_text({{"second_factor", second_factor}});
+  ctx.store.record_sign_in(s->user.id, true, "", s->signed_in, [](Result<bool>) {});
+  ctx.store.create_session(session, [s, token, csrf = session.csrf_token](Result<bool> created) {
+    if (!created) return s->reply(http::problem(created.error()));
+    log::info("signed in", {{"user_id", static_cast<long long>(s->user.id)}});
+    auto body = user_json(s->user);
+    body["csrf_token"] = csrf;
+    auto response = json_response(200, body);
+    response.set("set-cookie", session_cookie_header(token, s->secure, s->ctx->settings.session_hours * 3600));
+    s->reply(std::move(response));
+  });
+}
+
+// Recovery codes are shown as xxxxx-xxxxx; people type them in any case,
+// with or without the dash.
+std::string normalise_recovery_code(std::string_view code) {
+  std::string out;
+  for (char c : code)
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
 
 boost::json::object desk_view(const Report& r) {
@@ -82,38 +138,32 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
                                json_text({{"reason", "account locked"}}));
       return ctx.store.append_audit(audit, [reply, locked](Result<int64_t>) { reply(locked); });
     }
-    auto failed = staff_event(request, user->id, user->username, "session.sign_in_failed", "user", user->username);
-    auto signed_in = staff_event(request, user->id, user->username, "session.sign_in", "user", user->username);
-    run_on_worker(ctx, reply, [&ctx, user = *user, password = *password, reply, wrong, secure, failed, signed_in]() mutable {
-      if (!verify_password(user.password_hash, password)) {
-        std::string lock;
-        if (user.failed_sign_ins + 1 >= ctx.settings.lockout_failures)
-          lock = format_rfc3339(Clock::now() + std::chrono::minutes(ctx.settings.lockout_minutes));
-        log::warn("sign-in failed", {{"user_id", static_cast<long long>(user.id)}, {"locked", lock.empty() ? "no" : "yes"}});
-        boost::json::object details{{"reason", "wrong password"}};
-        if (!lock.empty()) details["locked_until"] = lock;
-        failed.details = boost::json::serialize(details);
-        ctx.store.record_sign_in(user.id, false, lock, std::move(failed), [reply, wrong, lock](Result<bool>) {
-          if (!lock.empty())
-            return reply(http::problem(403, "Account locked",
-                                       "Too many failed sign-ins. The account is locked until " + lock.substr(0, 16) + " UTC."));
-          reply(wrong);
+    auto code = string_field(*body, "code", false, 40);
+    if (!code) return reply(http::problem(code.error()));
+    auto attempt = std::make_shared<SignIn>(SignIn{
+        &ctx, *user, reply, secure,
+        staff_event(request, user->id, user->username, "session.sign_in_failed", "user", user->username),
+        staff_event(request, user->id, user->username, "session.sign_in", "user", user->username)});
+    run_on_worker(ctx, reply, [attempt, password = *password, code = *code]() {
+      const User& user = attempt->user;
+      if (!verify_password(user.password_hash, password)) return sign_in_failed(attempt, "wrong password");
+      if (!user.totp_enabled) return sign_in_succeeded(attempt, "");
+      if (code.empty())
+        return attempt->reply(http::typed_problem(401, "urn:jaga:second-factor-required", "Second factor required",
+                                                  "Enter the 6-digit code from your authenticator app, or a recovery code."));
+      if (code.size() == 6) {
+        auto secret = base32_decode(user.totp_secret).value_or("");
+        auto step = verify_totp(secret, code, std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count(),
+                                user.totp_last_step);
+        if (!step) return sign_in_failed(attempt, "wrong code");
+        return attempt->ctx->store.claim_totp_step(user.id, *step, [attempt](Result<bool> fresh) {
+          if (!fresh || !*fresh) return sign_in_failed(attempt, "code used before");
+          sign_in_succeeded(attempt, "totp");
         });
-        return;
       }
-      std::string token = random_token(32);
-      Session session{sha256_hex(token), user.id, random_token(24), now_rfc3339(),
-                      format_rfc3339(Clock::now() + std::chrono::hours(ctx.settings.session_hours))};
-      auto csrf = session.csrf_token;
-      ctx.store.record_sign_in(user.id, true, "", std::move(signed_in), [](Result<bool>) {});
-      ctx.store.create_session(session, [&ctx, reply, token, csrf, user, secure](Result<bool> created) {
-        if (!created) return reply(http::problem(created.error()));
-        log::info("signed in", {{"user_id", static_cast<long long>(user.id)}});
-        auto body = user_json(user);
-        body["csrf_token"] = csrf;
-        auto response = json_response(200, body);
-        response.set("set-cookie", session_cookie_header(token, secure, ctx.settings.session_hours * 3600));
-        reply(std::move(response));
+      attempt->ctx->store.use_recovery_code(user.id, sha256_hex(normalise_recovery_code(code)), [attempt](Result<bool> used) {
+        if (!used || !*used) return sign_in_failed(attempt, "wrong recovery code");
+        sign_in_succeeded(attempt, "recovery code");
       });
     });
   }});
@@ -165,6 +215,75 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
       ctx.store.set_password(user.username, hash_password(next), false, audit, [reply](Result<bool> done) {
         if (!done) return reply(http::problem(done.error()));
         // Changing the password ends every session, this one included.
+        http::Response response;
+        response.status = 204;
+        reply(std::move(response));
+      });
+    });
+  })});
+
+  router.add({"POST", "/api/v1/session/totp", "session_totp_setup", 1024,
+              guard(ctx, Access::any_signed_in(true), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    if (!caller.session)
+      return reply(http::problem(Error::forbidden("Setting up a second factor needs a signed-in session, not an API token.")));
+    if (caller.user.totp_enabled)
+      return reply(http::problem(Error::conflict("The second factor is already on; turn it off first to set up a new one.")));
+    std::string secret = base32_encode(random_bytes(20));
+    auto audit = caller_event(request, caller, "user.totp_setup", "user", caller.user.username);
+    ctx.store.set_totp(caller.user.id, secret, false, {}, audit, [reply, secret, username = caller.user.username](Result<bool> done) {
+      if (!done) return reply(http::problem(done.error()));
+      reply(json_response(200, {{"secret", secret}, {"uri", totp_uri("jaga", username, secret)}}));
+    });
+  })});
+
+  router.add({"POST", "/api/v1/session/totp/confirm", "session_totp_confirm", 1024,
+              guard(ctx, Access::any_signed_in(true), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    if (!caller.session)
+      return reply(http::problem(Error::forbidden("Setting up a second factor needs a signed-in session, not an API token.")));
+    auto body = parse_json_object(request.body);
+    if (!body) return reply(http::problem(body.error()));
+    auto code = string_field(*body, "code", true, 10);
+    if (!code) return reply(http::problem(code.error()));
+    const User& user = caller.user;
+    if (user.totp_enabled) return reply(http::problem(Error::conflict("The second factor is already on.")));
+    if (user.totp_secret.empty())
+      return reply(http::problem(Error::conflict("Start the set-up first: POST /api/v1/session/totp.")));
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+    auto step = verify_totp(base32_decode(user.totp_secret).value_or(""), *code, now, user.totp_last_step);
+    if (!step)
+      return reply(http::problem(Error::invalid("The code does not match; check that the phone's clock is right and enter the next code.", "/code")));
+    boost::json::array shown;
+    std::vector<std::string> hashes;
+    for (int i = 0; i < 10; ++i) {
+      std::string raw = base32_encode(random_bytes(7)).substr(0, 10);
+      std::string code_text = normalise_recovery_code(raw);
+      hashes.push_back(sha256_hex(code_text));
+      shown.push_back(boost::json::value(code_text.substr(0, 5) + "-" + code_text.substr(5)));
+    }
+    auto audit = caller_event(request, caller, "user.totp_enabled", "user", user.username);
+    ctx.store.claim_totp_step(user.id, *step, [&ctx, reply, id = user.id, secret = user.totp_secret, hashes, shown, audit](Result<bool> fresh) {
+      if (!fresh || !*fresh) return reply(http::problem(Error::invalid("That code was already used; enter the next one.", "/code")));
+      ctx.store.set_totp(id, secret, true, hashes, audit, [reply, shown](Result<bool> done) {
+        if (!done) return reply(http::problem(done.error()));
+        reply(json_response(200, {{"recovery_codes", shown}}));
+      });
+    });
+  })});
+
+  router.add({"DELETE", "/api/v1/session/totp", "session_totp_off", 16 * 1024,
+              guard(ctx, Access::any_signed_in(true), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    if (!caller.session)
+      return reply(http::problem(Error::forbidden("Turning the second factor off needs a signed-in session, not an API token.")));
+    auto body = parse_json_object(request.body);
+    if (!body) return reply(http::problem(body.error()));
+    auto password = string_field(*body, "password", true, 1000);
+    if (!password) return reply(http::problem(password.error()));
+    auto audit = caller_event(request, caller, "user.totp_disabled", "user", caller.user.username);
+    run_on_worker(ctx, reply, [&ctx, reply, user = caller.user, password = *password, audit] {
+      if (!verify_password(user.password_hash, password))
+        return reply(http::problem(Error{ErrorKind::forbidden, "the password is wrong", "/password"}));
+      ctx.store.set_totp(user.id, "", false, {}, audit, [reply](Result<bool> done) {
+        if (!done) return reply(http::problem(done.error()));
         http::Response response;
         response.status = 204;
         reply(std::move(response));

@@ -39,6 +39,14 @@ static std::string_view title_for(int status) {
   }
 }
 
+Response typed_problem(int status, std::string_view type, std::string_view title, std::string_view detail) {
+  auto r = problem(status, title, detail);
+  auto body = boost::json::parse(r.body).as_object();
+  body["type"] = type;
+  r.body = boost::json::serialize(body);
+  return r;
+}
+
 Response problem(int status, std::string_view title, std::string_view detail, std::string_view field) {
   boost::json::object body;
   body["type"] = "about:blank";

@@ -13,5 +13,8 @@ int status_for(ErrorKind kind);
 Response problem(int status, std::string_view title, std::string_view detail,
                  std::string_view field = {});
 Response problem(const Error& error);
+// A problem with its own type URI, for answers a client acts on, e.g.
+// "urn:jaga:second-factor-required".
+Response typed_problem(int status, std::string_view type, std::string_view title, std::string_view detail);
 
 }  // namespace jaga::http

@@ -33,6 +33,11 @@ struct User {
   std::string locked_until;  // RFC 3339, empty when not locked
   std::string created_at;
   std::optional<int64_t> organisation_id;  // for organisation contacts
+  // Second factor: a TOTP secret (base32) that counts once confirmed, and the
+  // last 30-second step used, so that no code works twice.
+  std::string totp_secret;
+  bool totp_enabled = false;
+  int64_t totp_last_step = 0;
 };
 
 struct Session {

@@ -105,6 +105,15 @@ class Store {
   // increments it and sets locked_until when given.
   virtual void record_sign_in(int64_t user_id, bool success, std::string locked_until,
                               AuditEvent audit, Callback<bool> done) = 0;
+  // The second factor. set_totp stores a secret (pending until enabled) and
+  // replaces the recovery codes (their hashes); an empty secret turns it off.
+  virtual void set_totp(int64_t user_id, std::string secret, bool enabled, std::vector<std::string> recovery_code_hashes,
+                        AuditEvent audit, Callback<bool> done) = 0;
+  // True when `step` is later than the last one used (and records it); false
+  // for a replayed code.
+  virtual void claim_totp_step(int64_t user_id, int64_t step, Callback<bool> done) = 0;
+  // True when an unused recovery code with this hash existed; it is used up.
+  virtual void use_recovery_code(int64_t user_id, std::string code_hash, Callback<bool> done) = 0;
   virtual Result<User> find_user(const std::string& username) = 0;
   virtual Result<User> find_user_by_id(int64_t id) = 0;
   virtual Result<std::vector<User>> list_users() = 0;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, noSeriousViolations, shot } from '../lib/browser.mjs';
 import { addUser, fileReport, jagaBin, startServer } from '../lib/server.mjs';
+import { totp } from '../lib/totp.mjs';
 
 let server, browser;
 const filed = {};
@@ -85,4 +86,36 @@ test('an analyst turns two reports into an incident and tells the reporters', as
   await shot(status, '14-reporter-sees-public-note');
   await noSeriousViolations(status, "the reporter's status page");
   await reporter.close();
+});
+
+test('the analyst turns on the second factor and then needs a code to sign in', async () => {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const signIn = async (code) => {
+    await page.goto(`${server.url}/desk`);
+    await page.getByLabel('Username').fill('analis');
+    await page.getByLabel('Password').fill('kata-sandi-analis-panjang');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    if (code !== undefined) {
+      await page.getByLabel('Code').fill(code());
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await page.getByRole('heading', { name: 'Received reports' }).waitFor();
+  };
+  await signIn();
+  await page.getByRole('link', { name: 'My account' }).click();
+  await page.getByRole('button', { name: 'Set up the second factor' }).click();
+  const secret = (await page.locator('#totp-secret').textContent()).replace(/\s/g, '');
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  await shot(page, '15-second-factor-set-up');
+  await noSeriousViolations(page, 'the second factor set-up');
+  await page.getByLabel('Code').fill(totp(secret));
+  await page.getByRole('button', { name: 'Turn on' }).click();
+  await page.locator('#recovery-codes li').first().waitFor();
+  assert.equal(await page.locator('#recovery-codes li').count(), 10);
+  await shot(page, '16-recovery-codes');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in to the desk' }).waitFor();
+  await signIn(() => totp(secret, Date.now() + 30000));
+  await context.close();
 });

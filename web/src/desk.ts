@@ -4,6 +4,7 @@
 import { api, errorBox, go, header, link, main, postJson, rsitCategories, runsIncidents, session, setRouter } from './console';
 import { clear, formatSize, formatTime, h, readProblem } from './dom';
 import { lang, languages, setLang, t, type Lang } from './i18n';
+import { renderAccount } from './account';
 import { renderIncident, renderIncidents, triageBar } from './incidents';
 
 function renderHeader(): void {
@@ -12,7 +13,7 @@ function renderHeader(): void {
     h('a', { class: 'brand', href: '/desk' }, t('desk.name')),
     h('nav', { class: 'desk-nav', 'aria-label': t('desk.nav') },
       ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav'))] : []), link('/desk/new', t('desk.new'))] : []),
-      ...(me ? [h('span', {}, me.username), h('button', { type: 'button', class: 'link', onclick: signOut }, t('desk.signout'))] : []),
+      ...(me ? [link('/desk/account', me.username, { 'aria-label': t('account.title') }), h('button', { type: 'button', class: 'link', onclick: signOut }, t('desk.signout'))] : []),
       h('ul', { class: 'lang', 'aria-label': t('lang.choose') }, ...languages.map((l) => h('li', {},
         h('button', { type: 'button', lang: l.code, 'aria-pressed': String(l.code === lang()), onclick: () => { setLang(l.code as Lang); void route(); } }, l.name))))));
 }
@@ -23,21 +24,30 @@ async function signOut(): Promise<void> {
   go('/desk');
 }
 
-function renderSignIn(message = ''): void {
+function renderSignIn(message = '', needCode = false, typed: { user?: string; pass?: string } = {}): void {
   document.title = t('desk.signin.title');
-  const user = h('input', { id: 'username', type: 'text', autocomplete: 'username' }) as HTMLInputElement;
-  const pass = h('input', { id: 'password', type: 'password', autocomplete: 'current-password' }) as HTMLInputElement;
+  const user = h('input', { id: 'username', type: 'text', autocomplete: 'username', value: typed.user ?? '' }) as HTMLInputElement;
+  const pass = h('input', { id: 'password', type: 'password', autocomplete: 'current-password', value: typed.pass ?? '' }) as HTMLInputElement;
+  const code = h('input', { id: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', 'aria-describedby': 'code-hint' }) as HTMLInputElement;
   clear(main, h('h1', {}, t('desk.signin.title')), ...(message ? [errorBox(message)] : []),
     h('form', { novalidate: true, onsubmit: async (e: Event) => {
       e.preventDefault();
-      const r = await fetch('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: user.value, password: pass.value }) });
-      if (!r.ok) return renderSignIn((await readProblem(r)).detail ?? t('error.server'));
+      const body: Record<string, string> = { username: user.value, password: pass.value };
+      if (needCode) body.code = code.value.trim();
+      const r = await fetch('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      if (!r.ok) {
+        const p = await readProblem(r) as { type?: string; detail?: string };
+        if (p.type === 'urn:jaga:second-factor-required') return renderSignIn('', true, { user: user.value, pass: pass.value });
+        return renderSignIn(p.detail ?? t('error.server'), needCode, needCode ? { user: user.value, pass: pass.value } : {});
+      }
       session.me = await r.json();
       void route();
     } },
       h('div', { class: 'field' }, h('label', { for: 'username' }, t('desk.username')), user),
       h('div', { class: 'field' }, h('label', { for: 'password' }, t('desk.password')), pass),
+      ...(needCode ? [h('div', { class: 'field' }, h('label', { for: 'code' }, t('desk.code')), h('p', { class: 'hint', id: 'code-hint' }, t('desk.code.hint')), code)] : []),
       h('button', { class: 'primary', type: 'submit', id: 'signin' }, t('desk.signin.submit'))));
+  if (needCode && !message) code.focus();
   main.querySelector<HTMLElement>('.error-summary')?.focus();
 }
 
@@ -182,6 +192,7 @@ async function route(): Promise<void> {
   const incident = path.match(/^\/desk\/incidents\/(INC-\d{4}-\d+)$/);
   if (incident) return renderIncident(incident[1]);
   if (path === '/desk/incidents') return renderIncidents();
+  if (path === '/desk/account') return renderAccount();
   const report = path.match(/^\/desk\/reports\/([A-Za-z0-9-]+)$/);
   if (report) return renderReport(report[1]);
   if (path === '/desk/new') return renderNew();

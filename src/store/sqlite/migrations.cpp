@@ -214,6 +214,18 @@ CREATE TABLE incident_organisations (
 CREATE INDEX incident_organisations_by_organisation ON incident_organisations(organisation_id, incident_id);
 ALTER TABLE users ADD COLUMN organisation_id INTEGER REFERENCES organisations(id);
 )sql"},
+      {6, "second factor: TOTP secrets and recovery codes", R"sql(
+ALTER TABLE users ADD COLUMN totp_secret TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN totp_enabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE recovery_codes (
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE INDEX recovery_codes_by_user ON recovery_codes(user_id);
+)sql"},
   };
   return all;
 }

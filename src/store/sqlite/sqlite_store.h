@@ -167,6 +167,11 @@ class SqliteStore final : public Store {
   void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
                              Callback<bool> done) override;
 
+  void set_totp(int64_t user_id, std::string secret, bool enabled, std::vector<std::string> recovery_code_hashes,
+                AuditEvent audit, Callback<bool> done) override;
+  void claim_totp_step(int64_t user_id, int64_t step, Callback<bool> done) override;
+  void use_recovery_code(int64_t user_id, std::string code_hash, Callback<bool> done) override;
+
   void create_user(User user, AuditEvent audit, Callback<int64_t> done) override;
   void set_password(std::string username, std::string hash, bool must_change, AuditEvent audit,
                     Callback<bool> done) override;

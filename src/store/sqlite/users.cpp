@@ -15,6 +15,9 @@ User read_user(Statement& s) {
   u.locked_until = s.text(6);
   u.created_at = s.text(7);
   if (!s.is_null(8)) u.organisation_id = s.integer(8);
+  u.totp_secret = s.text(9);
+  u.totp_enabled = s.integer(10) != 0;
+  u.totp_last_step = s.integer(11);
   return u;
 }
 
@@ -22,7 +25,7 @@ namespace {
 
 constexpr const char* user_columns_sql =
     "SELECT id, username, password_hash, role, must_change_password, failed_sign_ins, "
-    "coalesce(locked_until, ''), created_at, organisation_id FROM users ";
+    "coalesce(locked_until, ''), created_at, organisation_id, totp_secret, totp_enabled, totp_last_step FROM users ";
 
 constexpr const char* token_columns_sql =
     "SELECT t.id, t.user_id, u.username, t.name, t.token_hash, t.role, t.created_at, "
@@ -59,6 +62,50 @@ void SqliteStore::set_user_organisation(std::string username, std::optional<int6
         return true;
       },
       std::move(done), std::move(audit));
+}
+
+void SqliteStore::set_totp(int64_t user_id, std::string secret, bool enabled, std::vector<std::string> recovery_code_hashes,
+                           AuditEvent audit, Callback<bool> done) {
+  submit_value<bool>(
+      [user_id, secret = std::move(secret), enabled, hashes = std::move(recovery_code_hashes)](Connection& db) -> Result<bool> {
+        TRY_PREPARE(update, db, "UPDATE users SET totp_secret = ?2, totp_enabled = ?3 WHERE id = ?1");
+        update.bind(1, user_id).bind(2, secret).bind(3, int64_t{enabled});
+        TRY(update.run());
+        if (db.changes() == 0) return Error::not_found("no such user");
+        TRY_PREPARE(clear, db, "DELETE FROM recovery_codes WHERE user_id = ?1");
+        clear.bind(1, user_id);
+        TRY(clear.run());
+        for (const auto& hash : hashes) {
+          TRY_PREPARE(insert, db, "INSERT INTO recovery_codes(user_id, code_hash) VALUES (?1, ?2)");
+          insert.bind(1, user_id).bind(2, hash);
+          TRY(insert.run());
+        }
+        return true;
+      },
+      std::move(done), std::move(audit));
+}
+
+void SqliteStore::claim_totp_step(int64_t user_id, int64_t step, Callback<bool> done) {
+  submit_value<bool>(
+      [user_id, step](Connection& db) -> Result<bool> {
+        TRY_PREPARE(update, db, "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND totp_last_step < ?2");
+        update.bind(1, user_id).bind(2, step);
+        TRY(update.run());
+        return db.changes() == 1;
+      },
+      std::move(done));
+}
+
+void SqliteStore::use_recovery_code(int64_t user_id, std::string code_hash, Callback<bool> done) {
+  submit_value<bool>(
+      [user_id, code_hash = std::move(code_hash)](Connection& db) -> Result<bool> {
+        TRY_PREPARE(update, db,
+                    "UPDATE recovery_codes SET used_at = ?3 WHERE user_id = ?1 AND code_hash = ?2 AND used_at IS NULL");
+        update.bind(1, user_id).bind(2, code_hash).bind(3, now_rfc3339());
+        TRY(update.run());
+        return db.changes() == 1;
+      },
+      std::move(done));
 }
 
 void SqliteStore::create_user(User user, AuditEvent audit, Callback<int64_t> done) {
