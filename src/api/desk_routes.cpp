@@ -299,6 +299,15 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
       if (!filter.channel) return reply(http::problem(Error::invalid("channel must be web, phone, walk-in, letter or email", "channel")));
     }
     filter.category = request.query_value("category");
+    if (auto status = request.query_value("status"); !status.empty()) {
+      filter.status = parse_report_status(status);
+      if (!filter.status)
+        return reply(http::problem(Error::invalid("status must be received, in_review, incident_opened, resolved, closed, spam or duplicate", "status")));
+    }
+    filter.text = request.query_value("q");
+    if (!filter.text.empty() && filter.text.size() < 3)
+      return reply(http::problem(Error::invalid("search for at least 3 characters", "q")));
+    if (filter.text.size() > 200) return reply(http::problem(Error::invalid("search for at most 200 characters", "q")));
     for (auto [name, target] : {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
       auto value = request.query_value(name);
       if (value.empty()) continue;

@@ -140,6 +140,10 @@ void add_incident_routes(http::Router& router, ApiContext& ctx) {
     if (auto st = query_enum("severity", parse_severity, kSeverities, filter.severity); !st)
       return reply(http::problem(st.error()));
     filter.category = request.query_value("category");
+    filter.text = request.query_value("q");
+    if (!filter.text.empty() && filter.text.size() < 3)
+      return reply(http::problem(Error::invalid("search for at least 3 characters", "q")));
+    if (filter.text.size() > 200) return reply(http::problem(Error::invalid("search for at most 200 characters", "q")));
     filter.open_only = request.query_value("open") == "true";
     filter.overdue_only = request.query_value("overdue") == "true";
     auto assignee = request.query_value("assignee");

@@ -119,6 +119,7 @@ struct IncidentFilter {
   std::string category;  // class or class:type
   std::optional<int64_t> assignee_id;
   bool overdue_only = false;
+  std::string text;  // in the reference, title, comments and notes (3 characters or more)
   std::vector<int64_t> organisation_ids;  // only incidents affecting one of these (organisation contacts)
   bool restrict_to_organisations = false;
   std::string now;  // for overdue_only

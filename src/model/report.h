@@ -114,6 +114,8 @@ struct ReportFilter {
   std::string category;  // exact "class:type" or a class alone
   std::string from;      // RFC 3339, inclusive
   std::string to;        // RFC 3339, exclusive
+  std::optional<ReportStatus> status;
+  std::string text;      // words or fragments (3 characters or more) in the description, additions or indicators
   int limit = 50;
   int offset = 0;
 };

@@ -85,6 +85,13 @@ test('the queue filters, and bad input is refused with the field named', async (
   assert.ok(mine.items.every((i) => i.assignee === 'analis1') && mine.items.length === 1);
   const overdue = await (await api('GET', '/api/v1/incidents?overdue=true')).json();
   assert.deepEqual(overdue.items, [], 'nothing is overdue yet');
+  const searched = await conforms(await api('GET', '/api/v1/incidents?q=RDP'), 'GET', '/api/v1/incidents');
+  assert.deepEqual(searched.items.map((i) => i.reference), [created.reference], 'full-text search over titles');
+  const reports = await conforms(await api('GET', `/api/v1/desk/reports?q=${encodeURIComponent('port 3389')}&status=incident_opened`), 'GET', '/api/v1/desk/reports');
+  assert.deepEqual(reports.items.map((r) => r.tracking_code), [c.tracking_code], 'full-text search over reports, with a status filter');
+  const bySite = await (await api('GET', '/api/v1/desk/reports?q=bansos')).json();
+  assert.equal(bySite.items.length, 2, 'a fragment of a domain finds both reports that name it');
+  assert.equal((await api('GET', '/api/v1/incidents?q=ab')).status, 400, 'too short to search');
 
   const cases = [
     [{ title: 'x', category: 'fraud:nope' }, '/category'],

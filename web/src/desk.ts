@@ -78,13 +78,15 @@ async function renderList(): Promise<void> {
     const el = h('select', { id, name: id }, h('option', { value: '' }, t('desk.filter.any')), ...values.map((v) => h('option', { value: v, selected: params.get(id) === v }, label(v))));
     return h('div', { class: 'field' }, h('label', { for: id }, t(`desk.filter.${id}`)), el);
   };
+  const search = h('div', { class: 'field' }, h('label', { for: 'q' }, t('desk.filter.q')), h('input', { type: 'search', id: 'q', name: 'q', value: params.get('q') ?? '' }));
+  const statuses = ['received', 'in_review', 'incident_opened', 'resolved', 'closed', 'spam', 'duplicate'];
   const date = (id: string) => h('div', { class: 'field' }, h('label', { for: id }, t(`desk.filter.${id}`)), h('input', { type: 'date', id, name: id, value: params.get(id) ?? '' }));
   const filters = h('form', { class: 'filters', onsubmit: (e: Event) => {
     e.preventDefault();
     const q = new URLSearchParams();
     for (const el of Array.from((e.target as HTMLFormElement).elements) as HTMLInputElement[]) if (el.name && el.value) q.set(el.name, el.value);
     go(`/desk?${q}`);
-  } }, select('channel', ['web', ...channels], (v) => t(`channel.${v}`)), select('category', rsitCategories, (v) => v), date('from'), date('to'),
+  } }, select('channel', ['web', ...channels], (v) => t(`channel.${v}`)), select('category', rsitCategories, (v) => v), select('status', statuses, (v) => t(`state.${v}`)), date('from'), date('to'), search,
     h('button', { class: 'secondary', type: 'submit' }, t('desk.filter.apply')));
   const r = await api(`/api/v1/desk/reports?${params}`);
   if (!r.ok) { clear(main, h('h1', {}, t('desk.reports')), errorBox((await readProblem(r)).detail ?? '')); return; }

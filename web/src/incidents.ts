@@ -1,7 +1,7 @@
 // The analysts' pages: turning picked reports into an incident (or marking
 // them spam or duplicate), the incident queue with its saved filters, and one
 // incident with its lifecycle, comments and timeline.
-import { errorBox, go, link, main, postJson, api, rsitCategories } from './console';
+import { api, errorBox, go, link, main, postJson, rsitCategories } from './console';
 import { clear, formatTime, h, readProblem } from './dom';
 import { lang, t } from './i18n';
 
@@ -63,7 +63,8 @@ export async function renderIncidents(): Promise<void> {
   const view = query.get('view') ?? 'open';
   const params = savedFilters.find(([name]) => name === view)?.[1] ?? 'open=true';
   const severity = query.get('severity') ?? '';
-  const r = await api(`/api/v1/incidents?${params}${severity ? `&severity=${encodeURIComponent(severity)}` : ''}`);
+  const text = query.get('q') ?? '';
+  const r = await api(`/api/v1/incidents?${params}${severity ? `&severity=${encodeURIComponent(severity)}` : ''}${text ? `&q=${encodeURIComponent(text)}` : ''}`);
   if (!r.ok) { clear(main, h('h1', {}, t('inc.nav')), errorBox((await readProblem(r)).detail ?? '')); return; }
   const { items } = await r.json();
   const l = lang();
@@ -77,7 +78,12 @@ export async function renderIncidents(): Promise<void> {
     h('td', {}, it.assignee || '—'),
     h('td', {}, formatTime(it.resolution_due, l), it.overdue ? h('strong', { class: 'late' }, ` · ${t('inc.overdue')}`) : ''),
     h('td', {}, String(it.reports))));
-  clear(main, h('h1', {}, t('inc.nav')), tabs,
+  const searchBox = h('input', { type: 'search', id: 'inc-q', value: text }) as HTMLInputElement;
+  const search = h('form', { class: 'filters', role: 'search', onsubmit: (e: Event) => {
+    e.preventDefault();
+    go(`/desk/incidents?view=${view}${searchBox.value.trim() ? `&q=${encodeURIComponent(searchBox.value.trim())}` : ''}`);
+  } }, h('div', { class: 'field' }, h('label', { for: 'inc-q' }, t('desk.filter.q')), searchBox), h('button', { class: 'secondary', type: 'submit' }, t('inc.search')));
+  clear(main, h('h1', {}, t('inc.nav')), tabs, search,
     items.length ? h('table', {}, h('caption', { class: 'muted' }, t('inc.list.caption')),
       h('thead', {}, h('tr', {}, ...['reference', 'title', 'severity', 'status', 'assignee', 'due', 'reports'].map((c) => h('th', { scope: 'col' }, t(`inc.col.${c}`))))),
       h('tbody', {}, ...rows)) : h('p', {}, t('inc.list.empty')));

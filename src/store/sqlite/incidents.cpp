@@ -96,6 +96,18 @@ std::string allowed_next(IncidentStatus from) {
 
 }  // namespace
 
+Status refresh_incident_search(Connection& db, int64_t incident_id) {
+  TRY_PREPARE(clear, db, "DELETE FROM incident_search WHERE rowid = ?1");
+  clear.bind(1, incident_id);
+  TRY(clear.run());
+  TRY_PREPARE(insert, db,
+              "INSERT INTO incident_search(rowid, body) SELECT i.id, i.reference || ' ' || i.title || ' ' || "
+              "coalesce((SELECT group_concat(e.text, ' ') FROM incident_events e WHERE e.incident_id = i.id "
+              "AND e.kind IN ('comment', 'public_note')), '') FROM incidents i WHERE i.id = ?1");
+  insert.bind(1, incident_id);
+  return insert.run();
+}
+
 void SqliteStore::triage_reports(std::vector<std::string> tracking_codes, ReportStatus status, std::string note,
                                  int64_t author_id, AuditEvent audit, Callback<int> done) {
   submit_value<int>(
@@ -136,6 +148,7 @@ void SqliteStore::create_incident(NewIncident incident, AuditEvent audit, Callba
         TRY(add_event(db, id, in.created_at, in.created_by, "created", false, in.title, ""));
         auto linked = link_report_codes(db, id, in.reports, in.created_by, in.created_at);
         if (!linked) return linked.error();
+        TRY(refresh_incident_search(db, id));
         return reference;
       },
       std::move(done), std::move(audit));
@@ -211,6 +224,7 @@ void SqliteStore::update_incident(std::string reference, IncidentChange change, 
           TRY(add_event(db, id, now, actor_id, "assignee", false, "", change_details(name(assignee), name(*change.assignee_id))));
         }
         TRY(touch_incident(db, id, now, first_response));
+        if (change.title) TRY(refresh_incident_search(db, id));
         return true;
       },
       std::move(done), std::move(audit));
@@ -236,6 +250,7 @@ void SqliteStore::comment_incident(std::string reference, std::string text, bool
             if (auto st = note_report(db, report_id, text, std::nullopt, actor_id, now); !st) return st.error();
         }
         TRY(touch_incident(db, *id, now, public_note));
+        TRY(refresh_incident_search(db, *id));
         return event_id;
       },
       std::move(done), std::move(audit));
@@ -342,6 +357,7 @@ Result<std::vector<IncidentSummary>> SqliteStore::list_incidents(const IncidentF
       "AND (?5 IS NULL OR i.assignee_id = ?5) "
       "AND (?6 IS NULL OR (i.status NOT IN ('resolved', 'closed') AND "
       "((i.first_response_at IS NULL AND i.response_due < ?6) OR i.resolution_due < ?6))) "
+      "AND (?11 IS NULL OR i.id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?11)) "
       "AND (?9 = 0 OR i.id IN (SELECT io.incident_id FROM incident_organisations io "
       "WHERE io.organisation_id IN (SELECT value FROM json_each(?10)))) "
       "ORDER BY i.updated_at DESC, i.id DESC LIMIT ?7 OFFSET ?8";
@@ -362,6 +378,8 @@ Result<std::vector<IncidentSummary>> SqliteStore::list_incidents(const IncidentF
   std::string ids = "[";
   for (int64_t id : f.organisation_ids) ids += (ids.size() > 1 ? "," : "") + std::to_string(id);
   q.bind(10, ids + "]");
+  if (!f.text.empty()) q.bind(11, search_phrase(f.text));
+  else q.bind(11, std::nullopt);
   std::vector<IncidentSummary> out;
   TRY(q.for_each_row([&](Statement& q) { out.push_back(read_summary(q)); }));
   return out;

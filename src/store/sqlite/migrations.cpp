@@ -226,6 +226,21 @@ CREATE TABLE recovery_codes (
 );
 CREATE INDEX recovery_codes_by_user ON recovery_codes(user_id);
 )sql"},
+      {7, "full-text search over reports and incidents (trigrams: any language, fragments of addresses)", R"sql(
+CREATE VIRTUAL TABLE report_search USING fts5(body, tokenize = 'trigram');
+INSERT INTO report_search(rowid, body)
+  SELECT r.id, r.description || ' ' || r.involved || ' ' ||
+    coalesce((SELECT group_concat(a.text, ' ') FROM report_additions a WHERE a.report_id = r.id), '') || ' ' ||
+    coalesce((SELECT group_concat(i.value, ' ') FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id
+              WHERE ri.report_id = r.id), '')
+  FROM reports r;
+CREATE VIRTUAL TABLE incident_search USING fts5(body, tokenize = 'trigram');
+INSERT INTO incident_search(rowid, body)
+  SELECT i.id, i.reference || ' ' || i.title || ' ' ||
+    coalesce((SELECT group_concat(e.text, ' ') FROM incident_events e WHERE e.incident_id = i.id
+              AND e.kind IN ('comment', 'public_note')), '')
+  FROM incidents i;
+)sql"},
   };
   return all;
 }

@@ -66,6 +66,25 @@ Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code) {
   return stmt->integer(0);
 }
 
+Status refresh_report_search(Connection& db, int64_t report_id) {
+  TRY_PREPARE(clear, db, "DELETE FROM report_search WHERE rowid = ?1");
+  clear.bind(1, report_id);
+  TRY(clear.run());
+  TRY_PREPARE(insert, db,
+              "INSERT INTO report_search(rowid, body) SELECT r.id, r.description || ' ' || r.involved || ' ' || "
+              "coalesce((SELECT group_concat(a.text, ' ') FROM report_additions a WHERE a.report_id = r.id), '') || ' ' || "
+              "coalesce((SELECT group_concat(i.value, ' ') FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id "
+              "WHERE ri.report_id = r.id), '') FROM reports r WHERE r.id = ?1");
+  insert.bind(1, report_id);
+  return insert.run();
+}
+
+std::string search_phrase(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 Result<int64_t> note_report(Connection& db, int64_t report_id, const std::string& text,
                             std::optional<ReportStatus> new_status, std::optional<int64_t> author_id,
                             const std::string& now) {
@@ -114,6 +133,7 @@ void SqliteStore::create_report(NewReport report, std::optional<AuditEvent> audi
         TRY(contact.run());
         TRY(insert_attachments(db, id, std::nullopt, report.attachments));
         TRY(link_indicators(db, id, report.indicators, report.created_at));
+        TRY(refresh_report_search(db, id));
         return id;
       },
       std::move(done), std::move(audit));
@@ -134,6 +154,7 @@ void SqliteStore::add_addition(std::string tracking_code, Addition addition,
         int64_t id = db.last_insert_id();
         TRY(insert_attachments(db, *report_id, id, addition.attachments));
         TRY(link_indicators(db, *report_id, indicators, addition.created_at));
+        TRY(refresh_report_search(db, *report_id));
         TRY_PREPARE(touch, db, "UPDATE reports SET updated_at = ?2 WHERE id = ?1");
         touch.bind(1, *report_id).bind(2, addition.created_at);
         TRY(touch.run());
@@ -262,6 +283,8 @@ Result<std::vector<ReportSummary>> SqliteStore::list_reports(const ReportFilter&
               "FROM reports r WHERE (?1 IS NULL OR r.channel = ?1) "
               "AND (?2 IS NULL OR r.category = ?2 OR r.category LIKE ?2 || ':%') "
               "AND (?3 IS NULL OR r.created_at >= ?3) AND (?4 IS NULL OR r.created_at < ?4) "
+              "AND (?7 IS NULL OR r.status = ?7) "
+              "AND (?8 IS NULL OR r.id IN (SELECT rowid FROM report_search WHERE report_search MATCH ?8)) "
               "ORDER BY r.created_at DESC, r.id DESC LIMIT ?5 OFFSET ?6");
   if (f.channel)
     q.bind(1, to_string(*f.channel));
@@ -280,6 +303,10 @@ Result<std::vector<ReportSummary>> SqliteStore::list_reports(const ReportFilter&
   else
     q.bind(4, std::nullopt);
   q.bind(5, static_cast<int64_t>(f.limit)).bind(6, static_cast<int64_t>(f.offset));
+  if (f.status) q.bind(7, to_string(*f.status));
+  else q.bind(7, std::nullopt);
+  if (!f.text.empty()) q.bind(8, search_phrase(f.text));
+  else q.bind(8, std::nullopt);
   std::vector<ReportSummary> out;
   TRY(q.for_each_row([&](Statement& q) {
     ReportSummary s;

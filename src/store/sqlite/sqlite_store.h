@@ -84,6 +84,12 @@ class ReadPool {
 };
 
 User read_user(Statement& s);
+// Rewrite the search text of one report or incident from what is stored.
+Status refresh_report_search(Connection& db, int64_t report_id);
+Status refresh_incident_search(Connection& db, int64_t incident_id);
+// A user's words as one FTS5 phrase (quotes doubled), so that no input is
+// read as query syntax.
+std::string search_phrase(std::string_view text);
 Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code);
 // A public note to the reporter (when text is given) and/or a new status of
 // the report; answers the note's id, or 0 (reports.cpp).

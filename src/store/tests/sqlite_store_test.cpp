@@ -495,3 +495,33 @@ TEST_F(OrganisationStoreTest, IncidentsNameTheirOrganisationsAndContactsSeeOnlyT
 
 }  // namespace
 }  // namespace jaga
+
+namespace jaga {
+namespace {
+
+TEST_F(StoreTest, ReportsAreFoundByWordsFragmentsAndIndicatorsInAnyLanguage) {
+  auto a = report("JG-2222-AAAA", {{"domain", "bank-palsu.example", "text"}});
+  a.input.description = "Saya menerima SMS penipuan";
+  auto b = report("JG-2222-BBBB", {});
+  b.input.description = "收到冒充税务局的钓鱼邮件";
+  for (auto* r : {&a, &b}) ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(*r, std::nullopt, cb); }).ok());
+  Addition addition{0, "Nomor rekening tujuan 1234-5678", now_rfc3339(), {}};
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->add_addition("JG-2222-BBBB", addition, {}, cb); }).ok());
+  auto found = [&](std::string text) {
+    ReportFilter f;
+    f.text = std::move(text);
+    std::vector<std::string> codes;
+    auto list = store_->list_reports(f);
+    if (!list) return std::vector<std::string>{"error: " + list.error().message};
+    for (const auto& s : *list) codes.push_back(s.tracking_code);
+    return codes;
+  };
+  EXPECT_EQ(found("penipuan"), std::vector<std::string>{"JG-2222-AAAA"});
+  EXPECT_EQ(found("palsu"), std::vector<std::string>{"JG-2222-AAAA"}) << "a fragment of an indicator";
+  EXPECT_EQ(found("税务局"), std::vector<std::string>{"JG-2222-BBBB"}) << "Chinese without spaces";
+  EXPECT_EQ(found("1234-5678"), std::vector<std::string>{"JG-2222-BBBB"}) << "added later";
+  EXPECT_TRUE(found("\"tidak ada\" OR x").empty()) << "query syntax is just text";
+}
+
+}  // namespace
+}  // namespace jaga
