@@ -96,18 +96,6 @@ std::string allowed_next(IncidentStatus from) {
 
 }  // namespace
 
-Status refresh_incident_search(Connection& db, int64_t incident_id) {
-  TRY_PREPARE(clear, db, "DELETE FROM incident_search WHERE rowid = ?1");
-  clear.bind(1, incident_id);
-  TRY(clear.run());
-  TRY_PREPARE(insert, db,
-              "INSERT INTO incident_search(rowid, body) SELECT i.id, i.reference || ' ' || i.title || ' ' || "
-              "coalesce((SELECT group_concat(e.text, ' ') FROM incident_events e WHERE e.incident_id = i.id "
-              "AND e.kind IN ('comment', 'public_note')), '') FROM incidents i WHERE i.id = ?1");
-  insert.bind(1, incident_id);
-  return insert.run();
-}
-
 void SqliteStore::triage_reports(std::vector<std::string> tracking_codes, ReportStatus status, std::string note,
                                  int64_t author_id, AuditEvent audit, Callback<int> done) {
   submit_value<int>(
@@ -148,7 +136,7 @@ void SqliteStore::create_incident(NewIncident incident, AuditEvent audit, Callba
         TRY(add_event(db, id, in.created_at, in.created_by, "created", false, in.title, ""));
         auto linked = link_report_codes(db, id, in.reports, in.created_by, in.created_at);
         if (!linked) return linked.error();
-        TRY(refresh_incident_search(db, id));
+        TRY(queue_search(db, "incident", id));
         return reference;
       },
       std::move(done), std::move(audit));
@@ -224,7 +212,7 @@ void SqliteStore::update_incident(std::string reference, IncidentChange change, 
           TRY(add_event(db, id, now, actor_id, "assignee", false, "", change_details(name(assignee), name(*change.assignee_id))));
         }
         TRY(touch_incident(db, id, now, first_response));
-        if (change.title) TRY(refresh_incident_search(db, id));
+        if (change.title) TRY(queue_search(db, "incident", id));
         return true;
       },
       std::move(done), std::move(audit));
@@ -250,7 +238,7 @@ void SqliteStore::comment_incident(std::string reference, std::string text, bool
             if (auto st = note_report(db, report_id, text, std::nullopt, actor_id, now); !st) return st.error();
         }
         TRY(touch_incident(db, *id, now, public_note));
-        TRY(refresh_incident_search(db, *id));
+        TRY(queue_search(db, "incident", *id));
         return event_id;
       },
       std::move(done), std::move(audit));
@@ -348,19 +336,25 @@ Result<Incident> SqliteStore::find_incident(const std::string& reference) {
 }
 
 Result<std::vector<IncidentSummary>> SqliteStore::list_incidents(const IncidentFilter& f) {
-  static const std::string sql =
-      std::string(incident_summary_columns) +
-      "WHERE (?1 IS NULL OR i.status = ?1) "
+  // Optional filters: a NULL parameter switches its filter off. A search is
+  // driven from the text index (newest incident first) so that it stops after
+  // one page.
+  static const std::string filters =
+      "(?1 IS NULL OR i.status = ?1) "
       "AND (?2 = 0 OR i.status NOT IN ('resolved', 'closed')) "
       "AND (?3 IS NULL OR i.severity = ?3) "
       "AND (?4 IS NULL OR i.category = ?4 OR i.category LIKE ?4 || ':%') "
       "AND (?5 IS NULL OR i.assignee_id = ?5) "
       "AND (?6 IS NULL OR (i.status NOT IN ('resolved', 'closed') AND "
       "((i.first_response_at IS NULL AND i.response_due < ?6) OR i.resolution_due < ?6))) "
-      "AND (?11 IS NULL OR i.id IN (SELECT rowid FROM incident_search WHERE incident_search MATCH ?11)) "
       "AND (?9 = 0 OR i.id IN (SELECT io.incident_id FROM incident_organisations io "
-      "WHERE io.organisation_id IN (SELECT value FROM json_each(?10)))) "
-      "ORDER BY i.updated_at DESC, i.id DESC LIMIT ?7 OFFSET ?8";
+      "WHERE io.organisation_id IN (SELECT value FROM json_each(?10)))) ";
+  static const std::string browse = std::string(incident_summary_columns) + "WHERE " + filters +
+                                    "AND ?11 IS NULL ORDER BY i.updated_at DESC, i.id DESC LIMIT ?7 OFFSET ?8";
+  static const std::string search = std::string(incident_summary_columns) +
+                                    "JOIN incident_search s ON s.rowid = i.id WHERE incident_search MATCH ?11 AND " + filters +
+                                    "ORDER BY s.rowid DESC LIMIT ?7 OFFSET ?8";
+  const std::string& sql = f.text.empty() ? browse : search;
   auto lease = readers_.lease();
   TRY_PREPARE(q, *lease, sql.c_str());
   if (f.status) q.bind(1, to_string(*f.status));

@@ -241,6 +241,13 @@ INSERT INTO incident_search(rowid, body)
               AND e.kind IN ('comment', 'public_note')), '')
   FROM incidents i;
 )sql"},
+      {8, "search indexing once per transaction: the queue of reports and incidents to index", R"sql(
+CREATE TABLE search_queue (
+  kind TEXT NOT NULL,
+  id INTEGER NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+)sql"},
   };
   return all;
 }

@@ -66,19 +66,6 @@ Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code) {
   return stmt->integer(0);
 }
 
-Status refresh_report_search(Connection& db, int64_t report_id) {
-  TRY_PREPARE(clear, db, "DELETE FROM report_search WHERE rowid = ?1");
-  clear.bind(1, report_id);
-  TRY(clear.run());
-  TRY_PREPARE(insert, db,
-              "INSERT INTO report_search(rowid, body) SELECT r.id, r.description || ' ' || r.involved || ' ' || "
-              "coalesce((SELECT group_concat(a.text, ' ') FROM report_additions a WHERE a.report_id = r.id), '') || ' ' || "
-              "coalesce((SELECT group_concat(i.value, ' ') FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id "
-              "WHERE ri.report_id = r.id), '') FROM reports r WHERE r.id = ?1");
-  insert.bind(1, report_id);
-  return insert.run();
-}
-
 std::string search_phrase(std::string_view text) {
   std::string out = "\"";
   for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
@@ -133,7 +120,7 @@ void SqliteStore::create_report(NewReport report, std::optional<AuditEvent> audi
         TRY(contact.run());
         TRY(insert_attachments(db, id, std::nullopt, report.attachments));
         TRY(link_indicators(db, id, report.indicators, report.created_at));
-        TRY(refresh_report_search(db, id));
+        TRY(queue_search(db, "report", id));
         return id;
       },
       std::move(done), std::move(audit));
@@ -154,7 +141,7 @@ void SqliteStore::add_addition(std::string tracking_code, Addition addition,
         int64_t id = db.last_insert_id();
         TRY(insert_attachments(db, *report_id, id, addition.attachments));
         TRY(link_indicators(db, *report_id, indicators, addition.created_at));
-        TRY(refresh_report_search(db, *report_id));
+        TRY(queue_search(db, "report", *report_id));
         TRY_PREPARE(touch, db, "UPDATE reports SET updated_at = ?2 WHERE id = ?1");
         touch.bind(1, *report_id).bind(2, addition.created_at);
         TRY(touch.run());

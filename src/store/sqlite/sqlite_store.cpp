@@ -97,7 +97,59 @@ void SqliteStore::write_loop() {
     }
     run_batch(batch);
     batch.clear();
+    // Index what a busy spell left queued as soon as the writer has nothing
+    // else to do, so that search never waits for the next write.
+    bool idle = false;
+    if (search_pending_) {
+      std::lock_guard lock(queue_mutex_);
+      idle = queue_.empty();
+    }
+    if (idle && flush_search_transaction()) search_pending_ = false;
   }
+}
+
+bool SqliteStore::flush_search_transaction() {
+  Connection& db = *writer_connection_;
+  if (!db.exec("BEGIN IMMEDIATE")) return false;
+  if (flush_search_queue(db) && db.exec("COMMIT")) return true;
+  (void)db.exec("ROLLBACK");
+  return false;
+}
+
+namespace {
+// Prepared once on the writer connection (the cache is keyed by address).
+constexpr const char* kSavepoint = "SAVEPOINT job";
+constexpr const char* kRollbackToSavepoint = "ROLLBACK TO job";
+constexpr const char* kReleaseSavepoint = "RELEASE job";
+}  // namespace
+
+Status queue_search(Connection& db, std::string_view kind, int64_t id) {
+  TRY_PREPARE(insert, db, "INSERT INTO search_queue(kind, id) VALUES (?1, ?2) ON CONFLICT DO NOTHING");
+  insert.bind(1, kind).bind(2, id);
+  return insert.run();
+}
+
+Status flush_search_queue(Connection& db) {
+  // Whole-set statements, rowids ascending: an FTS5 table writes a segment
+  // whenever a delete or an out-of-order rowid interrupts its pending inserts,
+  // so row-by-row refreshing cost a segment (and its merging) per row.
+  for (const char* sql : {
+           "DELETE FROM report_search WHERE rowid IN (SELECT id FROM search_queue WHERE kind = 'report')",
+           "INSERT INTO report_search(rowid, body) SELECT r.id, r.description || ' ' || r.involved || ' ' || "
+           "coalesce((SELECT group_concat(a.text, ' ') FROM report_additions a WHERE a.report_id = r.id), '') || ' ' || "
+           "coalesce((SELECT group_concat(i.value, ' ') FROM report_indicators ri JOIN indicators i ON i.id = ri.indicator_id "
+           "WHERE ri.report_id = r.id), '') FROM reports r "
+           "WHERE r.id IN (SELECT id FROM search_queue WHERE kind = 'report') ORDER BY r.id",
+           "DELETE FROM incident_search WHERE rowid IN (SELECT id FROM search_queue WHERE kind = 'incident')",
+           "INSERT INTO incident_search(rowid, body) SELECT i.id, i.reference || ' ' || i.title || ' ' || "
+           "coalesce((SELECT group_concat(e.text, ' ') FROM incident_events e WHERE e.incident_id = i.id "
+           "AND e.kind IN ('comment', 'public_note')), '') FROM incidents i "
+           "WHERE i.id IN (SELECT id FROM search_queue WHERE kind = 'incident') ORDER BY i.id",
+           "DELETE FROM search_queue"}) {
+    TRY_PREPARE(statement, db, sql);
+    TRY(statement.run());
+  }
+  return {};
 }
 
 void SqliteStore::run_batch(std::vector<WriteJob>& batch) {
@@ -108,12 +160,32 @@ void SqliteStore::run_batch(std::vector<WriteJob>& batch) {
     for (auto& job : batch) job.done(begun.error());
     return;
   }
+  auto run = [&](const char* sql) {
+    if (auto statement = db.prepare(sql)) (void)statement->run();
+  };
   for (size_t i = 0; i < batch.size(); ++i) {
-    (void)db.exec("SAVEPOINT job");
+    run(kSavepoint);
     results[i] = batch[i].work(db);
     if (results[i] && batch[i].audit) results[i] = append_audit_row(db, *batch[i].audit);
-    if (!results[i]) (void)db.exec("ROLLBACK TO job");
-    (void)db.exec("RELEASE job");
+    if (!results[i]) run(kRollbackToSavepoint);
+    run(kReleaseSavepoint);
+  }
+  // Indexing for search costs the most per flush, not per entry: a quiet
+  // desk indexes every write at once (search finds it straight away), a busy
+  // one at most once a second for all that came in meanwhile. The index is
+  // derived: if it cannot be written now, the queue keeps the entries and
+  // the jobs still commit.
+  auto now = std::chrono::steady_clock::now();
+  search_pending_ = true;
+  if (batch.size() <= 2 || now - last_search_flush_ >= std::chrono::seconds(1)) {
+    last_search_flush_ = now;
+    search_pending_ = false;
+    run(kSavepoint);
+    if (auto indexed = flush_search_queue(db); !indexed) {
+      log::warn("search indexing deferred", {{"error", indexed.error().message}});
+      run(kRollbackToSavepoint);
+    }
+    run(kReleaseSavepoint);
   }
   auto committed = db.exec("COMMIT");
   if (!committed) {
