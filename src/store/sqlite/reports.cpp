@@ -262,17 +262,21 @@ Result<std::vector<std::string>> SqliteStore::find_related_reports(int64_t repor
 Result<std::vector<ReportSummary>> SqliteStore::list_reports(const ReportFilter& f) {
   auto lease = readers_.lease();
   Connection& db = *lease;
-  // One statement with optional filters: a NULL parameter switches its filter off.
-  TRY_PREPARE(q, db,
-              "SELECT r.tracking_code, r.category, r.channel, r.status, r.created_at, "
-              "substr(r.description, 1, 160), (SELECT count(*) FROM attachments a WHERE "
-              "a.report_id = r.id) "
-              "FROM reports r WHERE (?1 IS NULL OR r.channel = ?1) "
-              "AND (?2 IS NULL OR r.category = ?2 OR r.category LIKE ?2 || ':%') "
-              "AND (?3 IS NULL OR r.created_at >= ?3) AND (?4 IS NULL OR r.created_at < ?4) "
-              "AND (?7 IS NULL OR r.status = ?7) "
-              "AND (?8 IS NULL OR r.id IN (SELECT rowid FROM report_search WHERE report_search MATCH ?8)) "
-              "ORDER BY r.created_at DESC, r.id DESC LIMIT ?5 OFFSET ?6");
+  // Optional filters: a NULL parameter switches its filter off. A search is
+  // driven from the text index, newest match first, so that it stops after
+  // one page instead of testing every report.
+  static const std::string columns =
+      "SELECT r.tracking_code, r.category, r.channel, r.status, r.created_at, substr(r.description, 1, 160), "
+      "(SELECT count(*) FROM attachments a WHERE a.report_id = r.id) ";
+  static const std::string filters =
+      "(?1 IS NULL OR r.channel = ?1) AND (?2 IS NULL OR r.category = ?2 OR r.category LIKE ?2 || ':%') "
+      "AND (?3 IS NULL OR r.created_at >= ?3) AND (?4 IS NULL OR r.created_at < ?4) AND (?7 IS NULL OR r.status = ?7) ";
+  static const std::string browse = columns + "FROM reports r WHERE " + filters +
+                                    "AND ?8 IS NULL ORDER BY r.created_at DESC, r.id DESC LIMIT ?5 OFFSET ?6";
+  static const std::string search = columns + "FROM report_search s JOIN reports r ON r.id = s.rowid "
+                                    "WHERE report_search MATCH ?8 AND " + filters +
+                                    "ORDER BY s.rowid DESC LIMIT ?5 OFFSET ?6";
+  TRY_PREPARE(q, db, f.text.empty() ? browse.c_str() : search.c_str());
   if (f.channel)
     q.bind(1, to_string(*f.channel));
   else

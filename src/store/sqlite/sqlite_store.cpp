@@ -172,12 +172,12 @@ void SqliteStore::run_batch(std::vector<WriteJob>& batch) {
   }
   // Indexing for search costs the most per flush, not per entry: a quiet
   // desk indexes every write at once (search finds it straight away), a busy
-  // one at most once a second for all that came in meanwhile. The index is
+  // one every 250 ms for all that came in meanwhile. The index is
   // derived: if it cannot be written now, the queue keeps the entries and
   // the jobs still commit.
   auto now = std::chrono::steady_clock::now();
   search_pending_ = true;
-  if (batch.size() <= 2 || now - last_search_flush_ >= std::chrono::seconds(1)) {
+  if (batch.size() <= 2 || now - last_search_flush_ >= std::chrono::milliseconds(250)) {
     last_search_flush_ = now;
     search_pending_ = false;
     run(kSavepoint);
