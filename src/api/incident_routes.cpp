@@ -175,6 +175,35 @@ void add_incident_routes(http::Router& router, ApiContext& ctx) {
     reply(json_response(200, {{"items", items}, {"limit", filter.limit}, {"offset", filter.offset}}));
   })});
 
+  router.add({"GET", "/api/v1/stats/incidents", "stats_incidents", 0,
+              guard(ctx, incident_staff(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
+    int weeks = 12;
+    if (auto text = request.query_value("weeks"); !text.empty()) {
+      if (text.size() > 3 || text.find_first_not_of("0123456789") != std::string::npos || std::stoi(text) < 1 || std::stoi(text) > 104)
+        return reply(http::problem(Error::invalid("weeks must be a whole number from 1 to 104", "weeks")));
+      weeks = std::stoi(text);
+    }
+    auto now = Clock::now();
+    auto since = format_rfc3339(now - std::chrono::hours(24 * 7 * weeks));
+    auto stats = ctx.store.incident_stats(since, format_rfc3339(now));
+    if (!stats) return reply(http::problem(stats.error()));
+    auto list = [](const std::vector<CountBy>& counts) {
+      boost::json::array out;
+      for (const auto& c : counts) out.push_back({{"key", c.key}, {"count", c.count}});
+      return out;
+    };
+    reply(json_response(200, {{"since", since},
+                              {"weeks", weeks},
+                              {"opened_per_week", list(stats->opened_per_week)},
+                              {"resolved_per_week", list(stats->closed_per_week)},
+                              {"by_class", list(stats->by_class)},
+                              {"by_organisation", list(stats->by_organisation)},
+                              {"first_response", {{"total", stats->responded}, {"in_time", stats->responded_in_time}}},
+                              {"resolution", {{"total", stats->resolved}, {"in_time", stats->resolved_in_time}}},
+                              {"open_now", stats->open_now},
+                              {"overdue_now", stats->overdue_now}}));
+  })});
+
   router.add({"POST", "/api/v1/incidents", "incidents_create", 64 * 1024,
               guard(ctx, incident_staff(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
     auto body = parse_json_object(request.body);

@@ -127,6 +127,21 @@ struct IncidentFilter {
   int offset = 0;
 };
 
+// Figures for the dashboard, over the weeks since `since`.
+struct CountBy {
+  std::string key;  // a week "2026-W47", an RSIT class, an organisation's name
+  int64_t count = 0;
+};
+struct IncidentStats {
+  std::vector<CountBy> opened_per_week;
+  std::vector<CountBy> closed_per_week;  // resolved
+  std::vector<CountBy> by_class;
+  std::vector<CountBy> by_organisation;  // the 10 most affected
+  int64_t responded = 0, responded_in_time = 0;  // first responses in the period, and those before their due time
+  int64_t resolved = 0, resolved_in_time = 0;
+  int64_t open_now = 0, overdue_now = 0;
+};
+
 // What an analyst asks for when opening an incident.
 struct NewIncident {
   std::string title;

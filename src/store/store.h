@@ -75,6 +75,8 @@ class Store {
                             AuditEvent audit, Callback<int> done) = 0;
   virtual Result<Incident> find_incident(const std::string& reference) = 0;
   virtual Result<std::vector<IncidentSummary>> list_incidents(const IncidentFilter& filter) = 0;
+  // Counts for the dashboard since `since` (RFC 3339); `now` decides overdue.
+  virtual Result<IncidentStats> incident_stats(const std::string& since, const std::string& now) = 0;
 
   // Sets the affected organisations: with source "routing" it replaces what
   // routing found before and keeps an analyst's choices; with "analyst" it

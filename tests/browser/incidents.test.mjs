@@ -72,6 +72,14 @@ test('an analyst turns two reports into an incident and tells the reporters', as
   await page.getByRole('link', { name: 'Assigned to me' }).click();
   await page.getByText('No incidents in this view.').waitFor();
 
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await page.locator('#open-now').waitFor();
+  assert.equal(await page.locator('#open-now').textContent(), '1');
+  assert.equal(await page.locator('#response-in-time').textContent(), '100%', 'triaged within its 4 hours');
+  assert.match(await page.locator('svg.chart').nth(2).getAttribute('aria-label'), /Direktorat Jenderal Pajak Contoh 1/);
+  await shot(page, '13b-dashboard');
+  await noSeriousViolations(page, 'the dashboard');
+
   await page.getByRole('link', { name: 'Received reports' }).click();
   await page.getByLabel(`Pick report ${filed.spam.tracking_code}`).check();
   await page.getByRole('button', { name: 'Mark as spam' }).click();

@@ -92,6 +92,13 @@ test('the queue filters, and bad input is refused with the field named', async (
   const bySite = await (await api('GET', '/api/v1/desk/reports?q=bansos')).json();
   assert.equal(bySite.items.length, 2, 'a fragment of a domain finds both reports that name it');
   assert.equal((await api('GET', '/api/v1/incidents?q=ab')).status, 400, 'too short to search');
+  const stats = await conforms(await api('GET', '/api/v1/stats/incidents?weeks=4'), 'GET', '/api/v1/stats/incidents');
+  assert.equal(stats.opened_per_week.reduce((n, w) => n + w.count, 0), 2, 'both incidents were opened this month');
+  assert.deepEqual(stats.by_class.map((c) => c.key).sort(), ['fraud', 'vulnerable']);
+  assert.equal(stats.resolution.total, 0, 'the first one was reopened');
+  assert.deepEqual(stats.first_response, { total: 1, in_time: 1 }, 'the first one was answered within its 4 hours');
+  assert.equal(stats.open_now, 2);
+  assert.equal((await api('GET', '/api/v1/stats/incidents?weeks=0')).status, 400);
 
   const cases = [
     [{ title: 'x', category: 'fraud:nope' }, '/category'],

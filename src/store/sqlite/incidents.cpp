@@ -379,4 +379,51 @@ Result<std::vector<IncidentSummary>> SqliteStore::list_incidents(const IncidentF
   return out;
 }
 
+Result<IncidentStats> SqliteStore::incident_stats(const std::string& since, const std::string& now) {
+  auto lease = readers_.lease();
+  Connection& db = *lease;
+  ReadTransaction snapshot(db);
+  IncidentStats out;
+  auto counts = [&](const char* sql, std::vector<CountBy>& into) -> Status {
+    TRY_PREPARE(q, db, sql);
+    q.bind(1, since);
+    return q.for_each_row([&](Statement& q) { into.push_back({q.text(0), q.integer(1)}); });
+  };
+  // Weeks as ISO-like "YYYY-Www" from SQLite's %W (weeks starting on Monday).
+  TRY(counts("SELECT strftime('%Y-W%W', created_at), count(*) FROM incidents WHERE created_at >= ?1 GROUP BY 1 ORDER BY 1",
+             out.opened_per_week));
+  TRY(counts("SELECT strftime('%Y-W%W', resolved_at), count(*) FROM incidents WHERE resolved_at >= ?1 GROUP BY 1 ORDER BY 1",
+             out.closed_per_week));
+  TRY(counts("SELECT substr(category, 1, instr(category, ':') - 1), count(*) FROM incidents WHERE created_at >= ?1 "
+             "GROUP BY 1 ORDER BY 2 DESC, 1",
+             out.by_class));
+  TRY(counts("SELECT o.name, count(*) FROM incident_organisations io JOIN incidents i ON i.id = io.incident_id "
+             "JOIN organisations o ON o.id = io.organisation_id WHERE i.created_at >= ?1 GROUP BY o.id ORDER BY 2 DESC, 1 LIMIT 10",
+             out.by_organisation));
+  {
+    TRY_PREPARE(q, db,
+                "SELECT count(first_response_at), count(CASE WHEN first_response_at <= response_due THEN 1 END), "
+                "count(resolved_at), count(CASE WHEN resolved_at <= resolution_due THEN 1 END) "
+                "FROM incidents WHERE created_at >= ?1");
+    q.bind(1, since);
+    auto row = q.step();
+    if (!row) return row.error();
+    out.responded = q.integer(0);
+    out.responded_in_time = q.integer(1);
+    out.resolved = q.integer(2);
+    out.resolved_in_time = q.integer(3);
+  }
+  {
+    TRY_PREPARE(q, db,
+                "SELECT count(*), count(CASE WHEN (first_response_at IS NULL AND response_due < ?1) OR resolution_due < ?1 "
+                "THEN 1 END) FROM incidents WHERE status NOT IN ('resolved', 'closed')");
+    q.bind(1, now);
+    auto row = q.step();
+    if (!row) return row.error();
+    out.open_now = q.integer(0);
+    out.overdue_now = q.integer(1);
+  }
+  return out;
+}
+
 }  // namespace jaga::sqlite

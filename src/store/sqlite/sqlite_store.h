@@ -166,6 +166,7 @@ class SqliteStore final : public Store {
                     AuditEvent audit, Callback<int> done) override;
   Result<Incident> find_incident(const std::string& reference) override;
   Result<std::vector<IncidentSummary>> list_incidents(const IncidentFilter& filter) override;
+  Result<IncidentStats> incident_stats(const std::string& since, const std::string& now) override;
 
   void set_incident_organisations(std::string reference, std::string source,
                                   std::vector<IncidentOrganisation> organisations, int64_t actor_id,
