@@ -12,6 +12,7 @@ void add_public_routes(http::Router& router, ApiContext& ctx);
 void add_desk_routes(http::Router& router, ApiContext& ctx);
 void add_incident_routes(http::Router& router, ApiContext& ctx);
 void add_organisation_routes(http::Router& router, ApiContext& ctx);
+void add_audit_routes(http::Router& router, ApiContext& ctx);
 
 // Names the organisations an incident affects, from its indicators and the
 // constituency registry (source "routing"), unless an analyst has chosen
@@ -36,6 +37,7 @@ inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_desk_routes(router, ctx);
   add_incident_routes(router, ctx);
   add_organisation_routes(router, ctx);
+  add_audit_routes(router, ctx);
   add_web_routes(router, ctx);
 }
 

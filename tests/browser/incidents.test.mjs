@@ -127,3 +127,24 @@ test('the analyst turns on the second factor and then needs a code to sign in', 
   await signIn(() => totp(secret, Date.now() + 30000));
   await context.close();
 });
+
+test('an administrator reads the audit log and checks its chain', async () => {
+  addUser(server.dataDir, 'kepala', 'administrator', 'kata-sandi-kepala-panjang');
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/desk`);
+  await page.getByLabel('Username').fill('kepala');
+  await page.getByLabel('Password').fill('kata-sandi-kepala-panjang');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
+  await page.getByLabel('Who').fill('analis');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.locator('td', { hasText: 'incident.create' }).first().waitFor();
+  assert.ok(await page.locator('td', { hasText: 'user.totp_enabled' }).count() >= 1, 'the second factor set-up is recorded');
+  await page.getByRole('button', { name: 'Check the chain' }).click();
+  await page.locator('#audit-check', { hasText: 'The audit log is intact.' }).waitFor();
+  await shot(page, '17-audit-log');
+  await noSeriousViolations(page, 'the audit log');
+  await context.close();
+});

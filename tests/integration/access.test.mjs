@@ -45,6 +45,8 @@ const POLICY = {
   'POST /api/v1/incidents/{reference}/reports': INCIDENTS,
   'PUT /api/v1/incidents/{reference}/organisations': INCIDENTS,
   'GET /api/v1/stats/incidents': INCIDENTS,
+  'GET /api/v1/audit': ADMIN,
+  'GET /api/v1/audit/verify': ADMIN,
   'GET /api/v1/organisations': INCIDENTS,
   'POST /api/v1/organisations': ADMIN,
   'POST /api/v1/organisations/import': ADMIN,

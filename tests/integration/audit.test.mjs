@@ -41,6 +41,15 @@ test('privileged actions are in the audit log, and verify passes then fails on t
   });
   assert.equal(note.status, 201);
   assert.equal((await fetch(`${server.url}/api/v1/session`, { method: 'DELETE', headers: desk })).status, 204);
+
+  // An administrator browses and checks the log over the API.
+  const admin = { authorization: `Bearer ${spawnSync(jagaBin, ['token', 'create', 'admin', '--data-dir', server.dataDir], { encoding: 'utf8' }).stdout.trim()}` };
+  const page = await (await fetch(`${server.url}/api/v1/audit?action=session.&limit=10`, { headers: admin })).json();
+  assert.deepEqual(page.items.map((e) => e.action), ['session.sign_out', 'session.sign_in', 'session.sign_in_failed', 'session.sign_in_failed']);
+  assert.equal(page.items[2].details.reason, 'unknown user');
+  const check = await (await fetch(`${server.url}/api/v1/audit/verify`, { headers: admin })).json();
+  assert.deepEqual(check, { intact: true, entries: 9 }, 'the token creation is the ninth entry');
+  assert.equal((await fetch(`${server.url}/api/v1/audit`, { headers: { cookie: desk.cookie } })).status, 401, 'the operator signed out');
   await server.stop();
 
   const listed = jaga('audit', 'list', '--limit', '100');
@@ -50,6 +59,7 @@ test('privileged actions are in the audit log, and verify passes then fails on t
   assert.deepEqual(actions, [
     'system user.create', 'cli user.create', 'operator7 session.sign_in_failed', 'tidak-ada session.sign_in_failed',
     'operator7 session.sign_in', 'operator7 report.create', 'operator7 report.public_note', 'operator7 session.sign_out',
+    'cli token.create',
   ]);
   assert.match(lines[5], new RegExp(`report ${tracking_code} \\{"channel":"phone"\\}`));
   assert.match(lines[6], /"status":"in_review"/);
@@ -58,7 +68,7 @@ test('privileged actions are in the audit log, and verify passes then fails on t
 
   const intact = jaga('audit', 'verify');
   assert.equal(intact.status, 0, intact.stderr);
-  assert.equal(intact.stdout.trim(), 'the audit log is intact: 8 entries');
+  assert.equal(intact.stdout.trim(), 'the audit log is intact: 9 entries');
 
   // The application cannot change the log at all ...
   const refused = spawnSync('sqlite3', [join(server.dataDir, 'jaga.db'), "UPDATE audit_log SET actor = 'someone' WHERE id = 5"], { encoding: 'utf8' });

@@ -5,6 +5,7 @@ import { api, errorBox, go, header, link, main, postJson, rsitCategories, runsIn
 import { clear, formatSize, formatTime, h, readProblem } from './dom';
 import { lang, languages, setLang, t, type Lang } from './i18n';
 import { renderAccount } from './account';
+import { renderAudit } from './audit';
 import { renderDashboard } from './dashboard';
 import { renderIncident, renderIncidents, triageBar } from './incidents';
 
@@ -13,7 +14,7 @@ function renderHeader(): void {
   clear(header,
     h('a', { class: 'brand', href: '/desk' }, t('desk.name')),
     h('nav', { class: 'desk-nav', 'aria-label': t('desk.nav') },
-      ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title'))] : []), link('/desk/new', t('desk.new'))] : []),
+      ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title'))] : []), link('/desk/new', t('desk.new')), ...(me.role === 'administrator' ? [link('/desk/audit', t('audit.title'))] : [])] : []),
       ...(me ? [link('/desk/account', me.username, { 'aria-label': t('account.title') }), h('button', { type: 'button', class: 'link', onclick: signOut }, t('desk.signout'))] : []),
       h('ul', { class: 'lang', 'aria-label': t('lang.choose') }, ...languages.map((l) => h('li', {},
         h('button', { type: 'button', lang: l.code, 'aria-pressed': String(l.code === lang()), onclick: () => { setLang(l.code as Lang); void route(); } }, l.name))))));
@@ -197,6 +198,7 @@ async function route(): Promise<void> {
   if (path === '/desk/incidents') return renderIncidents();
   if (path === '/desk/account') return renderAccount();
   if (path === '/desk/dashboard') return renderDashboard();
+  if (path === '/desk/audit') return renderAudit();
   const report = path.match(/^\/desk\/reports\/([A-Za-z0-9-]+)$/);
   if (report) return renderReport(report[1]);
   if (path === '/desk/new') return renderNew();

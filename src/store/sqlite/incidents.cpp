@@ -113,7 +113,7 @@ void SqliteStore::triage_reports(std::vector<std::string> tracking_codes, Report
 
 void SqliteStore::create_incident(NewIncident incident, AuditEvent audit, Callback<std::string> done) {
   submit_value<std::string>(
-      [in = std::move(incident)](Connection& db) -> Result<std::string> {
+      [in = std::move(incident), audit = std::move(audit)](Connection& db) mutable -> Result<std::string> {
         int64_t id = 0;
         {
           TRY_PREPARE(next, db, "SELECT coalesce(max(id), 0) + 1 FROM incidents");
@@ -137,9 +137,13 @@ void SqliteStore::create_incident(NewIncident incident, AuditEvent audit, Callba
         auto linked = link_report_codes(db, id, in.reports, in.created_by, in.created_at);
         if (!linked) return linked.error();
         TRY(queue_search(db, "incident", id));
+        // The audit entry names the reference, known only now.
+        audit.target_type = "incident";
+        audit.target = reference;
+        TRY(append_audit_row(db, audit));
         return reference;
       },
-      std::move(done), std::move(audit));
+      std::move(done));
 }
 
 void SqliteStore::update_incident(std::string reference, IncidentChange change, int64_t actor_id, AuditEvent audit,
