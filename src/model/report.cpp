@@ -1,5 +1,7 @@
 #include "model/report.h"
 
+#include <cctype>
+
 namespace jaga {
 
 namespace {
@@ -61,9 +63,17 @@ std::string_view to_string(Role role) {
 }
 
 std::optional<Role> parse_role(std::string_view text) {
+  // Names as people write them: underscores or hyphens, either spelling of
+  // organisation, and the short forms.
+  std::string name(text);
+  for (char& c : name) c = c == '_' || c == ' ' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (auto at = name.find("organization"); at != std::string::npos) name.replace(at, 12, "organisation");
   for (Role role : kAllRoles)
-    if (text == to_string(role)) return role;
-  if (text == "admin") return Role::administrator;
+    if (name == to_string(role)) return role;
+  if (name == "admin") return Role::administrator;
+  if (name == "desk-operator") return Role::operator_;
+  if (name == "org-contact" || name == "contact") return Role::organisation_contact;
+  if (name == "liaison" || name == "partner") return Role::partner_liaison;
   return std::nullopt;
 }
 

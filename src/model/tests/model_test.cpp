@@ -5,6 +5,7 @@
 #include "model/report.h"
 #include "model/rsit.h"
 #include "model/tracking_code.h"
+#include "model/user.h"
 #include "util/crypto.h"
 
 namespace jaga {
@@ -54,4 +55,20 @@ TEST(Channel, RoundTrips) {
   EXPECT_FALSE(parse_channel("fax"));
 }
 
+}  // namespace jaga
+
+namespace jaga {
+namespace {
+TEST(Roles, AreReadAsPeopleWriteThem) {
+  EXPECT_EQ(parse_role("organisation-contact"), Role::organisation_contact);
+  EXPECT_EQ(parse_role("Organization_Contact"), Role::organisation_contact);
+  EXPECT_EQ(parse_role("desk operator"), Role::operator_);
+  EXPECT_EQ(parse_role("partner_liaison"), Role::partner_liaison);
+  EXPECT_EQ(parse_role("ADMIN"), Role::administrator);
+  EXPECT_FALSE(parse_role("root"));
+  for (Role r : kAllRoles) {
+    EXPECT_EQ(parse_role(to_string(r)), r);
+  }
+}
+}  // namespace
 }  // namespace jaga
