@@ -109,7 +109,7 @@ export async function renderIncident(reference: string, message = ''): Promise<v
       what += `: ${name(e.details.from)} → ${name(e.details.to)}`;
     }
     return h('li', { class: e.visibility === 'public' ? 'public' : '' },
-      h('span', { class: 'muted' }, `${formatTime(e.at, l)} · ${e.actor || '—'} · `), h('strong', {}, what),
+      h('span', { class: 'muted' }, `${formatTime(e.at, l)} · ${e.actor || t('inc.actor.routing')} · `), h('strong', {}, what),
       ...(e.text ? [h('br', {}), e.kind === 'report_linked' ? link(`/desk/reports/${e.text}`, e.text, { class: 'mono' }) : e.text] : []));
   };
   clear(main,
