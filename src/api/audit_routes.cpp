@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/access.h"
+#include "api/query_input.h"
 #include "api/routes.h"
 #include "api/submission.h"
 #include "http/problem.h"
@@ -18,20 +19,18 @@ void add_audit_routes(http::Router& router, ApiContext& ctx) {
     AuditFilter filter;
     filter.actor = request.query_value("actor");
     filter.action = request.query_value("action");
-    for (auto [name, target] : {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
-      auto value = request.query_value(name);
-      if (value.empty()) continue;
-      auto when = parse_rfc3339(value);
-      if (!when) return reply(http::problem(Error::invalid(std::string(name) + " must be a date such as 2026-11-25", name)));
-      *target = format_rfc3339(*when + (std::string(name) == "to" && value.size() == 10 ? std::chrono::hours(24) : std::chrono::hours(0)));
-    }
-    for (auto [name, target, max] : {std::tuple{"limit", &filter.limit, 500}, std::tuple{"offset", &filter.offset, 100000000}}) {
-      auto text = request.query_value(name);
-      if (text.empty()) continue;
-      if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-        return reply(http::problem(Error::invalid(std::string(name) + " must be a whole number", name)));
-      *target = std::min(std::stoi(text), max);
-    }
+    auto from = query_time(request, "from", false);
+    if (!from) return reply(http::problem(from.error()));
+    auto to = query_time(request, "to", true);
+    if (!to) return reply(http::problem(to.error()));
+    filter.from = *from;
+    filter.to = *to;
+    auto limit = query_number(request, "limit", filter.limit, 500);
+    if (!limit) return reply(http::problem(limit.error()));
+    auto offset = query_number(request, "offset", 0, 100000000);
+    if (!offset) return reply(http::problem(offset.error()));
+    filter.limit = *limit;
+    filter.offset = *offset;
     auto entries = ctx.store.list_audit(filter);
     if (!entries) return reply(http::problem(entries.error()));
     boost::json::array items;

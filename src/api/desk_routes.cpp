@@ -6,6 +6,7 @@
 
 #include "api/access.h"
 #include "api/json_input.h"
+#include "api/query_input.h"
 #include "api/routes.h"
 #include "api/submission.h"
 #include "http/problem.h"
@@ -18,8 +19,6 @@
 namespace jaga::api {
 
 namespace {
-
-std::string json_text(const boost::json::object& details) { return details.empty() ? "" : boost::json::serialize(details); }
 
 std::string session_cookie_header(const std::string& token, bool secure, int max_age) {
   return std::string(kSessionCookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
@@ -153,7 +152,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
                                                   "Enter the 6-digit code from your authenticator app, or a recovery code."));
       if (code.size() == 6) {
         auto secret = base32_decode(user.totp_secret).value_or("");
-        auto step = verify_totp(secret, code, std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count(),
+        auto step = verify_totp(secret, code, unix_seconds(),
                                 user.totp_last_step);
         if (!step) return sign_in_failed(attempt, "wrong code");
         return attempt->ctx->store.claim_totp_step(user.id, *step, [attempt](Result<bool> fresh) {
@@ -248,7 +247,7 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
     if (user.totp_enabled) return reply(http::problem(Error::conflict("The second factor is already on.")));
     if (user.totp_secret.empty())
       return reply(http::problem(Error::conflict("Start the set-up first: POST /api/v1/session/totp.")));
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count();
+    auto now = unix_seconds();
     auto step = verify_totp(base32_decode(user.totp_secret).value_or(""), *code, now, user.totp_last_step);
     if (!step)
       return reply(http::problem(Error::invalid("The code does not match; check that the phone's clock is right and enter the next code.", "/code")));
@@ -304,27 +303,18 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
       if (!filter.status)
         return reply(http::problem(Error::invalid("status must be received, in_review, incident_opened, resolved, closed, spam or duplicate", "status")));
     }
-    filter.text = request.query_value("q");
-    if (!filter.text.empty() && filter.text.size() < 3)
-      return reply(http::problem(Error::invalid("search for at least 3 characters", "q")));
-    if (filter.text.size() > 200) return reply(http::problem(Error::invalid("search for at most 200 characters", "q")));
-    for (auto [name, target] : {std::pair{"from", &filter.from}, std::pair{"to", &filter.to}}) {
-      auto value = request.query_value(name);
-      if (value.empty()) continue;
-      auto when = parse_rfc3339(value);
-      if (!when) return reply(http::problem(Error::invalid(std::string(name) + " must be a date such as 2026-11-25", name)));
-      *target = format_rfc3339(*when + (std::string(name) == "to" && value.size() == 10 ? std::chrono::hours(24) : std::chrono::hours(0)));
-    }
-    auto number = [&](const char* name, int fallback, int max) -> Result<int> {
-      auto text = request.query_value(name);
-      if (text.empty()) return fallback;
-      if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-        return Error::invalid(std::string(name) + " must be a whole number", name);
-      return std::min(std::stoi(text), max);
-    };
-    auto limit = number("limit", 50, 500);
+    auto text = query_search(request);
+    if (!text) return reply(http::problem(text.error()));
+    filter.text = *text;
+    auto from = query_time(request, "from", false);
+    if (!from) return reply(http::problem(from.error()));
+    auto to = query_time(request, "to", true);
+    if (!to) return reply(http::problem(to.error()));
+    filter.from = *from;
+    filter.to = *to;
+    auto limit = query_number(request, "limit", 50, 500);
     if (!limit) return reply(http::problem(limit.error()));
-    auto offset = number("offset", 0, 100000000);
+    auto offset = query_number(request, "offset", 0, 100000000);
     if (!offset) return reply(http::problem(offset.error()));
     filter.limit = *limit;
     filter.offset = *offset;

@@ -5,6 +5,7 @@
 
 #include "api/access.h"
 #include "api/json_input.h"
+#include "api/query_input.h"
 #include "api/routes.h"
 #include "api/submission.h"
 #include "http/problem.h"
@@ -20,8 +21,6 @@ Access incident_staff() { return Access::only({Role::administrator, Role::analys
 // Organisation contacts read the incidents that affect their organisation.
 Access incident_readers() { return Access::only({Role::administrator, Role::analyst, Role::organisation_contact}); }
 bool is_contact(const Caller& caller) { return caller.role == Role::organisation_contact; }
-
-std::string json_text(const boost::json::object& o) { return boost::json::serialize(o); }
 
 boost::json::object summary_json(const IncidentSummary& s, const std::string& now) {
   return {{"reference", s.reference},       {"title", s.title},
@@ -140,10 +139,9 @@ void add_incident_routes(http::Router& router, ApiContext& ctx) {
     if (auto st = query_enum("severity", parse_severity, kSeverities, filter.severity); !st)
       return reply(http::problem(st.error()));
     filter.category = request.query_value("category");
-    filter.text = request.query_value("q");
-    if (!filter.text.empty() && filter.text.size() < 3)
-      return reply(http::problem(Error::invalid("search for at least 3 characters", "q")));
-    if (filter.text.size() > 200) return reply(http::problem(Error::invalid("search for at most 200 characters", "q")));
+    auto text = query_search(request);
+    if (!text) return reply(http::problem(text.error()));
+    filter.text = *text;
     filter.open_only = request.query_value("open") == "true";
     filter.overdue_only = request.query_value("overdue") == "true";
     auto assignee = request.query_value("assignee");
@@ -154,16 +152,9 @@ void add_incident_routes(http::Router& router, ApiContext& ctx) {
       if (!user) return reply(http::problem(Error::invalid("there is no user named '" + assignee + "'", "assignee")));
       filter.assignee_id = user->id;
     }
-    auto number = [&](const char* name, int fallback, int max) -> Result<int> {
-      auto text = request.query_value(name);
-      if (text.empty()) return fallback;
-      if (text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos)
-        return Error::invalid(std::string(name) + " must be a whole number", name);
-      return std::min(std::stoi(text), max);
-    };
-    auto limit = number("limit", 50, 500);
+    auto limit = query_number(request, "limit", 50, 500);
     if (!limit) return reply(http::problem(limit.error()));
-    auto offset = number("offset", 0, 100000000);
+    auto offset = query_number(request, "offset", 0, 100000000);
     if (!offset) return reply(http::problem(offset.error()));
     filter.limit = *limit;
     filter.offset = *offset;

@@ -16,8 +16,6 @@ namespace jaga::api {
 
 namespace {
 
-int64_t now_seconds() { return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch()).count(); }
-
 std::optional<http::Response> rate_limited(http::RateLimiter& limiter, const std::string& key) {
   if (limiter.allow(key)) return std::nullopt;
   auto r = http::problem(429, "", "Too many requests from this address; wait a moment and try again.");
@@ -64,7 +62,7 @@ void add_public_routes(http::Router& router, ApiContext& ctx) {
   router.add({"GET", "/api/v1/public/challenge", "public_challenge", 0, [&ctx](http::Request&, http::Reply reply) {
                 int difficulty = ctx.settings.pow_difficulty;
                 boost::json::object body{{"difficulty", difficulty},
-                                         {"challenge", make_pow_challenge(ctx.settings.pow_key, difficulty, now_seconds())},
+                                         {"challenge", make_pow_challenge(ctx.settings.pow_key, difficulty, unix_seconds())},
                                          {"algorithm", "sha256(challenge + ':' + solution) with leading zero bits"}};
                 reply(json_response(200, body));
               }});
@@ -80,9 +78,9 @@ void add_public_routes(http::Router& router, ApiContext& ctx) {
                   if (challenge.empty())
                     return reply(http::problem(403, "", "A proof of work is required: get a challenge from "
                                                         "/api/v1/public/challenge and send X-Pow-Challenge and X-Pow-Solution."));
-                  auto expires = verify_pow(ctx.settings.pow_key, challenge, solution, now_seconds());
+                  auto expires = verify_pow(ctx.settings.pow_key, challenge, solution, unix_seconds());
                   if (!expires) return reply(http::problem(expires.error()));
-                  if (!ctx.pow_replays.first_use(challenge, *expires, now_seconds()))
+                  if (!ctx.pow_replays.first_use(challenge, *expires, unix_seconds()))
                     return reply(http::problem(403, "", "This proof of work was already used; reload the form."));
                 }
                 auto submission = read_submission(ctx, request, "report");

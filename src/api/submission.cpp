@@ -55,6 +55,10 @@ std::string clean_filename(std::string name) {
 
 }  // namespace
 
+std::string json_text(const boost::json::object& details) {
+  return details.empty() ? "" : boost::json::serialize(details);
+}
+
 http::Response json_response(int status, const boost::json::value& body) {
   auto r = http::Response::json(status, boost::json::serialize(body));
   r.set("cache-control", "no-store");

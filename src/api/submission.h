@@ -46,6 +46,8 @@ void create_report(ApiContext& ctx, const http::Request& request, ReportInput in
 
 std::string public_base_url(const ApiContext& ctx, const http::Request& request);
 http::Response json_response(int status, const boost::json::value& body);
+// Details for an audit entry: the object as JSON text, "" when empty.
+std::string json_text(const boost::json::object& details);
 boost::json::array indicators_json(const std::vector<Indicator>& indicators);
 boost::json::array attachments_json(const std::vector<Attachment>& attachments, bool with_ids);
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +13,10 @@ namespace jaga {
 using Clock = std::chrono::system_clock;
 using TimePoint = Clock::time_point;
 
-std::string format_rfc3339(TimePoint when);  // 2026-11-25T14:28:58.123Z
+std::string format_rfc3339(TimePoint when);
+inline int64_t unix_seconds(TimePoint when = Clock::now()) {
+  return std::chrono::duration_cast<std::chrono::seconds>(when.time_since_epoch()).count();
+}  // 2026-11-25T14:28:58.123Z
 std::string now_rfc3339();
 // Accepts RFC 3339 date-times with offset or Z, and plain dates (midnight UTC).
 std::optional<TimePoint> parse_rfc3339(std::string_view text);

@@ -76,16 +76,7 @@ Result<std::vector<AuditEntry>> SqliteStore::list_audit(const AuditFilter& f) {
                                  "ORDER BY id DESC LIMIT ?5 OFFSET ?6";
   auto lease = readers_.lease();
   TRY_PREPARE(q, *lease, sql.c_str());
-  auto bind_text = [&](int index, const std::string& value) {
-    if (value.empty())
-      q.bind(index, std::nullopt);
-    else
-      q.bind(index, value);
-  };
-  bind_text(1, f.actor);
-  bind_text(2, f.action);
-  bind_text(3, f.from);
-  bind_text(4, f.to);
+  q.bind_or_null(1, f.actor).bind_or_null(2, f.action).bind_or_null(3, f.from).bind_or_null(4, f.to);
   q.bind(5, static_cast<int64_t>(f.limit)).bind(6, static_cast<int64_t>(f.offset));
   std::vector<AuditEntry> out;
   TRY(q.for_each_row([&](Statement& q) { out.push_back(read_audit_entry(q)); }));

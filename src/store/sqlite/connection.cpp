@@ -28,6 +28,10 @@ Statement& Statement::bind(int index, std::nullopt_t) {
   return *this;
 }
 
+Statement& Statement::bind_or_null(int index, std::string_view text) {
+  return text.empty() ? bind(index, std::nullopt) : bind(index, text);
+}
+
 Statement& Statement::bind_optional(int index, const std::optional<int64_t>& value) {
   return value ? bind(index, *value) : bind(index, std::nullopt);
 }

@@ -36,6 +36,9 @@ class Statement {
   Statement& bind(int index, int64_t value);
   Statement& bind(int index, std::nullopt_t);
   Statement& bind_optional(int index, const std::optional<int64_t>& value);
+  // Empty text binds NULL: the optional filters of the list queries are
+  // written "?n IS NULL OR ...".
+  Statement& bind_or_null(int index, std::string_view text);
 
   // Steps once: true with a row, false when done; errors become Error.
   Result<bool> step();

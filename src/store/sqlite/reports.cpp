@@ -277,27 +277,10 @@ Result<std::vector<ReportSummary>> SqliteStore::list_reports(const ReportFilter&
                                     "WHERE report_search MATCH ?8 AND " + filters +
                                     "ORDER BY s.rowid DESC LIMIT ?5 OFFSET ?6";
   TRY_PREPARE(q, db, f.text.empty() ? browse.c_str() : search.c_str());
-  if (f.channel)
-    q.bind(1, to_string(*f.channel));
-  else
-    q.bind(1, std::nullopt);
-  if (!f.category.empty())
-    q.bind(2, f.category);
-  else
-    q.bind(2, std::nullopt);
-  if (!f.from.empty())
-    q.bind(3, f.from);
-  else
-    q.bind(3, std::nullopt);
-  if (!f.to.empty())
-    q.bind(4, f.to);
-  else
-    q.bind(4, std::nullopt);
+  q.bind_or_null(1, f.channel ? to_string(*f.channel) : "").bind_or_null(2, f.category);
+  q.bind_or_null(3, f.from).bind_or_null(4, f.to);
   q.bind(5, static_cast<int64_t>(f.limit)).bind(6, static_cast<int64_t>(f.offset));
-  if (f.status) q.bind(7, to_string(*f.status));
-  else q.bind(7, std::nullopt);
-  if (!f.text.empty()) q.bind(8, search_phrase(f.text));
-  else q.bind(8, std::nullopt);
+  q.bind_or_null(7, f.status ? to_string(*f.status) : "").bind_or_null(8, f.text.empty() ? "" : search_phrase(f.text));
   std::vector<ReportSummary> out;
   TRY(q.for_each_row([&](Statement& q) {
     ReportSummary s;
