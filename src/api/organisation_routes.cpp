@@ -126,6 +126,13 @@ void route_incident(ApiContext& ctx, const std::string& reference, std::function
     if (it == found.end()) found.push_back({m.organisation_id, "", "routing", reason});
     else it->reason += "; " + reason;
   }
+  // The indicators each organisation owns, one by one (routing them together
+  // folds a URL into its host's domain): notifications keep one
+  // organisation's assets from another.
+  for (const auto& indicator : incident->indicators)
+    for (const auto& m : index.route({indicator}).matches)
+      for (auto& f : found)
+        if (f.organisation_id == m.organisation_id) f.indicators.push_back(indicator.value);
   // Nothing to record when routing finds what it found before.
   std::vector<std::pair<int64_t, std::string>> before, after;
   for (const auto& o : incident->organisations) before.emplace_back(o.organisation_id, o.reason);

@@ -69,6 +69,7 @@ struct IncidentOrganisation {
   std::string name;    // filled in by reads
   std::string source;  // routing or analyst
   std::string reason;  // e.g. "sso.pajak-contoh.go.id is under pajak-contoh.go.id"
+  std::vector<std::string> indicators;  // routing: the indicators that matched it
 };
 
 struct Incident {

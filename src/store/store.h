@@ -21,6 +21,7 @@
 
 #include "model/audit.h"
 #include "model/incident.h"
+#include "model/notification.h"
 #include "model/organisation.h"
 #include "model/report.h"
 #include "model/user.h"
@@ -140,11 +141,42 @@ class Store {
   // Reads the whole chain in order and checks every hash.
   virtual Result<AuditCheck> verify_audit_log() = 0;
 
+  // Notifications. The writes above that affect people outside the desk
+  // (an organisation newly affected, a status change, a public note, a
+  // report linked) queue their messages in the outbox in their own
+  // transaction. notify_organisations sends the incident's summary to every
+  // affected organisation again; it is a conflict when there is none.
+  virtual void notify_organisations(std::string reference, int64_t actor_id, AuditEvent audit, Callback<int> done) = 0;
+  // Queues a reminder to the organisations of every open incident due
+  // before `due_before` that has not had one for its current due time.
+  virtual void queue_sla_reminders(std::string due_before, Callback<int> done) = 0;
+  // Queued messages whose next attempt is due, oldest first.
+  virtual Result<std::vector<OutboxMessage>> due_messages(const std::string& now, int limit) = 0;
+  virtual void record_delivery(int64_t message_id, DeliveryOutcome outcome, Callback<bool> done) = 0;
+  virtual Result<std::vector<OutboxMessage>> list_outbox(const OutboxFilter& filter) = 0;
+  virtual Result<OutboxCounts> outbox_counts() = 0;
+  // Queues a failed (or waiting) message for an attempt now, with a fresh
+  // count of attempts; a conflict when it was sent.
+  virtual void retry_message(int64_t message_id, AuditEvent audit, Callback<bool> done) = 0;
+  virtual Result<std::vector<TemplateOverride>> list_template_overrides() = 0;
+  // Replaces a built-in template (author_id names who); reset_template goes
+  // back to the built-in one.
+  virtual void save_template(TemplateOverride replacement, int64_t author_id, AuditEvent audit, Callback<bool> done) = 0;
+  virtual void reset_template(NotificationEvent event, RecipientKind recipient, std::string language, AuditEvent audit,
+                              Callback<bool> done) = 0;
+
   // Stops accepting writes, commits what is queued, closes connections.
   virtual void close() = 0;
 };
 
+// What the store writes into the messages it composes.
+struct NotificationOptions {
+  std::string desk_name = "jaga";
+  std::string public_url = "http://127.0.0.1:8080";  // for reporters' status pages
+};
+
 struct StoreOptions {
+  NotificationOptions notifications;
   size_t write_queue_capacity = 20000;
   size_t max_batch = 1024;
   size_t read_connections = 4;

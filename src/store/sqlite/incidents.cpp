@@ -7,8 +7,6 @@
 
 namespace jaga::sqlite {
 
-namespace {
-
 Result<int64_t> incident_id_of(Connection& db, const std::string& reference) {
   TRY_PREPARE(q, db, "SELECT id FROM incidents WHERE reference = ?1");
   q.bind(1, reference);
@@ -17,6 +15,8 @@ Result<int64_t> incident_id_of(Connection& db, const std::string& reference) {
   if (!*row) return Error::not_found("no incident " + reference);
   return q.integer(0);
 }
+
+namespace {
 
 std::string change_details(std::string_view from, std::string_view to) {
   return boost::json::serialize(boost::json::object{{"from", from}, {"to", to}});
@@ -32,11 +32,11 @@ Status add_event(Connection& db, int64_t incident_id, const std::string& at, std
   return insert.run();
 }
 
-// Links each report (all must exist) and marks it incident_opened; answers how
-// many were not linked before.
-Result<int> link_report_codes(Connection& db, int64_t incident_id, const std::vector<std::string>& codes,
-                              std::optional<int64_t> actor_id, const std::string& now) {
-  int linked = 0;
+// Links each report (all must exist) and marks it incident_opened; answers
+// those that were not linked before.
+Result<std::vector<int64_t>> link_report_codes(Connection& db, int64_t incident_id, const std::vector<std::string>& codes,
+                                               std::optional<int64_t> actor_id, const std::string& now) {
+  std::vector<int64_t> linked;
   for (const auto& code : codes) {
     auto report_id = report_id_of(db, code);
     if (!report_id) {
@@ -48,7 +48,7 @@ Result<int> link_report_codes(Connection& db, int64_t incident_id, const std::ve
     link.bind(1, incident_id).bind(2, *report_id);
     TRY(link.run());
     if (db.changes() == 0) continue;
-    ++linked;
+    linked.push_back(*report_id);
     if (auto st = note_report(db, *report_id, "", ReportStatus::incident_opened, actor_id, now); !st) return st.error();
     TRY(add_event(db, incident_id, now, actor_id, "report_linked", false, code, ""));
   }
@@ -111,9 +111,23 @@ void SqliteStore::triage_reports(std::vector<std::string> tracking_codes, Report
       std::move(done), std::move(audit));
 }
 
+// Tells the reporters of newly linked reports that their report became an incident.
+static Status notify_reporters(Connection& db, const NotificationOptions& options, int64_t incident_id,
+                        std::vector<int64_t> reports, int64_t actor_id, const std::string& now) {
+  if (reports.empty()) return {};
+  NotificationScope scope;
+  scope.event = NotificationEvent::incident_opened;
+  scope.organisations = false;
+  scope.only_reports = std::move(reports);
+  scope.actor_id = actor_id;
+  auto queued = queue_notifications(db, options, incident_id, scope, now);
+  if (!queued) return queued.error();
+  return {};
+}
+
 void SqliteStore::create_incident(NewIncident incident, AuditEvent audit, Callback<std::string> done) {
   submit_value<std::string>(
-      [in = std::move(incident), audit = std::move(audit)](Connection& db) mutable -> Result<std::string> {
+      [in = std::move(incident), audit = std::move(audit), options = options_.notifications](Connection& db) mutable -> Result<std::string> {
         int64_t id = 0;
         {
           TRY_PREPARE(next, db, "SELECT coalesce(max(id), 0) + 1 FROM incidents");
@@ -136,6 +150,7 @@ void SqliteStore::create_incident(NewIncident incident, AuditEvent audit, Callba
         TRY(add_event(db, id, in.created_at, in.created_by, "created", false, in.title, ""));
         auto linked = link_report_codes(db, id, in.reports, in.created_by, in.created_at);
         if (!linked) return linked.error();
+        TRY(notify_reporters(db, options, id, *linked, in.created_by, in.created_at));
         TRY(queue_search(db, "incident", id));
         // The audit entry names the reference, known only now.
         audit.target_type = "incident";
@@ -149,7 +164,8 @@ void SqliteStore::create_incident(NewIncident incident, AuditEvent audit, Callba
 void SqliteStore::update_incident(std::string reference, IncidentChange change, int64_t actor_id, AuditEvent audit,
                                   Callback<bool> done) {
   submit_value<bool>(
-      [reference = std::move(reference), change = std::move(change), actor_id](Connection& db) -> Result<bool> {
+      [reference = std::move(reference), change = std::move(change), actor_id,
+       options = options_.notifications](Connection& db) -> Result<bool> {
         int64_t id = 0;
         IncidentStatus status{};
         std::string severity, tlp, title, category;
@@ -217,6 +233,14 @@ void SqliteStore::update_incident(std::string reference, IncidentChange change, 
         }
         TRY(touch_incident(db, id, now, first_response));
         if (change.title) TRY(queue_search(db, "incident", id));
+        if (change.status && *change.status != status) {
+          NotificationScope scope;
+          scope.event = NotificationEvent::status_changed;
+          scope.new_status = change.status;
+          scope.actor_id = actor_id;
+          auto queued = queue_notifications(db, options, id, scope, now);
+          if (!queued) return queued.error();
+        }
         return true;
       },
       std::move(done), std::move(audit));
@@ -225,7 +249,8 @@ void SqliteStore::update_incident(std::string reference, IncidentChange change, 
 void SqliteStore::comment_incident(std::string reference, std::string text, bool public_note, int64_t actor_id,
                                    AuditEvent audit, Callback<int64_t> done) {
   submit_value<int64_t>(
-      [reference = std::move(reference), text = std::move(text), public_note, actor_id](Connection& db) -> Result<int64_t> {
+      [reference = std::move(reference), text = std::move(text), public_note, actor_id,
+       options = options_.notifications](Connection& db) -> Result<int64_t> {
         auto id = incident_id_of(db, reference);
         if (!id) return id.error();
         std::string now = now_rfc3339();
@@ -240,6 +265,12 @@ void SqliteStore::comment_incident(std::string reference, std::string text, bool
           }
           for (int64_t report_id : reports)
             if (auto st = note_report(db, report_id, text, std::nullopt, actor_id, now); !st) return st.error();
+          NotificationScope scope;
+          scope.event = NotificationEvent::public_note;
+          scope.note = text;
+          scope.actor_id = actor_id;
+          auto queued = queue_notifications(db, options, *id, scope, now);
+          if (!queued) return queued.error();
         }
         TRY(touch_incident(db, *id, now, public_note));
         TRY(queue_search(db, "incident", *id));
@@ -251,14 +282,16 @@ void SqliteStore::comment_incident(std::string reference, std::string text, bool
 void SqliteStore::link_reports(std::string reference, std::vector<std::string> tracking_codes, int64_t actor_id,
                                AuditEvent audit, Callback<int> done) {
   submit_value<int>(
-      [reference = std::move(reference), codes = std::move(tracking_codes), actor_id](Connection& db) -> Result<int> {
+      [reference = std::move(reference), codes = std::move(tracking_codes), actor_id,
+       options = options_.notifications](Connection& db) -> Result<int> {
         auto id = incident_id_of(db, reference);
         if (!id) return id.error();
         std::string now = now_rfc3339();
         auto linked = link_report_codes(db, *id, codes, actor_id, now);
         if (!linked) return linked.error();
         TRY(touch_incident(db, *id, now, false));
-        return *linked;
+        TRY(notify_reporters(db, options, *id, *linked, actor_id, now));
+        return static_cast<int>(linked->size());
       },
       std::move(done), std::move(audit));
 }

@@ -248,6 +248,47 @@ CREATE TABLE search_queue (
   PRIMARY KEY (kind, id)
 ) WITHOUT ROWID;
 )sql"},
+      {9, "notifications: the outbox, administrators' templates, SLA reminders, indicators routed to each organisation", R"sql(
+-- One message per recipient, composed in the transaction of the change that
+-- causes it; delivered (or failed, visibly) by the delivery worker.
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER REFERENCES incidents(id) ON DELETE SET NULL,
+  event TEXT NOT NULL,
+  recipient_kind TEXT NOT NULL,
+  organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+  report_id INTEGER REFERENCES reports(id) ON DELETE SET NULL,
+  recipient TEXT NOT NULL,
+  recipient_name TEXT NOT NULL,
+  language TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  sent_at TEXT
+);
+CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE status = 'queued';
+CREATE INDEX outbox_by_status ON outbox(status, id);
+CREATE INDEX outbox_by_incident ON outbox(incident_id, id);
+CREATE TABLE notification_templates (
+  event TEXT NOT NULL,
+  recipient_kind TEXT NOT NULL,
+  language TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  updated_by INTEGER REFERENCES users(id),
+  PRIMARY KEY (event, recipient_kind, language)
+) WITHOUT ROWID;
+-- The resolution due time a reminder was last sent for: a new due time
+-- (another severity) earns a new reminder.
+ALTER TABLE incidents ADD COLUMN reminded_for TEXT;
+CREATE INDEX incidents_open_by_resolution_due ON incidents(resolution_due) WHERE status NOT IN ('resolved', 'closed');
+ALTER TABLE incident_organisations ADD COLUMN indicators TEXT NOT NULL DEFAULT '[]';
+)sql"},
   };
   return all;
 }

@@ -1,5 +1,8 @@
 // The SQLite backend: the constituency (organisations, what they own, their
 // contacts) and the organisations affected by each incident.
+#include <boost/json.hpp>
+
+#include <algorithm>
 #include <map>
 
 #include "store/sqlite/sqlite_store.h"
@@ -235,32 +238,36 @@ void SqliteStore::set_incident_organisations(std::string reference, std::string 
                                              std::vector<IncidentOrganisation> organisations, int64_t actor_id,
                                              std::optional<AuditEvent> audit, Callback<bool> done) {
   submit_value<bool>(
-      [reference = std::move(reference), source = std::move(source), orgs = std::move(organisations),
-       actor_id](Connection& db) -> Result<bool> {
-        int64_t id = 0;
+      [reference = std::move(reference), source = std::move(source), orgs = std::move(organisations), actor_id,
+       options = options_.notifications](Connection& db) -> Result<bool> {
+        auto id = incident_id_of(db, reference);
+        if (!id) return id.error();
+        std::vector<int64_t> before;
         {
-          TRY_PREPARE(q, db, "SELECT id FROM incidents WHERE reference = ?1");
-          q.bind(1, reference);
-          auto row = q.step();
-          if (!row) return row.error();
-          if (!*row) return Error::not_found("no incident " + reference);
-          id = q.integer(0);
+          TRY_PREPARE(q, db, "SELECT organisation_id FROM incident_organisations WHERE incident_id = ?1");
+          q.bind(1, *id);
+          TRY(q.for_each_row([&](Statement& q) { before.push_back(q.integer(0)); }));
         }
         TRY_PREPARE(clear, db,
                     "DELETE FROM incident_organisations WHERE incident_id = ?1 AND (source = ?2 OR ?2 = 'analyst')");
-        clear.bind(1, id).bind(2, source);
+        clear.bind(1, *id).bind(2, source);
         TRY(clear.run());
         std::string names;
+        std::vector<int64_t> newly_affected;
         for (const auto& o : orgs) {
           TRY_PREPARE(insert, db,
-                      "INSERT INTO incident_organisations(incident_id, organisation_id, source, reason) VALUES (?1, ?2, ?3, ?4) "
-                      "ON CONFLICT DO UPDATE SET source = excluded.source, reason = excluded.reason");
-          insert.bind(1, id).bind(2, o.organisation_id).bind(3, source).bind(4, o.reason);
+                      "INSERT INTO incident_organisations(incident_id, organisation_id, source, reason, indicators) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5) "
+                      "ON CONFLICT DO UPDATE SET source = excluded.source, reason = excluded.reason, indicators = excluded.indicators");
+          insert.bind(1, *id).bind(2, o.organisation_id).bind(3, source).bind(4, o.reason);
+          insert.bind(5, boost::json::serialize(boost::json::value_from(o.indicators)));
           if (auto st = insert.run(); !st) {
             if (st.error().kind == ErrorKind::conflict)
               return Error::invalid("there is no organisation " + std::to_string(o.organisation_id), "/organisations");
             return st.error();
           }
+          if (std::find(before.begin(), before.end(), o.organisation_id) == before.end())
+            newly_affected.push_back(o.organisation_id);
           TRY_PREPARE(name, db, "SELECT name FROM organisations WHERE id = ?1");
           name.bind(1, o.organisation_id);
           auto row = name.step();
@@ -268,14 +275,24 @@ void SqliteStore::set_incident_organisations(std::string reference, std::string 
           names += (names.empty() ? "" : ", ") + (*row ? name.text(0) : std::to_string(o.organisation_id));
         }
         std::string now = now_rfc3339();
+        std::optional<int64_t> actor;
+        if (source != "routing") actor = actor_id;
         TRY_PREPARE(event, db,
                     "INSERT INTO incident_events(incident_id, at, actor_id, kind, visibility, text, details) "
                     "VALUES (?1, ?2, ?3, 'organisations', 'internal', ?4, ?5)");
-        event.bind(1, id).bind(2, now);
-        if (source == "routing") event.bind(3, std::nullopt);
-        else event.bind(3, actor_id);
+        event.bind(1, *id).bind(2, now).bind_optional(3, actor);
         event.bind(4, names.empty() ? "—" : names).bind(5, "{\"source\":\"" + source + "\"}");
         TRY(event.run());
+        // An organisation learns of an incident when it first becomes affected.
+        if (!newly_affected.empty()) {
+          NotificationScope scope;
+          scope.event = NotificationEvent::incident_opened;
+          scope.only_organisations = newly_affected;
+          scope.reporters = false;
+          scope.actor_id = actor;
+          auto queued = queue_notifications(db, options, *id, scope, now);
+          if (!queued) return queued.error();
+        }
         return true;
       },
       std::move(done), std::move(audit));

@@ -96,11 +96,28 @@ Status flush_search_queue(Connection& db);
 // read as query syntax.
 std::string search_phrase(std::string_view text);
 Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code);
+Result<int64_t> incident_id_of(Connection& db, const std::string& reference);
 // A public note to the reporter (when text is given) and/or a new status of
 // the report; answers the note's id, or 0 (reports.cpp).
 Result<int64_t> note_report(Connection& db, int64_t report_id, const std::string& text,
                             std::optional<ReportStatus> new_status, std::optional<int64_t> author_id,
                             const std::string& now);
+// Who a notification goes to (outbox.cpp): the affected organisations'
+// contacts, the reporters of the linked reports who gave an address, or
+// only some of them (the newly affected organisation, the newly linked report).
+struct NotificationScope {
+  NotificationEvent event = NotificationEvent::incident_opened;
+  bool organisations = true;
+  std::optional<std::vector<int64_t>> only_organisations;
+  bool reporters = true;
+  std::optional<std::vector<int64_t>> only_reports;
+  std::optional<IncidentStatus> new_status;  // for status_changed
+  std::string note;                          // for public_note
+  std::optional<int64_t> actor_id;           // whose action it follows, for the timeline
+};
+// Composes and queues one message per recipient; answers how many.
+Result<int> queue_notifications(Connection& db, const NotificationOptions& options, int64_t incident_id,
+                                const NotificationScope& scope, const std::string& now);
 // Appends one entry to the audit log, chained to the last one (audit.cpp).
 Status append_audit_row(Connection& db, const AuditEvent& event);
 
@@ -214,6 +231,18 @@ class SqliteStore final : public Store {
   Result<std::vector<AuditEntry>> list_audit(const AuditFilter& f) override;
   Result<AuditCheck> verify_audit_log() override;
   Result<Session> find_session(const std::string& token_hash) override;
+
+  void notify_organisations(std::string reference, int64_t actor_id, AuditEvent audit, Callback<int> done) override;
+  void queue_sla_reminders(std::string due_before, Callback<int> done) override;
+  Result<std::vector<OutboxMessage>> due_messages(const std::string& now, int limit) override;
+  void record_delivery(int64_t message_id, DeliveryOutcome outcome, Callback<bool> done) override;
+  Result<std::vector<OutboxMessage>> list_outbox(const OutboxFilter& filter) override;
+  Result<OutboxCounts> outbox_counts() override;
+  void retry_message(int64_t message_id, AuditEvent audit, Callback<bool> done) override;
+  Result<std::vector<TemplateOverride>> list_template_overrides() override;
+  void save_template(TemplateOverride replacement, int64_t author_id, AuditEvent audit, Callback<bool> done) override;
+  void reset_template(NotificationEvent event, RecipientKind recipient, std::string language, AuditEvent audit,
+                      Callback<bool> done) override;
 
  private:
   std::string path_;

@@ -525,3 +525,144 @@ TEST_F(StoreTest, ReportsAreFoundByWordsFragmentsAndIndicatorsInAnyLanguage) {
 
 }  // namespace
 }  // namespace jaga
+
+namespace jaga {
+namespace {
+
+class OutboxStoreTest : public OrganisationStoreTest {
+ protected:
+  // Organisation A (English) with one contact, a report by a reporter with
+  // an address, and an incident made of it that routing gave to A.
+  void SetUp() override {
+    OrganisationStoreTest::SetUp();
+    auto a = org("A", {"a-contoh.go.id"});
+    a.language = "en";
+    auto b = org("B", {"b-contoh.go.id"});
+    b.contacts.clear();  // nobody to write to
+    ASSERT_TRUE(wait_for<int>([&](auto cb) { store_->import_organisations({a, b}, event("organisation.import"), cb); }).ok());
+    orgs_ = *store_->list_organisations();
+    User analyst{0, "analis", hash_password("x"), Role::analyst};
+    analyst_id_ = *wait_for<int64_t>([&](auto cb) { store_->create_user(analyst, event("user.create"), cb); });
+    auto r = report("JG-2222-3333", {{"domain", "sso.a-contoh.go.id", "text"}, {"url", "http://evil.example/a", "text"}});
+    ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(r, std::nullopt, cb); }).ok());
+    NewIncident in;
+    in.title = "Phishing for A";
+    in.category = "fraud:phishing";
+    in.created_by = analyst_id_;
+    in.created_at = now_rfc3339();
+    in.response_due = in.resolution_due = "2099-01-01T00:00:00.000Z";
+    in.reports = {"JG-2222-3333"};
+    reference_ = *wait_for<std::string>([&](auto cb) { store_->create_incident(in, event("incident.create"), cb); });
+  }
+
+  std::vector<OutboxMessage> outbox() {
+    OutboxFilter f;
+    f.incident = reference_;
+    auto list = store_->list_outbox(f);
+    return list ? *list : std::vector<OutboxMessage>{};
+  }
+
+  std::vector<Organisation> orgs_;
+  int64_t analyst_id_ = 0;
+  std::string reference_;
+};
+
+TEST_F(OutboxStoreTest, TheReporterAndThenTheNewlyAffectedOrganisationAreWrittenTo) {
+  auto messages = outbox();
+  ASSERT_EQ(messages.size(), 1u) << "no organisation yet: only the reporter";
+  EXPECT_EQ(messages[0].recipient, "budi@example.id");
+  EXPECT_EQ(messages[0].recipient_kind, RecipientKind::reporter);
+  EXPECT_NE(messages[0].subject.find("JG-2222-3333"), std::string::npos) << messages[0].subject;
+
+  IncidentOrganisation routed{orgs_[0].id, "", "routing", "sso.a-contoh.go.id is under a-contoh.go.id", {"sso.a-contoh.go.id"}};
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->set_incident_organisations(reference_, "routing", {routed}, 0, std::nullopt, cb); }).ok());
+  messages = outbox();
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_EQ(messages[0].recipient, "csirt@a-contoh.go.id");
+  EXPECT_EQ(messages[0].organisation, "A");
+  EXPECT_EQ(messages[0].language, "en");
+  EXPECT_NE(messages[0].body.find("- domain: sso.a-contoh.go.id"), std::string::npos) << messages[0].body;
+  EXPECT_NE(messages[0].body.find("- url: http://evil.example/a"), std::string::npos);
+  // Routing again with the same answer notifies nobody again.
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->set_incident_organisations(reference_, "routing", {routed}, 0, std::nullopt, cb); }).ok());
+  EXPECT_EQ(outbox().size(), 2u);
+  // An organisation without an address gets a failed message that says why.
+  IncidentOrganisation chosen{orgs_[1].id, "", "analyst", "chosen"};
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) {
+    store_->set_incident_organisations(reference_, "analyst", {chosen}, analyst_id_, event("incident.organisations"), cb);
+  }).ok());
+  messages = outbox();
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[0].status, DeliveryStatus::failed);
+  EXPECT_EQ(messages[0].last_error, "B has no contact with an email address: add one in the registry, then notify again.");
+}
+
+TEST_F(OutboxStoreTest, AStatusChangeQueuesMessagesInItsTransactionAndARefusedOneQueuesNothing) {
+  IncidentOrganisation routed{orgs_[0].id, "", "routing", "r", {}};
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->set_incident_organisations(reference_, "routing", {routed}, 0, std::nullopt, cb); }).ok());
+  size_t before = outbox().size();
+  IncidentChange refused;
+  refused.status = IncidentStatus::closed;  // new → closed is not allowed
+  EXPECT_FALSE(wait_for<bool>([&](auto cb) { store_->update_incident(reference_, refused, analyst_id_, event("incident.update"), cb); }).ok());
+  EXPECT_EQ(outbox().size(), before) << "nothing queued for a change that did not happen";
+  IncidentChange triaged;
+  triaged.status = IncidentStatus::triaged;
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->update_incident(reference_, triaged, analyst_id_, event("incident.update"), cb); }).ok());
+  auto messages = outbox();
+  ASSERT_EQ(messages.size(), before + 1) << "the organisation hears of it; the reporter waits for the end";
+  EXPECT_EQ(messages[0].subject, "[" + reference_ + "] Status: triaged");
+  IncidentChange resolved;
+  resolved.status = IncidentStatus::resolved;
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->update_incident(reference_, resolved, analyst_id_, event("incident.update"), cb); }).ok());
+  messages = outbox();
+  ASSERT_EQ(messages.size(), before + 3) << "the end reaches both";
+  EXPECT_EQ(messages[0].subject, "Laporan JG-2222-3333: selesai ditangani") << "in the reporter's language";
+  EXPECT_EQ(store_->find_incident(reference_)->timeline.back().kind, "notification");
+}
+
+TEST_F(OutboxStoreTest, DeliveriesAreRecordedRetriedAndNeverLost) {
+  auto due = *store_->due_messages(now_rfc3339(), 10);
+  ASSERT_EQ(due.size(), 1u);
+  int64_t id = due[0].id;
+  DeliveryOutcome later{false, "451 try again", "2099-01-01T00:00:00.000Z", now_rfc3339()};
+  ASSERT_TRUE(*wait_for<bool>([&](auto cb) { store_->record_delivery(id, later, cb); }));
+  EXPECT_TRUE(store_->due_messages(now_rfc3339(), 10)->empty()) << "not due before its next attempt";
+  EXPECT_EQ(store_->outbox_counts()->retrying, 1);
+  DeliveryOutcome give_up{false, "550 no such user", "", now_rfc3339()};
+  ASSERT_TRUE(*wait_for<bool>([&](auto cb) { store_->record_delivery(id, give_up, cb); }));
+  auto failed = outbox()[0];
+  EXPECT_EQ(failed.status, DeliveryStatus::failed);
+  EXPECT_EQ(failed.attempts, 2);
+  EXPECT_EQ(failed.last_error, "550 no such user");
+  EXPECT_EQ(store_->outbox_counts()->failed, 1);
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->retry_message(id, event("notification.retry"), cb); }).ok());
+  ASSERT_EQ(store_->due_messages(now_rfc3339(), 10)->size(), 1u) << "due again at once";
+  DeliveryOutcome sent{true, "", "", now_rfc3339()};
+  ASSERT_TRUE(*wait_for<bool>([&](auto cb) { store_->record_delivery(id, sent, cb); }));
+  EXPECT_EQ(outbox()[0].status, DeliveryStatus::sent);
+  auto again = wait_for<bool>([&](auto cb) { store_->retry_message(id, event("notification.retry"), cb); });
+  EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+}
+
+TEST_F(OutboxStoreTest, RemindersGoOncePerDueTimeAndTemplatesCanBeReplaced) {
+  IncidentOrganisation routed{orgs_[0].id, "", "routing", "r", {}};
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->set_incident_organisations(reference_, "routing", {routed}, 0, std::nullopt, cb); }).ok());
+  TemplateOverride mine{NotificationEvent::sla_reminder, RecipientKind::organisation_contact, "en", "Due: {{reference}}", "Hurry, {{organisation}}.", "", ""};
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->save_template(mine, analyst_id_, event("template.update"), cb); }).ok());
+  EXPECT_EQ(*wait_for<int>([&](auto cb) { store_->queue_sla_reminders("2000-01-01T00:00:00.000Z", cb); }), 0) << "not due yet";
+  EXPECT_EQ(*wait_for<int>([&](auto cb) { store_->queue_sla_reminders("2099-12-31T00:00:00.000Z", cb); }), 1);
+  EXPECT_EQ(*wait_for<int>([&](auto cb) { store_->queue_sla_reminders("2099-12-31T00:00:00.000Z", cb); }), 0) << "once";
+  auto reminder = outbox()[0];
+  EXPECT_EQ(reminder.subject, "Due: " + reference_);
+  EXPECT_EQ(reminder.body, "Hurry, A.");
+  auto overrides = *store_->list_template_overrides();
+  ASSERT_EQ(overrides.size(), 1u);
+  EXPECT_EQ(overrides[0].updated_by, "analis");
+  ASSERT_TRUE(*wait_for<bool>([&](auto cb) {
+    store_->reset_template(NotificationEvent::sla_reminder, RecipientKind::organisation_contact, "en", event("template.reset"), cb);
+  }));
+  EXPECT_TRUE(store_->list_template_overrides()->empty());
+}
+
+}  // namespace
+}  // namespace jaga
