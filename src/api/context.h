@@ -28,6 +28,7 @@ struct ApiSettings {
   int lockout_minutes = 15;
   ExtractOptions extract;
   SlaPolicy sla;
+  bool mail_delivery = false;  // a mail server is configured: the outbox is being delivered
 };
 
 struct ApiContext {

@@ -248,7 +248,23 @@ void add_incident_routes(http::Router& router, ApiContext& ctx) {
                                 [&](const auto& o) { return o.organisation_id == *caller.user.organisation_id; });
       if (!theirs) return reply(http::problem(Error::not_found("no incident " + *reference)));
     }
-    reply(json_response(200, incident_json(*incident, now_rfc3339(), is_contact(caller))));
+    auto body = incident_json(*incident, now_rfc3339(), is_contact(caller));
+    if (!is_contact(caller)) {
+      // What was sent to whom about it, for the desk only (reporters' addresses).
+      OutboxFilter about;
+      about.incident = *reference;
+      about.limit = 200;
+      auto messages = ctx.store.list_outbox(about);
+      if (!messages) return reply(http::problem(messages.error()));
+      boost::json::array notifications;
+      for (const auto& m : *messages) {
+        auto item = outbox_json(m);
+        item.erase("body");
+        notifications.push_back(std::move(item));
+      }
+      body["notifications"] = std::move(notifications);
+    }
+    reply(json_response(200, body));
   })});
 
   router.add({"PUT", "/api/v1/incidents/{reference}/organisations", "incidents_organisations", 64 * 1024,

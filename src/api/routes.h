@@ -2,6 +2,8 @@
 // health and metrics, and the built front end, registered on one Router.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include "api/context.h"
 #include "http/message.h"
 #include "http/router.h"
@@ -13,6 +15,9 @@ void add_desk_routes(http::Router& router, ApiContext& ctx);
 void add_incident_routes(http::Router& router, ApiContext& ctx);
 void add_organisation_routes(http::Router& router, ApiContext& ctx);
 void add_audit_routes(http::Router& router, ApiContext& ctx);
+void add_notification_routes(http::Router& router, ApiContext& ctx);
+// An outbox message as the API shows it (notification_routes.cpp).
+boost::json::object outbox_json(const OutboxMessage& message);
 
 // Names the organisations an incident affects, from its indicators and the
 // constituency registry (source "routing"), unless an analyst has chosen
@@ -38,6 +43,7 @@ inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_incident_routes(router, ctx);
   add_organisation_routes(router, ctx);
   add_audit_routes(router, ctx);
+  add_notification_routes(router, ctx);
   add_web_routes(router, ctx);
 }
 

@@ -10,6 +10,7 @@
 #include "api/context.h"
 #include "api/routes.h"
 #include "http/server.h"
+#include "notify/delivery.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -21,7 +22,10 @@ Result<std::unique_ptr<Store>> open_store(const Settings& settings) {
   std::error_code ec;
   fs::create_directories(settings.data_dir, ec);
   if (ec) return Error::invalid("cannot create the data directory " + settings.data_dir + ": " + ec.message());
-  return open_sqlite_store((fs::path(settings.data_dir) / "jaga.db").string());
+  StoreOptions options;
+  options.notifications.desk_name = settings.desk_name;
+  options.notifications.public_url = settings.base_url();
+  return open_sqlite_store((fs::path(settings.data_dir) / "jaga.db").string(), options);
 }
 
 std::string find_web_root(const Settings& settings, const std::string& executable_path) {
@@ -33,6 +37,27 @@ std::string find_web_root(const Settings& settings, const std::string& executabl
     if (fs::exists(candidate / "index.html", ec)) return candidate.string();
   }
   return (fs::path(JAGA_SOURCE_DIR) / "web" / "dist").string();
+}
+
+static notify::SmtpSettings smtp_settings(const Settings& settings) {
+  return {settings.smtp_url, settings.smtp_from, settings.smtp_username, settings.smtp_password, settings.smtp_tls,
+          settings.smtp_timeout_seconds};
+}
+
+static notify::DeliveryOptions delivery_options(const Settings& settings) {
+  notify::DeliveryOptions options;
+  // Without a sender address, one at the desk's own host name.
+  std::string host = settings.base_url();
+  host = host.substr(host.find("://") + 3);
+  host = host.substr(0, host.find_first_of(":/"));
+  options.from_address = settings.smtp_from.empty() ? "jaga@" + host : settings.smtp_from;
+  options.from_name = settings.desk_name;
+  options.message_id_domain = options.from_address.substr(options.from_address.find('@') + 1);
+  options.retry.base = std::chrono::seconds(settings.notification_retry_seconds);
+  options.retry.max_attempts = settings.notification_attempts;
+  options.reminder_interval = std::chrono::seconds(settings.reminder_interval_seconds);
+  options.reminder_lead = std::chrono::hours(settings.reminder_hours);
+  return options;
 }
 
 // On the first start there is nobody to sign in: create an administrator with
@@ -70,6 +95,11 @@ int serve(const Settings& settings, const std::string& executable_path) {
     std::fprintf(stderr, "jaga: %s\n", st.error().message.c_str());
     return 1;
   }
+  notify::DeliveryWorker delivery(**store, delivery_options(settings),
+                                 settings.smtp_url.empty() ? nullptr : notify::make_smtp_sender(smtp_settings(settings)));
+  delivery.start();
+  if (settings.smtp_url.empty())
+    log::warn("no mail server is configured (smtp_url): notifications wait in the outbox");
   int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   http::Metrics metrics;
   WorkerPool workers(static_cast<size_t>(std::max(2, cores)), 4096);
@@ -87,6 +117,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
                                {settings.medium_response_hours, settings.medium_resolution_hours},
                                {settings.low_response_hours, settings.low_resolution_hours}}};
   api_settings.extract.default_calling_code = settings.calling_code;
+  api_settings.mail_delivery = !settings.smtp_url.empty();
   api::ApiContext ctx{**store,
                       blobs,
                       metrics,
@@ -121,6 +152,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
   std::printf("jaga is serving on %s://%s:%u\n", scheme.c_str(), settings.host().c_str(), server.port());
   std::fflush(stdout);
   server.run();
+  delivery.stop();
   log::info("closing the store");
   (*store)->close();
   log::info("stopped");

@@ -4,6 +4,7 @@
 #include <functional>
 #include <vector>
 
+#include "notify/mail.h"
 #include "util/ini.h"
 #include "util/text.h"
 
@@ -80,6 +81,17 @@ const std::vector<Key>& keys() {
       INT_KEY("sla", medium_resolution_hours, 1, 8760),
       INT_KEY("sla", low_response_hours, 1, 8760),
       INT_KEY("sla", low_resolution_hours, 1, 8760),
+      STRING_KEY("notifications", desk_name),
+      INT_KEY("notifications", notification_retry_seconds, 1, 86400),
+      INT_KEY("notifications", notification_attempts, 1, 100),
+      INT_KEY("notifications", reminder_hours, 0, 8760),
+      INT_KEY("notifications", reminder_interval_seconds, 1, 86400),
+      STRING_KEY("smtp", smtp_url),
+      STRING_KEY("smtp", smtp_from),
+      STRING_KEY("smtp", smtp_username),
+      STRING_KEY("smtp", smtp_password),
+      STRING_KEY("smtp", smtp_tls),
+      INT_KEY("smtp", smtp_timeout_seconds, 1, 600),
       STRING_KEY("log", log_level),
   };
   return all;
@@ -92,6 +104,13 @@ std::string Settings::host() const {
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return host;
+}
+
+std::string Settings::base_url() const {
+  std::string url = public_url;
+  if (url.empty()) url = (tls_certificate.empty() ? "http://" : "https://") + listen;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
 }
 
 uint16_t Settings::port() const {
@@ -144,6 +163,12 @@ Status validate(const Settings& s) {
     return Error::invalid("calling_code must be 1 to 3 digits, such as 62");
   if (s.tls_certificate.empty() != s.tls_private_key.empty())
     return Error::invalid("set both tls_certificate and tls_private_key, or neither");
+  if (!s.smtp_url.empty() && !starts_with_icase(s.smtp_url, "smtp://") && !starts_with_icase(s.smtp_url, "smtps://"))
+    return Error::invalid("smtp_url must start with smtp:// or smtps://, not '" + s.smtp_url + "'");
+  if (s.smtp_tls != "none" && s.smtp_tls != "try" && s.smtp_tls != "required")
+    return Error::invalid("smtp_tls must be none, try or required, not '" + s.smtp_tls + "'");
+  if (!s.smtp_from.empty() && !notify::plausible_mail_address(s.smtp_from))
+    return Error::invalid("smtp_from must be an email address, not '" + s.smtp_from + "'");
   return {};
 }
 

@@ -33,10 +33,25 @@ struct Settings {
   int medium_response_hours = 24, medium_resolution_hours = 168;
   int low_response_hours = 72, low_resolution_hours = 720;
   std::string calling_code = "62";
+  // Notifications: the desk's name under every message, the mail server,
+  // retries and SLA reminders.
+  std::string desk_name = "jaga";
+  std::string smtp_url;  // smtp://host:port or smtps://host:port; empty: messages wait in the outbox
+  std::string smtp_from;
+  std::string smtp_username;
+  std::string smtp_password;
+  std::string smtp_tls = "try";
+  int smtp_timeout_seconds = 30;
+  int notification_retry_seconds = 60;
+  int notification_attempts = 8;
+  int reminder_hours = 24;
+  int reminder_interval_seconds = 300;
   std::string log_level = "info";
   bool access_log = true;
 
   std::string host() const;
+  // public_url, or the listen address when none is set.
+  std::string base_url() const;
   uint16_t port() const;
 };
 

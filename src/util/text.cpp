@@ -95,9 +95,10 @@ std::string to_hex(std::string_view bytes) {
   return out;
 }
 
-std::string to_base64url(std::string_view bytes) {
-  static const char* alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+namespace {
+std::string encode_base64(std::string_view bytes, const char* alphabet, bool pad) {
   std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
   const auto* s = reinterpret_cast<const unsigned char*>(bytes.data());
   while (i + 3 <= bytes.size()) {
@@ -113,13 +114,24 @@ std::string to_base64url(std::string_view bytes) {
     uint32_t v = s[i] << 16;
     out += alphabet[(v >> 18) & 63];
     out += alphabet[(v >> 12) & 63];
+    if (pad) out += "==";
   } else if (rest == 2) {
     uint32_t v = (s[i] << 16) | (s[i + 1] << 8);
     out += alphabet[(v >> 18) & 63];
     out += alphabet[(v >> 12) & 63];
     out += alphabet[(v >> 6) & 63];
+    if (pad) out += '=';
   }
   return out;
+}
+}  // namespace
+
+std::string to_base64url(std::string_view bytes) {
+  return encode_base64(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", false);
+}
+
+std::string to_base64(std::string_view bytes) {
+  return encode_base64(bytes, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", true);
 }
 
 bool decode_base64(std::string_view text, std::string& out) {

@@ -17,9 +17,10 @@ bool starts_with_icase(std::string_view text, std::string_view prefix);
 // True when `text` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
-// Hex and base64url (no padding) encodings.
+// Hex, base64url (no padding) and base64 (RFC 4648, padded) encodings.
 std::string to_hex(std::string_view bytes);
 std::string to_base64url(std::string_view bytes);
+std::string to_base64(std::string_view bytes);
 
 // Decoders for mail and HTTP: return false on malformed input.
 bool decode_base64(std::string_view text, std::string& out);  // tolerant of line breaks

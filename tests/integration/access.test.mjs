@@ -45,6 +45,12 @@ const POLICY = {
   'POST /api/v1/incidents/{reference}/reports': INCIDENTS,
   'PUT /api/v1/incidents/{reference}/organisations': INCIDENTS,
   'GET /api/v1/stats/incidents': INCIDENTS,
+  'POST /api/v1/incidents/{reference}/notify': INCIDENTS,
+  'GET /api/v1/outbox': INCIDENTS,
+  'POST /api/v1/outbox/{id}/retry': INCIDENTS,
+  'GET /api/v1/notification-templates': ADMIN,
+  'PUT /api/v1/notification-templates/{event}/{recipient}/{language}': ADMIN,
+  'DELETE /api/v1/notification-templates/{event}/{recipient}/{language}': ADMIN,
   'GET /api/v1/audit': ADMIN,
   'GET /api/v1/audit/verify': ADMIN,
   'GET /api/v1/organisations': INCIDENTS,
@@ -91,7 +97,8 @@ function operations() {
 // body that is usually invalid (the answer only has to show whether the
 // caller got past the access check).
 function call({ method, path }, headers) {
-  const url = server.url + path.replace('{code}', 'JG-2222-2222').replace('{id}', '1').replace('{reference}', 'INC-2026-000001');
+  const url = server.url + path.replace('{code}', 'JG-2222-2222').replace('{id}', '1').replace('{reference}', 'INC-2026-000001')
+    .replace('{event}', 'public_note').replace('{recipient}', 'reporter').replace('{language}', 'en');
   const init = { method, headers: { ...headers } };
   if (method !== 'GET' && method !== 'DELETE') {  // POST, PATCH
     init.headers['content-type'] = 'application/json';

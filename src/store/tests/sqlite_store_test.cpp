@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -299,9 +300,10 @@ TEST_F(IncidentStoreTest, ReportsBecomeAnIncidentWithATimeline) {
   EXPECT_EQ(found->status, IncidentStatus::new_);
   EXPECT_EQ(found->response_due, "2026-11-25T12:00:00.000Z");
   EXPECT_EQ(found->created_by, "analis");
-  ASSERT_EQ(found->timeline.size(), 3u);
+  ASSERT_EQ(found->timeline.size(), 4u);
   EXPECT_EQ(found->timeline[0].kind, "created");
   EXPECT_EQ(found->timeline[2].text, "JG-2222-BBBB");
+  EXPECT_EQ(found->timeline[3].kind, "notification") << "the reporter is told";
   EXPECT_EQ(store_->find_report("JG-2222-AAAA")->status, ReportStatus::incident_opened);
   EXPECT_EQ(store_->find_report("JG-2222-CCCC")->status, ReportStatus::received);
 }
@@ -357,8 +359,16 @@ TEST_F(IncidentStoreTest, PublicNotesReachEveryLinkedReporter) {
     EXPECT_EQ(r->notes[0].text, "Situs sudah diblokir");
   }
   auto found = *store_->find_incident(ref);
-  EXPECT_EQ(found.timeline.back().visibility, "public");
-  EXPECT_EQ(found.timeline[found.timeline.size() - 2].visibility, "internal");
+  EXPECT_EQ(found.timeline.back().kind, "notification");
+  EXPECT_EQ(found.timeline[found.timeline.size() - 2].visibility, "public");
+  EXPECT_EQ(found.timeline[found.timeline.size() - 3].visibility, "internal");
+  OutboxFilter notes;
+  notes.incident = ref;
+  auto messages = *store_->list_outbox(notes);
+  ASSERT_FALSE(messages.empty());
+  EXPECT_EQ(messages[0].event, NotificationEvent::public_note);
+  EXPECT_EQ(std::count_if(messages.begin(), messages.end(), [](const auto& m) { return m.event == NotificationEvent::public_note; }), 1)
+      << "one email to a person who filed both reports";
 }
 
 TEST_F(IncidentStoreTest, ListsFilterByStatusSeverityAssigneeAndOverdue) {
@@ -477,7 +487,8 @@ TEST_F(OrganisationStoreTest, IncidentsNameTheirOrganisationsAndContactsSeeOnlyT
   auto found = *store_->find_incident(first);
   ASSERT_EQ(found.organisations.size(), 1u);
   EXPECT_EQ(found.organisations[0].name, "A");
-  EXPECT_EQ(found.timeline.back().kind, "organisations");
+  EXPECT_EQ(found.timeline[found.timeline.size() - 2].kind, "organisations");
+  EXPECT_EQ(found.timeline.back().kind, "notification");
   IncidentFilter only_a;
   only_a.restrict_to_organisations = true;
   only_a.organisation_ids = {orgs[0].id};

@@ -30,6 +30,10 @@ TEST(Encoding, Base64RoundTripAndMailLineBreaks) {
   EXPECT_EQ(out, "hello world");
   EXPECT_FALSE(decode_base64("not*base64", out));
   EXPECT_EQ(to_base64url("\xfb\xff"), "-_8");
+  EXPECT_EQ(to_base64("\xfb\xff"), "+/8=");
+  EXPECT_EQ(to_base64("hello world"), "aGVsbG8gd29ybGQ=");
+  ASSERT_TRUE(decode_base64(to_base64("事件 INC"), out));
+  EXPECT_EQ(out, "事件 INC");
   EXPECT_EQ(to_hex("\x01\xab"), "01ab");
 }
 
