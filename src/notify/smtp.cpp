@@ -2,7 +2,9 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <cstring>
+#include <vector>
 
 namespace jaga::notify {
 
@@ -21,6 +23,18 @@ size_t read_upload(char* buffer, size_t size, size_t count, void* user) {
   std::memcpy(buffer, upload->data->data() + upload->offset, n);
   upload->offset += n;
   return n;
+}
+
+// Keeps the server's reply lines ("550 5.1.1 No such mailbox here"), which
+// say more to a person than libcurl's summary of them.
+int remember_reply(CURL*, curl_infotype type, char* data, size_t size, void* user) {
+  if (type != CURLINFO_HEADER_IN) return 0;
+  std::string line(data, size);
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
+  auto* replies = static_cast<std::vector<std::string>*>(user);
+  if (line.size() >= 3 && std::isdigit(static_cast<unsigned char>(line[0])) && replies->size() < 50)
+    replies->push_back(line.substr(0, 300));
+  return 0;
 }
 
 class SmtpSender final : public MailSender {
@@ -47,6 +61,10 @@ class SmtpSender final : public MailSender {
     curl_easy_setopt(c, CURLOPT_READDATA, &upload);
     curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
+    std::vector<std::string> replies;
+    curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, remember_reply);
+    curl_easy_setopt(c, CURLOPT_DEBUGDATA, &replies);
+    curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(std::min(settings_.timeout_seconds, 10)));
     curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(settings_.timeout_seconds));
@@ -67,7 +85,13 @@ class SmtpSender final : public MailSender {
     }
     result.permanent = reply >= 500 && reply < 600;
     result.error = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
-    if (reply > 0) result.error = "the mail server answered " + std::to_string(reply) + ": " + result.error;
+    if (reply > 0) {
+      // The line of the refusing reply, not the goodbye after it.
+      std::string code = std::to_string(reply), said = code + ": " + result.error;
+      for (const auto& line : replies)
+        if (line.compare(0, code.size(), code) == 0) said = line;
+      result.error = "the mail server answered " + said;
+    }
     return result;
   }
 

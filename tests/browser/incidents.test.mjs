@@ -1,31 +1,35 @@
 // An analyst at work in headless Chromium: signs in, picks two reports about
 // the same fake site and opens one incident for them, sees the affected
-// organisation found from the domain, triages it, tells the
-// reporters in a public note (which appears on their status page), marks a
-// third report as spam, and finds the incident in the queue. axe finds no
-// serious or critical violation; screenshots of each step.
+// organisation found from the domain and the email to it arrive at a real
+// SMTP server, sends the summary again, triages it, tells the reporters in a
+// public note (which appears on their status page), marks a third report as
+// spam, and finds the incident in the queue. An administrator edits an email
+// template and reads the outbox. axe finds no serious or critical violation;
+// screenshots of each step.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { launchBrowser, noSeriousViolations, shot } from '../lib/browser.mjs';
 import { addUser, fileReport, jagaBin, startServer } from '../lib/server.mjs';
+import { startSmtpSink } from '../lib/smtp.mjs';
 import { totp } from '../lib/totp.mjs';
 
-let server, browser;
+let server, browser, sink;
 const filed = {};
 
 before(async () => {
-  server = await startServer();
+  sink = await startSmtpSink({ reject: '^diskominfo@medan' });  // Kota Medan Contoh's mailbox refuses
+  server = await startServer({ env: { JAGA_SMTP_URL: sink.url, JAGA_SMTP_TLS: 'none', JAGA_SMTP_FROM: 'desk@csirt-contoh.go.id', JAGA_DESK_NAME: 'Pusat Kontak Siber Contoh' } });
   browser = await launchBrowser();
   addUser(server.dataDir, 'analis', 'analyst', 'kata-sandi-analis-panjang');
   const registry = join(process.env.JAGA_SOURCE_DIR ?? process.cwd(), 'data/constituency/sample.csv');
   assert.equal(spawnSync(jagaBin, ['organisation', 'import', registry, '--data-dir', server.dataDir]).status, 0);
-  filed.a = (await fileReport(server.url, { category: 'fraud:phishing', description: 'SMS mengaku dari pajak: hxxps://lapor.pajak-contoh[.]go.id/restitusi', language: 'id' })).body;
+  filed.a = (await fileReport(server.url, { category: 'fraud:phishing', description: 'SMS mengaku dari pajak: hxxps://lapor.pajak-contoh[.]go.id/restitusi', language: 'id', contact: { name: 'Sari', email: 'sari@example.org' } })).body;
   filed.b = (await fileReport(server.url, { category: 'fraud:phishing', description: 'Phishing email linking to lapor.pajak-contoh.go.id', language: 'en' })).body;
   filed.spam = (await fileReport(server.url, { category: 'other:other', description: 'jual pulsa murah', language: 'id' })).body;
 });
-after(async () => { await browser?.close(); await server?.stop(); server?.cleanup(); });
+after(async () => { await browser?.close(); await server?.stop(); server?.cleanup(); await sink?.stop(); sink?.cleanup(); });
 
 test('an analyst turns two reports into an incident and tells the reporters', async () => {
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
@@ -54,6 +58,24 @@ test('an analyst turns two reports into an incident and tells the reporters', as
   await affected.first().waitFor();
   assert.match(await affected.first().textContent(), /Direktorat Jenderal Pajak Contoh — found from its indicators\s*lapor\.pajak-contoh\.go\.id is under pajak-contoh\.go\.id/);
 
+  // The organisation was written to when routing found it; the email arrives
+  // at the mail server and the incident page says it was sent.
+  const [first] = await sink.waitFor((m) => m.rcpt_tos.includes('admin@pajak-contoh.go.id') && m.reference === reference);
+  assert.equal(first.subject, `[${reference}] Insiden siber yang melibatkan Direktorat Jenderal Pajak Contoh`, 'in the organisation\'s language');
+  assert.match(first.body, /- url: https:\/\/lapor\.pajak-contoh\.go\.id\/restitusi/);
+  await sink.waitFor((m) => m.rcpt_tos.includes('sari@example.org'));
+  await page.reload();
+  const sent = page.locator('#notifications tr', { hasText: 'admin@pajak-contoh.go.id' });
+  await sent.locator('.delivery-sent').waitFor();
+  await page.getByRole('button', { name: 'Send the summary to the organisations' }).click();
+  const [again] = await sink.waitFor((m) => m.rcpt_tos.includes('admin@pajak-contoh.go.id') && m.reference === reference && m.message_id !== first.message_id);
+  assert.equal(again.subject, first.subject);
+  await page.reload();
+  await page.locator('#notifications tr', { hasText: 'admin@pajak-contoh.go.id' }).nth(1).locator('.delivery-sent').waitFor();
+  assert.equal(await page.locator('#notifications tbody tr').count(), 3, 'the reporter, the organisation, and the organisation again');
+  await shot(page, '11b-incident-notifications-sent');
+  await noSeriousViolations(page, 'the incident with its notifications');
+
   await page.getByLabel('Status', { exact: true }).selectOption('triaged');
   await page.getByRole('button', { name: 'Save changes' }).click();
   await page.locator('.tag', { hasText: 'Triaged' }).waitFor();
@@ -61,7 +83,10 @@ test('an analyst turns two reports into an incident and tells the reporters', as
   await page.getByLabel('Public note: also the reporters of the linked reports').check();
   await page.getByRole('button', { name: 'Add to timeline' }).click();
   await page.locator('ol.timeline li.public').waitFor();
-  assert.equal(await page.locator('ol.timeline li').count(), 6, 'opened, two reports linked, organisation found, triaged, public note');
+  const kinds = await page.locator('ol.timeline li strong').allTextContents();
+  assert.equal(kinds.filter((k) => k.startsWith('Notification queued')).length, 5, 'reporter, organisation, summary again, status, public note');
+  assert.equal(kinds.filter((k) => !k.startsWith('Notification queued')).length, 6, 'opened, two reports linked, organisation found, triaged, public note');
+  await sink.waitFor((m) => m.rcpt_tos.includes('sari@example.org') && m.body.startsWith('The fake site has been reported'));
   await shot(page, '12-incident-triaged-with-public-note');
   await noSeriousViolations(page, 'the incident');
 
@@ -146,5 +171,49 @@ test('an administrator reads the audit log and checks its chain', async () => {
   await page.locator('#audit-check', { hasText: 'The audit log is intact.' }).waitFor();
   await shot(page, '17-audit-log');
   await noSeriousViolations(page, 'the audit log');
+
+  // The template editor: a field that does not exist is refused with a
+  // clear message; a good edit is used by the next message.
+  await page.getByRole('link', { name: 'Email templates' }).click();
+  await page.getByLabel('Template').selectOption('status_changed/organisation/id');
+  await page.getByLabel('Subject').fill('[{{reference}}] Status {{stauts}}');
+  await page.getByRole('button', { name: 'Save template' }).click();
+  await page.locator('.error-summary', { hasText: '{{stauts}} is not a field of this message' }).waitFor();
+  await page.getByLabel('Subject').fill('[{{reference}}] Status insiden: {{status}}');
+  await page.getByRole('button', { name: 'Save template' }).click();
+  await page.locator('#tpl-saved', { hasText: 'Template saved' }).waitFor();
+  assert.match(await page.getByLabel('Template').locator('option:checked').textContent(), /edited/);
+  await shot(page, '18-email-template-edited');
+  await noSeriousViolations(page, 'the template editor');
+  const incidents = await (await fetch(`${server.url}/api/v1/incidents`, { headers: { cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })).json();
+  const reference = incidents.items[0].reference;
+  await page.goto(`${server.url}/desk/incidents/${reference}`);
+  await page.getByLabel('Status', { exact: true }).selectOption('in_progress');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const [edited] = await sink.waitFor((m) => m.subject === `[${reference}] Status insiden: sedang ditangani`);
+  assert.deepEqual(edited.rcpt_tos, ['admin@pajak-contoh.go.id']);
+
+  // A mailbox that refuses: the failure shows in the outbox, with a badge in
+  // the navigation, and a retry.
+  const token = spawnSync(jagaBin, ['token', 'create', 'analis', '--data-dir', server.dataDir], { encoding: 'utf8' }).stdout.trim();
+  const medan = (await fileReport(server.url, { category: 'intrusions:application-compromise', description: 'Situs https://layanan.medan-contoh.go.id/ berisi iklan judi' })).body;
+  const opened = await fetch(`${server.url}/api/v1/incidents`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Deface situs Pemkot Medan', category: 'intrusions:application-compromise', reports: [medan.tracking_code] }) });
+  assert.equal(opened.status, 201);
+  await page.getByRole('link', { name: 'Outbox' }).click();
+  await page.locator('#outbox tbody tr').first().waitFor();
+  assert.ok(await page.locator('#outbox .delivery-sent').count() >= 5);
+  for (let i = 0; i < 50 && !(await page.locator('#outbox .delivery-failed').count()); ++i) {
+    await new Promise((r) => setTimeout(r, 200));
+    await page.reload();
+  }
+  const failed = page.locator('#outbox tr.failed', { hasText: 'diskominfo@medan-contoh.go.id' });
+  assert.equal(await failed.locator('.error-text').textContent(), 'the mail server answered 550 5.1.1 No such mailbox here');
+  await page.locator('#failed-count', { hasText: 'Failed messages: 1' }).waitFor();
+  await page.locator('#nav-outbox .badge', { hasText: '1' }).waitFor();
+  await shot(page, '19-outbox-with-a-failure');
+  await failed.getByRole('button', { name: 'Retry' }).click();
+  await page.locator('#outbox tr.failed').first().waitFor();
+  await noSeriousViolations(page, 'the outbox');
   await context.close();
 });

@@ -9,12 +9,12 @@ import { freePort } from './server.mjs';
 
 const sinkScript = join(dirname(fileURLToPath(import.meta.url)), 'smtp_sink.py');
 
-export async function startSmtpSink({ port } = {}) {
+export async function startSmtpSink({ port, reject = '^reject' } = {}) {
   port ??= await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'jaga-smtp-'));
   const output = join(dir, 'messages.jsonl');
   // Debian's interpreter, where python3-aiosmtpd is installed.
-  const child = spawn('/usr/bin/python3', [sinkScript, String(port), output], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('/usr/bin/python3', [sinkScript, String(port), output, reject], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => { log += d; if (log.includes('listening')) resolve(); });

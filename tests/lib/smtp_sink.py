@@ -7,6 +7,7 @@ usage: smtp_sink.py PORT OUTPUT
 """
 import asyncio
 import json
+import re
 import sys
 from email import message_from_bytes, policy
 
@@ -14,12 +15,13 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, output):
+    def __init__(self, output, reject):
         self.output = output
+        self.reject = re.compile(reject)
         self.tempfailed = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.startswith('reject'):
+        if self.reject.search(address):
             return '550 5.1.1 No such mailbox here'
         if address.startswith('tempfail') and address not in self.tempfailed:
             self.tempfailed.add(address)
@@ -50,7 +52,8 @@ class Sink:
 
 def main():
     port, output = int(sys.argv[1]), sys.argv[2]
-    controller = Controller(Sink(output), hostname='127.0.0.1', port=port)
+    reject = sys.argv[3] if len(sys.argv) > 3 else '^reject'
+    controller = Controller(Sink(output, reject), hostname='127.0.0.1', port=port)
     controller.start()
     print(f'listening on 127.0.0.1:{port}', flush=True)
     try:

@@ -8,16 +8,26 @@ import { renderAccount } from './account';
 import { renderAudit } from './audit';
 import { renderDashboard } from './dashboard';
 import { renderIncident, renderIncidents, triageBar } from './incidents';
+import { failedCount, renderOutbox, renderTemplates } from './notifications';
 
 function renderHeader(): void {
   const me = session.me;
   clear(header,
     h('a', { class: 'brand', href: '/desk' }, t('desk.name')),
     h('nav', { class: 'desk-nav', 'aria-label': t('desk.nav') },
-      ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title'))] : []), link('/desk/new', t('desk.new')), ...(me.role === 'administrator' ? [link('/desk/audit', t('audit.title'))] : [])] : []),
+      ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title')), outboxLink()] : []), link('/desk/new', t('desk.new')), ...(me.role === 'administrator' ? [link('/desk/templates', t('tpl.nav')), link('/desk/audit', t('audit.title'))] : [])] : []),
       ...(me ? [link('/desk/account', me.username, { 'aria-label': t('account.title') }), h('button', { type: 'button', class: 'link', onclick: signOut }, t('desk.signout'))] : []),
       h('ul', { class: 'lang', 'aria-label': t('lang.choose') }, ...languages.map((l) => h('li', {},
         h('button', { type: 'button', lang: l.code, 'aria-pressed': String(l.code === lang()), onclick: () => { setLang(l.code as Lang); void route(); } }, l.name))))));
+}
+
+// The outbox, with the number of failed messages when there are any.
+function outboxLink(): HTMLElement {
+  const a = link('/desk/outbox', t('notify.outbox'), { id: 'nav-outbox' });
+  void failedCount().then((n) => {
+    if (n) a.append(' ', h('span', { class: 'badge', 'aria-label': t('notify.failed.count').replace('{n}', String(n)) }, String(n)));
+  });
+  return a;
 }
 
 async function signOut(): Promise<void> {
@@ -199,6 +209,8 @@ async function route(): Promise<void> {
   if (path === '/desk/account') return renderAccount();
   if (path === '/desk/dashboard') return renderDashboard();
   if (path === '/desk/audit') return renderAudit();
+  if (path === '/desk/outbox') return renderOutbox();
+  if (path === '/desk/templates') return renderTemplates();
   const report = path.match(/^\/desk\/reports\/([A-Za-z0-9-]+)$/);
   if (report) return renderReport(report[1]);
   if (path === '/desk/new') return renderNew();

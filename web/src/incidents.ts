@@ -4,6 +4,7 @@
 import { api, errorBox, go, link, main, postJson, rsitCategories } from './console';
 import { clear, formatTime, h, readProblem } from './dom';
 import { lang, t } from './i18n';
+import { notificationsSection } from './notifications';
 
 const severities = ['critical', 'high', 'medium', 'low'];
 const tlps = ['TLP:CLEAR', 'TLP:GREEN', 'TLP:AMBER', 'TLP:AMBER+STRICT', 'TLP:RED'];
@@ -104,6 +105,10 @@ export async function renderIncident(reference: string, message = ''): Promise<v
     h('input', { type: 'radio', name: 'visibility', id: `visibility-${value}`, value, checked }), h('label', { for: `visibility-${value}` }, t(`inc.visibility.${value}`)));
   const event = (e: any) => {
     let what = t(`inc.event.${e.kind}`);
+    if (e.kind === 'notification') {
+      return h('li', {}, h('span', { class: 'muted' }, `${formatTime(e.at, l)} · ${e.actor || t('inc.actor.system')} · `),
+        h('strong', {}, `${what}: ${t(`notify.event.${e.text}`)}`), ` (${t('notify.messages').replace('{n}', String(e.details?.messages ?? 0))})`);
+    }
     if (e.details?.from !== undefined) {
       const name = (v: string) => e.kind === 'status' ? t(`inc.status.${v}`) : e.kind === 'severity' ? t(`inc.severity.${v}`) : (v || '—');
       what += `: ${name(e.details.from)} → ${name(e.details.to)}`;
@@ -152,6 +157,7 @@ export async function renderIncident(reference: string, message = ''): Promise<v
     inc.organisations.length ? h('ul', { class: 'plain', id: 'organisations' }, ...inc.organisations.map((o: any) => h('li', {},
       h('strong', {}, o.name), ' — ', o.source === 'analyst' ? t('inc.organisations.analyst') : t('inc.organisations.routing'), h('br', {}),
       h('span', { class: 'muted' }, o.reason)))) : h('p', { class: 'muted' }, t('inc.organisations.none')),
+    ...notificationsSection(inc, (text) => void renderIncident(inc.reference, text)),
     h('h2', {}, t('inc.reports')),
     inc.reports.length ? h('ul', { class: 'plain' }, ...inc.reports.map((c: string) => h('li', {}, link(`/desk/reports/${c}`, c, { class: 'mono' })))) : h('p', { class: 'muted' }, '—'),
     h('h2', {}, t('desk.report.indicators')),
