@@ -2,6 +2,7 @@
 // incidents through their lifecycle, comment internally or publicly, and
 // list them with the filters a queue needs.
 #include <boost/json.hpp>
+#include <limits>
 
 #include "api/access.h"
 #include "api/json_input.h"
@@ -139,6 +140,13 @@ void add_incident_routes(http::Router& router, ApiContext& ctx) {
     if (auto st = query_enum("severity", parse_severity, kSeverities, filter.severity); !st)
       return reply(http::problem(st.error()));
     filter.category = request.query_value("category");
+    if (auto organisation = request.query_value("organisation"); !organisation.empty() && !is_contact(caller)) {
+      auto id = query_number(request, "organisation", 0, std::numeric_limits<int>::max());
+      if (!id) return reply(http::problem(id.error()));
+      if (*id == 0) return reply(http::problem(Error::invalid("organisation must be an organisation's id", "organisation")));
+      filter.restrict_to_organisations = true;
+      filter.organisation_ids = {*id};
+    }
     auto text = query_search(request);
     if (!text) return reply(http::problem(text.error()));
     filter.text = *text;

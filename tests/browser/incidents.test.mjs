@@ -176,6 +176,7 @@ test('an administrator reads the audit log and checks its chain', async () => {
   // clear message; a good edit is used by the next message.
   await page.getByRole('link', { name: 'Email templates' }).click();
   await page.getByLabel('Template').selectOption('status_changed/organisation/id');
+  await page.locator('form[data-template="status_changed/organisation/id"]').waitFor();  // the chosen template is loaded
   await page.getByLabel('Subject').fill('[{{reference}}] Status {{stauts}}');
   await page.getByRole('button', { name: 'Save template' }).click();
   await page.locator('.error-summary', { hasText: '{{stauts}} is not a field of this message' }).waitFor();
@@ -217,3 +218,70 @@ test('an administrator reads the audit log and checks its chain', async () => {
   await noSeriousViolations(page, 'the outbox');
   await context.close();
 });
+
+test('the queue filters by organisation and class; an organisation contact sees only its own incident', async () => {
+  const analyst = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const page = await analyst.newPage();
+  await page.goto(`${server.url}/desk`);
+  await page.getByLabel('Username').fill('kepala');  // analis has a second factor by now
+  await page.getByLabel('Password').fill('kata-sandi-kepala-panjang');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Received reports' }).waitFor();
+  await page.getByRole('link', { name: 'Incidents' }).click();
+  await page.getByRole('link', { name: 'All' }).click();
+  await page.locator('tbody tr').nth(1).waitFor();
+  await page.getByLabel('Organisation').selectOption({ label: 'Kota Medan Contoh' });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/organisation=\d+/);
+  await page.locator('tbody tr', { hasText: 'Phishing: fake tax refund site' }).waitFor({ state: 'detached' });
+  await page.locator('tbody tr', { hasText: 'Deface situs Pemkot Medan' }).waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 1, 'only the incident affecting Kota Medan Contoh');
+  await page.getByLabel('Class (RSIT)').selectOption('fraud');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByText('No incidents in this view.').waitFor();
+  await page.getByLabel('Organisation').selectOption({ label: 'Any' });
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.waitForURL(/category=fraud(?!.*organisation)/);
+  await page.locator('tbody tr', { hasText: 'Phishing: fake tax refund site' }).waitFor();
+  assert.equal(await page.locator('tbody tr').count(), 1, 'only the fraud incident');
+  await shot(page, '20-queue-filtered-by-class');
+  await noSeriousViolations(page, 'the filtered incident queue');
+  await analyst.close();
+
+  addUser(server.dataDir, 'kontak-pajak', 'organisation-contact', 'kata-sandi-kontak-panjang', ['--organisation', 'Direktorat Jenderal Pajak Contoh']);
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const contact = await context.newPage();
+  await contact.goto(`${server.url}/desk`);
+  await contact.getByLabel('Username').fill('kontak-pajak');
+  await contact.getByLabel('Password').fill('kata-sandi-kontak-panjang');
+  await contact.getByRole('button', { name: 'Sign in' }).click();
+  await contact.getByRole('heading', { name: 'Incidents' }).waitFor();
+  assert.equal(new URL(contact.url()).pathname, '/desk/incidents');
+  await contact.getByRole('link', { name: 'All' }).click();
+  await contact.locator('tbody tr').first().waitFor();
+  assert.equal(await contact.locator('tbody tr').count(), 1, 'only the incident affecting its organisation');
+  assert.match(await contact.locator('tbody tr').textContent(), /Phishing: fake tax refund site/);
+  assert.equal(await contact.getByRole('link', { name: 'Received reports' }).count(), 0, 'no report list for a contact');
+  await shot(contact, '21-contact-incident-list');
+  await noSeriousViolations(contact, "the organisation contact's incident list");
+
+  await contact.locator('tbody tr a.mono').click();
+  await contact.getByRole('heading', { name: 'Phishing: fake tax refund site' }).waitFor();
+  await contact.getByText('The fake site has been reported to the registrar for takedown.', { exact: false }).waitFor();
+  assert.equal(await contact.getByRole('button', { name: 'Save changes' }).count(), 0, 'a contact cannot change the incident');
+  assert.equal(await contact.locator('ol.timeline li:not(.public)').count(), 0, 'no internal entries');
+  assert.match(await contact.locator('#organisations').textContent(), /Direktorat Jenderal Pajak Contoh/);
+  await shot(contact, '22-contact-incident-page');
+  await noSeriousViolations(contact, "the organisation contact's incident page");
+
+  // Another organisation's incident answers like one that does not exist.
+  const all = (await (await fetch(`${server.url}/api/v1/incidents`, { headers: { authorization: `Bearer ${adminToken()}` } })).json()).items;
+  const medan = all.find((i) => i.title === 'Deface situs Pemkot Medan');
+  await contact.goto(`${server.url}/desk/incidents/${medan.reference}`);
+  await contact.locator('.error-summary', { hasText: `no incident ${medan.reference}` }).waitFor();
+  await context.close();
+});
+
+function adminToken() {
+  return spawnSync(jagaBin, ['token', 'create', 'kepala', '--data-dir', server.dataDir], { encoding: 'utf8' }).stdout.trim();
+}

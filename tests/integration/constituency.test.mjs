@@ -100,3 +100,20 @@ test('an organisation contact sees only their organisation\'s incidents, and onl
   assert.equal(other.status, 404, 'another organisation\'s incident looks like a missing one');
   assert.equal((await call('bandung', 'PATCH', `/api/v1/incidents/${ref}`, { status: 'triaged' })).status, 403);
 });
+
+test('the incident list filters by organisation; a contact cannot widen its view with the filter', async () => {
+  const orgs = (await (await call('analyst', 'GET', '/api/v1/organisations')).json()).items;
+  const id = (name) => orgs.find((o) => o.name === name).id;
+  const bandung = await conforms(await call('analyst', 'GET', `/api/v1/incidents?organisation=${id('Kota Bandung Contoh')}`), 'GET', '/api/v1/incidents');
+  assert.ok(bandung.items.length >= 1);
+  for (const item of bandung.items) {
+    const full = await (await call('analyst', 'GET', `/api/v1/incidents/${item.reference}`)).json();
+    assert.ok(full.organisations.some((o) => o.name === 'Kota Bandung Contoh'), `${item.reference} affects Kota Bandung Contoh`);
+  }
+  assert.deepEqual((await (await call('analyst', 'GET', `/api/v1/incidents?organisation=${id('Provinsi Bali Contoh')}`)).json()).items, []);
+  const bad = await call('analyst', 'GET', '/api/v1/incidents?organisation=bali');
+  assert.equal(bad.status, 400);
+  assert.equal((await bad.json()).field, 'organisation');
+  const widened = await (await call('bali', 'GET', `/api/v1/incidents?organisation=${id('Kota Bandung Contoh')}`)).json();
+  assert.deepEqual(widened.items, [], "a contact's own organisation always applies");
+});

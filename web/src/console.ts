@@ -33,6 +33,8 @@ export function errorBox(message: string): HTMLElement {
 
 // Analysts and administrators run incidents; operators only take reports.
 export function runsIncidents(): boolean { return session.me?.role === 'analyst' || session.me?.role === 'administrator'; }
+// An organisation contact sees only its organisation's incidents, and only their public side.
+export function isOrganisationContact(): boolean { return session.me?.role === 'organisation-contact'; }
 
 export const rsitCategories = ['fraud:phishing', 'fraud:masquerade', 'intrusions:application-compromise', 'malicious-code:infected-system',
   'intrusions:unprivileged-account-compromise', 'information-content-security:data-leak', 'availability:ddos', 'abusive-content:spam',

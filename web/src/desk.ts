@@ -1,7 +1,7 @@
 // The desk console: sign in, change a one-time password, enter a report
 // received by phone, walk-in or letter, list received reports with filters,
 // and read one report in full with its attachments (downloaded, not shown).
-import { api, errorBox, go, header, link, main, postJson, rsitCategories, runsIncidents, session, setRouter } from './console';
+import { api, errorBox, go, header, isOrganisationContact, link, main, postJson, rsitCategories, runsIncidents, session, setRouter } from './console';
 import { clear, formatSize, formatTime, h, readProblem } from './dom';
 import { lang, languages, setLang, t, type Lang } from './i18n';
 import { renderAccount } from './account';
@@ -15,10 +15,19 @@ function renderHeader(): void {
   clear(header,
     h('a', { class: 'brand', href: '/desk' }, t('desk.name')),
     h('nav', { class: 'desk-nav', 'aria-label': t('desk.nav') },
-      ...(me && !me.must_change_password ? [link('/desk', t('desk.reports')), ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title')), outboxLink()] : []), link('/desk/new', t('desk.new')), ...(me.role === 'administrator' ? [link('/desk/templates', t('tpl.nav')), link('/desk/audit', t('audit.title'))] : [])] : []),
+      ...(me && !me.must_change_password ? navigation() : []),
       ...(me ? [link('/desk/account', me.username, { 'aria-label': t('account.title') }), h('button', { type: 'button', class: 'link', onclick: signOut }, t('desk.signout'))] : []),
       h('ul', { class: 'lang', 'aria-label': t('lang.choose') }, ...languages.map((l) => h('li', {},
         h('button', { type: 'button', lang: l.code, 'aria-pressed': String(l.code === lang()), onclick: () => { setLang(l.code as Lang); void route(); } }, l.name))))));
+}
+
+// What the signed-in user's role may open.
+function navigation(): HTMLElement[] {
+  if (isOrganisationContact()) return [link('/desk/incidents', t('inc.nav'))];
+  return [link('/desk', t('desk.reports')),
+    ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title')), outboxLink()] : []),
+    link('/desk/new', t('desk.new')),
+    ...(session.me?.role === 'administrator' ? [link('/desk/templates', t('tpl.nav')), link('/desk/audit', t('audit.title'))] : [])];
 }
 
 // The outbox, with the number of failed messages when there are any.
@@ -207,6 +216,8 @@ async function route(): Promise<void> {
   if (incident) return renderIncident(incident[1]);
   if (path === '/desk/incidents') return renderIncidents();
   if (path === '/desk/account') return renderAccount();
+  // An organisation contact's console is its organisation's incidents.
+  if (isOrganisationContact()) { history.replaceState(null, '', '/desk/incidents'); return renderIncidents(); }
   if (path === '/desk/dashboard') return renderDashboard();
   if (path === '/desk/audit') return renderAudit();
   if (path === '/desk/outbox') return renderOutbox();

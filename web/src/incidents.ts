@@ -1,7 +1,7 @@
 // The analysts' pages: turning picked reports into an incident (or marking
 // them spam or duplicate), the incident queue with its saved filters, and one
 // incident with its lifecycle, comments and timeline.
-import { api, errorBox, go, link, main, postJson, rsitCategories } from './console';
+import { api, errorBox, go, isOrganisationContact, link, main, postJson, rsitCategories } from './console';
 import { clear, formatTime, h, readProblem } from './dom';
 import { lang, t } from './i18n';
 import { notificationsSection } from './notifications';
@@ -58,19 +58,32 @@ const savedFilters: [string, string][] = [
   ['open', 'open=true'], ['mine', 'assignee=me&open=true'], ['overdue', 'overdue=true'], ['all', ''],
 ];
 
+// The RSIT classes an incident queue can be filtered by.
+const rsitClasses = ['abusive-content', 'malicious-code', 'information-gathering', 'intrusion-attempts', 'intrusions', 'availability',
+  'information-content-security', 'fraud', 'vulnerable', 'other', 'test'];
+
 export async function renderIncidents(): Promise<void> {
   document.title = t('inc.nav');
+  const contact = isOrganisationContact();
   const query = new URLSearchParams(location.search);
   const view = query.get('view') ?? 'open';
-  const params = savedFilters.find(([name]) => name === view)?.[1] ?? 'open=true';
-  const severity = query.get('severity') ?? '';
-  const text = query.get('q') ?? '';
-  const r = await api(`/api/v1/incidents?${params}${severity ? `&severity=${encodeURIComponent(severity)}` : ''}${text ? `&q=${encodeURIComponent(text)}` : ''}`);
+  const views = contact ? savedFilters.filter(([name]) => name !== 'mine') : savedFilters;
+  const params = new URLSearchParams(views.find(([name]) => name === view)?.[1] ?? 'open=true');
+  const chosen = { q: query.get('q') ?? '', category: query.get('category') ?? '', organisation: query.get('organisation') ?? '', severity: query.get('severity') ?? '' };
+  for (const [k, v] of Object.entries(chosen)) if (v) params.set(k, v);
+  const [r, orgs] = await Promise.all([api(`/api/v1/incidents?${params}`), contact ? Promise.resolve(null) : api('/api/v1/organisations')]);
   if (!r.ok) { clear(main, h('h1', {}, t('inc.nav')), errorBox((await readProblem(r)).detail ?? '')); return; }
   const { items } = await r.json();
+  const organisations: { id: number; name: string }[] = orgs?.ok ? (await orgs.json()).items : [];
   const l = lang();
-  const tabs = h('nav', { class: 'tabs', 'aria-label': t('inc.views') }, ...savedFilters.map(([name]) =>
-    link(`/desk/incidents?view=${name}`, t(`inc.view.${name}`), name === view ? { 'aria-current': 'page' } : {})));
+  // The filters travel in the address, so that a view can be bookmarked and shared.
+  const address = (v: string, filters: Record<string, string>) => {
+    const p = new URLSearchParams({ view: v });
+    for (const [k, value] of Object.entries(filters)) if (value) p.set(k, value);
+    return `/desk/incidents?${p}`;
+  };
+  const tabs = h('nav', { class: 'tabs', 'aria-label': t('inc.views') }, ...views.map(([name]) =>
+    link(address(name, chosen), t(`inc.view.${name}`), name === view ? { 'aria-current': 'page' } : {})));
   const rows = items.map((it: any) => h('tr', { class: it.overdue ? 'overdue' : '' },
     h('td', {}, link(`/desk/incidents/${it.reference}`, it.reference, { class: 'mono' })),
     h('td', {}, it.title),
@@ -79,12 +92,19 @@ export async function renderIncidents(): Promise<void> {
     h('td', {}, it.assignee || '—'),
     h('td', {}, formatTime(it.resolution_due, l), it.overdue ? h('strong', { class: 'late' }, ` · ${t('inc.overdue')}`) : ''),
     h('td', {}, String(it.reports))));
-  const searchBox = h('input', { type: 'search', id: 'inc-q', value: text }) as HTMLInputElement;
+  const searchBox = h('input', { type: 'search', id: 'inc-q', value: chosen.q }) as HTMLInputElement;
+  const classBox = h('select', { id: 'inc-class' }, h('option', { value: '' }, t('inc.filter.any')),
+    ...rsitClasses.map((c) => h('option', { value: c, selected: c === chosen.category }, c))) as HTMLSelectElement;
+  const organisationBox = h('select', { id: 'inc-organisation' }, h('option', { value: '' }, t('inc.filter.any')),
+    ...organisations.map((o) => h('option', { value: String(o.id), selected: String(o.id) === chosen.organisation }, o.name))) as HTMLSelectElement;
   const search = h('form', { class: 'filters', role: 'search', onsubmit: (e: Event) => {
     e.preventDefault();
-    go(`/desk/incidents?view=${view}${searchBox.value.trim() ? `&q=${encodeURIComponent(searchBox.value.trim())}` : ''}`);
-  } }, h('div', { class: 'field' }, h('label', { for: 'inc-q' }, t('desk.filter.q')), searchBox), h('button', { class: 'secondary', type: 'submit' }, t('inc.search')));
-  clear(main, h('h1', {}, t('inc.nav')), tabs, search,
+    go(address(view, { q: searchBox.value.trim(), category: classBox.value, organisation: contact ? '' : organisationBox.value }));
+  } }, h('div', { class: 'field' }, h('label', { for: 'inc-q' }, t('desk.filter.q')), searchBox),
+    h('div', { class: 'field' }, h('label', { for: 'inc-class' }, t('inc.filter.class')), classBox),
+    ...(contact ? [] : [h('div', { class: 'field' }, h('label', { for: 'inc-organisation' }, t('inc.filter.organisation')), organisationBox)]),
+    h('button', { class: 'secondary', type: 'submit' }, t('inc.search')));
+  clear(main, h('h1', {}, t('inc.nav')), ...(contact ? [h('p', { class: 'hint' }, t('inc.contact.lead'))] : []), tabs, search,
     items.length ? h('table', {}, h('caption', { class: 'muted' }, t('inc.list.caption')),
       h('thead', {}, h('tr', {}, ...['reference', 'title', 'severity', 'status', 'assignee', 'due', 'reports'].map((c) => h('th', { scope: 'col' }, t(`inc.col.${c}`))))),
       h('tbody', {}, ...rows)) : h('p', {}, t('inc.list.empty')));
@@ -94,6 +114,7 @@ export async function renderIncident(reference: string, message = ''): Promise<v
   const r = await api(`/api/v1/incidents/${encodeURIComponent(reference)}`);
   if (!r.ok) { clear(main, h('h1', {}, reference), errorBox((await readProblem(r)).detail ?? '')); return; }
   const inc = await r.json();
+  const contact = isOrganisationContact();
   document.title = `${inc.reference} · ${inc.title}`;
   const l = lang();
   const status = select('status', [inc.status, ...inc.next_statuses], (s) => s === inc.status ? `${t(`inc.status.${s}`)} (${t('inc.now')})` : t(`inc.status.${s}`), inc.status);
@@ -117,17 +138,8 @@ export async function renderIncident(reference: string, message = ''): Promise<v
       h('span', { class: 'muted' }, `${formatTime(e.at, l)} · ${e.actor || t('inc.actor.routing')} · `), h('strong', {}, what),
       ...(e.text ? [h('br', {}), e.kind === 'report_linked' ? link(`/desk/reports/${e.text}`, e.text, { class: 'mono' }) : e.text] : []));
   };
-  clear(main,
-    h('h1', {}, h('span', { class: 'mono' }, inc.reference), ' ', inc.title),
-    h('p', {}, h('span', { class: 'tag' }, t(`inc.status.${inc.status}`)), ' ', h('span', { class: `sev sev-${inc.severity}` }, t(`inc.severity.${inc.severity}`)), ' ',
-      h('span', { class: 'tag' }, inc.tlp), ...(inc.overdue ? [' ', h('strong', { class: 'late' }, t('inc.overdue'))] : [])),
-    ...(message ? [errorBox(message)] : []),
-    h('dl', { class: 'summary' },
-      h('dt', {}, t('desk.col.category')), h('dd', {}, inc.category),
-      h('dt', {}, t('inc.col.assignee')), h('dd', {}, inc.assignee || '—'),
-      h('dt', {}, t('inc.opened')), h('dd', {}, `${formatTime(inc.created_at, l)} · ${inc.created_by}`),
-      h('dt', {}, t('inc.response_due')), h('dd', {}, inc.first_response_at ? `${t('inc.responded')} ${formatTime(inc.first_response_at, l)}` : formatTime(inc.response_due, l)),
-      h('dt', {}, t('inc.col.due')), h('dd', {}, inc.resolved_at ? `${t('inc.status.resolved')} ${formatTime(inc.resolved_at, l)}` : formatTime(inc.resolution_due, l))),
+  // Changing the incident and commenting: the desk's, not an organisation contact's.
+  const staffForms = (): HTMLElement[] => [
     h('h2', {}, t('inc.change')),
     h('form', { novalidate: true, class: 'inline-fields', onsubmit: async (e: Event) => {
       e.preventDefault();
@@ -152,14 +164,26 @@ export async function renderIncident(reference: string, message = ''): Promise<v
     } },
       field('comment', t('inc.comment.text'), comment),
       h('fieldset', {}, h('legend', {}, t('inc.visibility')), visibility('internal', true), visibility('public', false)),
-      h('button', { class: 'secondary', type: 'submit', id: 'add-comment' }, t('inc.comment.submit'))),
+      h('button', { class: 'secondary', type: 'submit', id: 'add-comment' }, t('inc.comment.submit')))];
+  clear(main,
+    h('h1', {}, h('span', { class: 'mono' }, inc.reference), ' ', inc.title),
+    h('p', {}, h('span', { class: 'tag' }, t(`inc.status.${inc.status}`)), ' ', h('span', { class: `sev sev-${inc.severity}` }, t(`inc.severity.${inc.severity}`)), ' ',
+      h('span', { class: 'tag' }, inc.tlp), ...(inc.overdue ? [' ', h('strong', { class: 'late' }, t('inc.overdue'))] : [])),
+    ...(message ? [errorBox(message)] : []),
+    h('dl', { class: 'summary' },
+      h('dt', {}, t('desk.col.category')), h('dd', {}, inc.category),
+      h('dt', {}, t('inc.col.assignee')), h('dd', {}, inc.assignee || '—'),
+      h('dt', {}, t('inc.opened')), h('dd', {}, `${formatTime(inc.created_at, l)} · ${inc.created_by}`),
+      h('dt', {}, t('inc.response_due')), h('dd', {}, inc.first_response_at ? `${t('inc.responded')} ${formatTime(inc.first_response_at, l)}` : formatTime(inc.response_due, l)),
+      h('dt', {}, t('inc.col.due')), h('dd', {}, inc.resolved_at ? `${t('inc.status.resolved')} ${formatTime(inc.resolved_at, l)}` : formatTime(inc.resolution_due, l))),
+    ...(contact ? [h('p', { class: 'hint' }, t('inc.contact.page'))] : staffForms()),
     h('h2', {}, t('inc.organisations')),
     inc.organisations.length ? h('ul', { class: 'plain', id: 'organisations' }, ...inc.organisations.map((o: any) => h('li', {},
       h('strong', {}, o.name), ' — ', o.source === 'analyst' ? t('inc.organisations.analyst') : t('inc.organisations.routing'), h('br', {}),
       h('span', { class: 'muted' }, o.reason)))) : h('p', { class: 'muted' }, t('inc.organisations.none')),
-    ...notificationsSection(inc, (text) => void renderIncident(inc.reference, text)),
-    h('h2', {}, t('inc.reports')),
-    inc.reports.length ? h('ul', { class: 'plain' }, ...inc.reports.map((c: string) => h('li', {}, link(`/desk/reports/${c}`, c, { class: 'mono' })))) : h('p', { class: 'muted' }, '—'),
+    ...(contact ? [] : [...notificationsSection(inc, (text) => void renderIncident(inc.reference, text)),
+      h('h2', {}, t('inc.reports')),
+      inc.reports.length ? h('ul', { class: 'plain' }, ...inc.reports.map((c: string) => h('li', {}, link(`/desk/reports/${c}`, c, { class: 'mono' })))) : h('p', { class: 'muted' }, '—')]),
     h('h2', {}, t('desk.report.indicators')),
     inc.indicators.length ? h('ul', { class: 'plain' }, ...inc.indicators.map((i: any) => h('li', {}, `${i.type} `, h('span', { class: 'mono' }, i.value)))) : h('p', { class: 'muted' }, '—'),
     h('h2', {}, t('inc.timeline')),

@@ -96,7 +96,7 @@ export async function renderTemplates(message = '', chosen = ''): Promise<void> 
   clear(main, h('h1', {}, t('tpl.title')), h('p', { class: 'lead' }, t('tpl.lead')),
     ...(message ? [errorBox(message)] : []),
     h('div', { class: 'field' }, h('label', { for: 'tpl-choice' }, t('tpl.choose')), picker),
-    h('form', { novalidate: true, onsubmit: async (e: Event) => {
+    h('form', { novalidate: true, 'data-template': key(current), onsubmit: async (e: Event) => {
       e.preventDefault();
       const res = await postJson(`/api/v1/notification-templates/${key(current)}`, { subject: subject.value, body: body.value }, 'PUT');
       if (!res.ok) {
