@@ -1,0 +1,309 @@
+#include "intel/indicator_index.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstring>
+#include <stdexcept>
+
+namespace jaga {
+
+namespace {
+
+// Key spaces: the same bytes mean different things in each.
+enum Space : uint8_t { domain_space, url_space, address_space, other_space };
+
+Space space_of(IndicatorKind kind) {
+  switch (kind) {
+    case IndicatorKind::domain: return domain_space;
+    case IndicatorKind::url: return url_space;
+    case IndicatorKind::ipv4:
+    case IndicatorKind::ipv6:
+    case IndicatorKind::cidr: return address_space;
+    default: return other_space;
+  }
+}
+
+constexpr uint64_t kSeeds[] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull, 0x27d4eb2f165667c5ull};
+constexpr uint64_t kPrime = 0x100000001b3ull;
+
+struct LowerTable {
+  std::array<uint8_t, 256> map{};
+  constexpr LowerTable() {
+    for (int i = 0; i < 256; ++i) map[i] = static_cast<uint8_t>(i >= 'A' && i <= 'Z' ? i + 32 : i);
+  }
+};
+constexpr LowerTable kLower;
+
+// One step of the right-to-left hash; ASCII case does not count, so that a
+// name is found however the log spells it.
+inline uint64_t step(uint64_t h, char c) { return (h ^ kLower.map[static_cast<uint8_t>(c)]) * kPrime; }
+
+// The finaliser of MurmurHash3: spreads every input bit over the word.
+inline uint64_t mix(uint64_t k) {
+  k ^= k >> 33;
+  k *= 0xff51afd7ed558ccdull;
+  k ^= k >> 33;
+  k *= 0xc4ceb9fe1a85ec53ull;
+  k ^= k >> 33;
+  return k;
+}
+
+uint64_t hash_key(Space space, std::string_view key) {
+  uint64_t h = kSeeds[space];
+  for (size_t i = key.size(); i-- > 0;) h = step(h, key[i]);
+  return h;
+}
+
+bool equal_ignoring_case(const char* a, const char* lower, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (kLower.map[static_cast<uint8_t>(a[i])] != static_cast<uint8_t>(lower[i])) return false;
+  return true;
+}
+
+// Addresses as keys: the prefix length (in the mapped 128-bit space) and the
+// address with the bits past it cleared.
+std::string address_key(const IpAddress& address, int prefix) {
+  std::string key(17, '\0');
+  key[0] = static_cast<char>(prefix);
+  auto bytes = address.bytes;
+  for (int i = prefix; i < 128; ++i) bytes[i / 8] &= static_cast<uint8_t>(~(1u << (7 - i % 8)));
+  std::memcpy(key.data() + 1, bytes.data(), 16);
+  return key;
+}
+
+}  // namespace
+
+std::string_view to_string(MatchReason reason) {
+  switch (reason) {
+    case MatchReason::exact: return "exact";
+    case MatchReason::parent_domain: return "parent_domain";
+    case MatchReason::cidr: return "cidr";
+    case MatchReason::url_prefix: return "url_prefix";
+  }
+  return "exact";
+}
+
+void IndicatorIndex::Builder::add(const CanonicalIndicator& indicator, std::string_view listed, uint32_t payload) {
+  Pending p{indicator.kind, indicator.value, listed == indicator.value ? std::string() : std::string(listed), payload};
+  if (indicator.kind == IndicatorKind::url) {
+    p.key = url_expression(indicator.value);
+    if (p.listed.empty()) p.listed = indicator.value;
+  } else if (space_of(indicator.kind) == address_space) {
+    auto network = parse_network(indicator.value);
+    if (!network) throw std::logic_error("not a canonical address: " + indicator.value);
+    p.key = address_key(network->base, network->prefix + (network->base.v6 ? 0 : 96));
+    if (p.listed.empty()) p.listed = indicator.value;
+  }
+  if (p.key.size() > 65535) return;  // no real indicator is this long; normalise_indicator refuses them
+  if (p.listed.size() > 65535) p.listed.resize(65535);
+  pending_.push_back(std::move(p));
+}
+
+IndicatorIndex IndicatorIndex::Builder::build() && {
+  IndicatorIndex index;
+  size_t capacity = 16;
+  while (capacity < pending_.size() * 2) capacity *= 2;
+  index.slots_.assign(capacity, Slot{0, 0});
+  index.mask_ = capacity - 1;
+  index.entries_.reserve(pending_.size());
+  size_t arena_size = 0;
+  for (const auto& p : pending_) arena_size += p.key.size() + p.listed.size();
+  index.arena_.reserve(arena_size);
+  std::array<bool, 129> v4{}, v6{};
+
+  for (auto& p : pending_) {
+    auto space = space_of(p.kind);
+    uint64_t k = mix(hash_key(space, p.key));
+    uint32_t tag = static_cast<uint32_t>(k >> 32) | 1;
+    size_t pos = k & index.mask_;
+    bool duplicate = false;
+    while (index.slots_[pos].tag != 0) {
+      const auto& slot = index.slots_[pos];
+      const auto& e = index.entries_[slot.id];
+      if (slot.tag == tag && e.space == space && e.key_length == p.key.size() &&
+          std::memcmp(index.arena_.data() + e.key_offset, p.key.data(), p.key.size()) == 0) {
+        duplicate = true;
+        break;
+      }
+      pos = (pos + 1) & index.mask_;
+    }
+    if (duplicate) {
+      ++index.duplicates_;
+      continue;
+    }
+    Entry e{};
+    e.kind = p.kind;
+    e.space = space;
+    e.payload = p.payload;
+    e.key_offset = static_cast<uint32_t>(index.arena_.size());
+    e.key_length = static_cast<uint16_t>(p.key.size());
+    index.arena_ += p.key;
+    if (p.listed.empty()) {
+      e.listed_offset = e.key_offset;
+      e.listed_length = e.key_length;
+    } else {
+      e.listed_offset = static_cast<uint32_t>(index.arena_.size());
+      e.listed_length = static_cast<uint16_t>(p.listed.size());
+      index.arena_ += p.listed;
+    }
+    index.slots_[pos] = Slot{tag, static_cast<uint32_t>(index.entries_.size())};
+    index.entries_.push_back(e);
+    index.kinds_ |= 1u << static_cast<int>(p.kind);
+    if (p.kind == IndicatorKind::domain && p.key.find('.') == std::string::npos) index.single_label_domains_ = true;
+    if (space == address_space) {
+      int prefix = static_cast<uint8_t>(p.key[0]);
+      bool is_v6 = p.kind == IndicatorKind::ipv6 || p.key.substr(1, 12) != std::string("\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
+      (is_v6 ? v6 : v4)[prefix] = true;
+    }
+  }
+  // Values listed more than once made the table larger than it needs be.
+  size_t needed = 16;
+  while (needed < index.entries_.size() * 2) needed *= 2;
+  if (needed < index.slots_.size()) {
+    index.slots_.assign(needed, Slot{0, 0});
+    index.slots_.shrink_to_fit();
+    index.mask_ = needed - 1;
+    for (uint32_t id = 0; id < index.entries_.size(); ++id) {
+      const auto& e = index.entries_[id];
+      uint64_t k = mix(hash_key(static_cast<Space>(e.space), std::string_view(index.arena_).substr(e.key_offset, e.key_length)));
+      size_t pos = k & index.mask_;
+      while (index.slots_[pos].tag != 0) pos = (pos + 1) & index.mask_;
+      index.slots_[pos] = Slot{static_cast<uint32_t>(k >> 32) | 1, id};
+    }
+  }
+  index.entries_.shrink_to_fit();
+  index.arena_.shrink_to_fit();
+  for (int prefix = 128; prefix >= 0; --prefix) {
+    if (v4[prefix]) index.v4_prefixes_.push_back(static_cast<uint8_t>(prefix));
+    if (v6[prefix]) index.v6_prefixes_.push_back(static_cast<uint8_t>(prefix));
+  }
+  pending_.clear();
+  pending_.shrink_to_fit();
+  return index;
+}
+
+size_t IndicatorIndex::memory_bytes() const {
+  return arena_.capacity() + entries_.capacity() * sizeof(Entry) + slots_.capacity() * sizeof(Slot) +
+         v4_prefixes_.capacity() + v6_prefixes_.capacity() + sizeof(*this);
+}
+
+std::string IndicatorIndex::value(uint32_t id) const {
+  const auto& e = entries_[id];
+  if (e.kind == IndicatorKind::url) return std::string(listed(id));  // keyed by its expression
+  if (e.space != address_space) return arena_.substr(e.key_offset, e.key_length);
+  Network network;
+  int prefix = static_cast<uint8_t>(arena_[e.key_offset]);
+  std::memcpy(network.base.bytes.data(), arena_.data() + e.key_offset + 1, 16);
+  network.base.v6 = e.kind == IndicatorKind::ipv6 ||
+                    std::memcmp(network.base.bytes.data(), "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) != 0;
+  network.prefix = network.base.v6 ? prefix : prefix - 96;
+  auto text = network.text();
+  if (prefix == 128) text.resize(text.find('/'));
+  return text;
+}
+
+std::string_view IndicatorIndex::listed(uint32_t id) const {
+  const auto& e = entries_[id];
+  return std::string_view(arena_).substr(e.listed_offset, e.listed_length);
+}
+
+inline std::optional<uint32_t> IndicatorIndex::find(uint64_t hash, std::string_view key, uint8_t space) const {
+  uint64_t k = mix(hash);
+  uint32_t tag = static_cast<uint32_t>(k >> 32) | 1;
+  size_t pos = k & mask_;
+  for (;;) {
+    const Slot& slot = slots_[pos];
+    if (slot.tag == 0) return std::nullopt;
+    if (slot.tag == tag) {
+      const Entry& e = entries_[slot.id];
+      // Only domains are compared ignoring case: URL paths are case-sensitive
+      // and address keys are bytes.
+      if (e.space == space && e.key_length == key.size() &&
+          (space == domain_space ? equal_ignoring_case(key.data(), arena_.data() + e.key_offset, key.size())
+                                 : std::memcmp(key.data(), arena_.data() + e.key_offset, key.size()) == 0))
+        return slot.id;
+    }
+    pos = (pos + 1) & mask_;
+  }
+}
+
+std::optional<IndexHit> IndicatorIndex::match_domain(std::string_view name) const {
+  if (!has(IndicatorKind::domain) || name.empty()) return std::nullopt;
+  std::optional<IndexHit> best;
+  uint64_t h = kSeeds[domain_space];
+  const char* p = name.data();
+  bool first_label = true;
+  // Right to left: every suffix starting at a label is hashed on the way, so
+  // the parents cost one table probe each and no second pass. The later a
+  // hit, the longer (more specific) the suffix.
+  for (size_t i = name.size(); i-- > 0;) {
+    h = step(h, p[i]);
+    if (i == 0 || p[i - 1] == '.') {
+      if (!first_label || single_label_domains_) {
+        if (auto id = find(h, std::string_view(p + i, name.size() - i), domain_space))
+          best = IndexHit{*id, i == 0 ? MatchReason::exact : MatchReason::parent_domain};
+      }
+      first_label = false;
+    }
+  }
+  return best;
+}
+
+std::optional<IndexHit> IndicatorIndex::match_address(const IpAddress& given) const {
+  if (!has_addresses()) return std::nullopt;
+  IpAddress address = given;
+  // An IPv4-mapped IPv6 address is the IPv4 address.
+  if (address.v6 && std::memcmp(address.bytes.data(), "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) address.v6 = false;
+  for (uint8_t prefix : address.v6 ? v6_prefixes_ : v4_prefixes_) {
+    auto key = address_key(address, prefix);
+    if (auto id = find(hash_key(address_space, key), key, address_space))
+      return IndexHit{*id, prefix == 128 ? MatchReason::exact : MatchReason::cidr};
+  }
+  return std::nullopt;
+}
+
+std::optional<IndexHit> IndicatorIndex::match_url(std::string_view canonical_url) const {
+  if (has(IndicatorKind::url)) {
+    auto expressions = url_expressions(canonical_url);
+    for (size_t i = 0; i < expressions.size(); ++i)
+      if (auto id = find(hash_key(url_space, expressions[i]), expressions[i], url_space))
+        return IndexHit{*id, i == 0 ? MatchReason::exact : MatchReason::url_prefix};
+  }
+  auto host = url_host(canonical_url);
+  if (auto ip = parse_ip(host)) return match_address(*ip);
+  return match_domain(host);
+}
+
+std::optional<IndexHit> IndicatorIndex::match_exact(IndicatorKind kind, std::string_view canonical) const {
+  if (!has(kind)) return std::nullopt;
+  if (auto id = find(hash_key(other_space, canonical), canonical, other_space)) return IndexHit{*id, MatchReason::exact};
+  return std::nullopt;
+}
+
+std::optional<IndexHit> IndicatorIndex::match(const CanonicalIndicator& indicator) const {
+  switch (indicator.kind) {
+    case IndicatorKind::domain: return match_domain(indicator.value);
+    case IndicatorKind::url: return match_url(indicator.value);
+    case IndicatorKind::ipv4:
+    case IndicatorKind::ipv6:
+      if (auto ip = parse_ip(indicator.value)) return match_address(*ip);
+      return std::nullopt;
+    case IndicatorKind::cidr: {
+      // A network matches when a listed network holds all of it.
+      auto network = parse_network(indicator.value);
+      if (!network || !has_addresses()) return std::nullopt;
+      int own = network->prefix + (network->base.v6 ? 0 : 96);
+      for (uint8_t prefix : network->base.v6 ? v6_prefixes_ : v4_prefixes_) {
+        if (prefix > own) continue;
+        auto key = address_key(network->base, prefix);
+        if (auto id = find(hash_key(address_space, key), key, address_space))
+          return IndexHit{*id, prefix == own ? MatchReason::exact : MatchReason::cidr};
+      }
+      return std::nullopt;
+    }
+    default: return match_exact(indicator.kind, indicator.value);
+  }
+}
+
+}  // namespace jaga

@@ -1,0 +1,235 @@
+#include "intel/log_match.h"
+
+#include <boost/json.hpp>
+#include <cstring>
+
+#include "util/text.h"
+
+namespace jaga {
+
+namespace {
+
+inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Up to `max` whitespace-separated fields of a line; answers how many.
+inline size_t split_fields(std::string_view line, std::string_view* out, size_t max) {
+  size_t count = 0, i = 0, n = line.size();
+  const char* p = line.data();
+  while (count < max) {
+    while (i < n && is_blank(p[i])) ++i;
+    if (i == n) break;
+    size_t start = i;
+    while (i < n && !is_blank(p[i])) ++i;
+    out[count++] = std::string_view(p + start, i - start);
+  }
+  return count;
+}
+
+bool has_high_bytes(std::string_view text) {
+  for (char c : text)
+    if (static_cast<unsigned char>(c) >= 0x80) return true;
+  return false;
+}
+
+// A host as a log writes it: a name in any case, perhaps with a trailing
+// dot or in Unicode, or an address (IPv6 perhaps in brackets).
+std::optional<IndexHit> match_host(const IndicatorIndex& index, std::string_view host) {
+  if (host.empty()) return std::nullopt;
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (is_digit(host.back()) || host.find(':') != std::string_view::npos) {
+    if (!index.has_addresses()) return std::nullopt;
+    if (auto ip = parse_ip(host)) return index.match_address(*ip);
+    return std::nullopt;
+  }
+  if (host.back() == '.') host.remove_suffix(1);
+  if (has_high_bytes(host)) {
+    auto ascii = normalise_domain(host);
+    if (!ascii) return std::nullopt;
+    return index.match_domain(*ascii);
+  }
+  return index.match_domain(host);
+}
+
+std::optional<IndexHit> match_address_text(const IndicatorIndex& index, std::string_view text) {
+  if (!index.has_addresses() || text.empty()) return std::nullopt;
+  if (auto ip = parse_ip(text)) return index.match_address(*ip);
+  return std::nullopt;
+}
+
+// The host of a URL without canonicalising the rest: enough when no URL is
+// listed, and much cheaper.
+std::string_view host_of_url(std::string_view url) {
+  auto sep = url.find("://");
+  if (sep != std::string_view::npos) url.remove_prefix(sep + 3);
+  url = url.substr(0, url.find_first_of("/?#"));
+  if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  if (!url.empty() && url.front() == '[') return url.substr(0, url.find(']') + 1);
+  return url.substr(0, url.rfind(':'));
+}
+
+std::optional<IndexHit> match_url_text(const IndicatorIndex& index, std::string_view url) {
+  if (!index.has(IndicatorKind::url)) return match_host(index, host_of_url(url));
+  auto canonical = normalise_url(url);
+  if (!canonical) return match_host(index, host_of_url(url));
+  return index.match_url(*canonical);
+}
+
+bool is_hex_token(std::string_view t) {
+  if (t.size() != 32 && t.size() != 40 && t.size() != 64 && t.size() != 128) return false;
+  for (char c : t)
+    if (!is_digit(c) && !((c | 0x20) >= 'a' && (c | 0x20) <= 'f')) return false;
+  return true;
+}
+
+// One token of free text, by what it looks like.
+std::optional<IndexHit> match_token(const IndicatorIndex& index, std::string_view token) {
+  if (token.find("://") != std::string_view::npos) return match_url_text(index, token);
+  if (auto at = token.find('@'); at != std::string_view::npos) {
+    if (!index.has(IndicatorKind::email)) return std::nullopt;
+    auto email = normalise_indicator(token, IndicatorKind::email);
+    if (!email) return std::nullopt;
+    return index.match_exact(IndicatorKind::email, email->value);
+  }
+  if (is_hex_token(token)) {
+    auto lower = to_lower_ascii(token);
+    for (auto kind : {IndicatorKind::md5, IndicatorKind::sha1, IndicatorKind::sha256, IndicatorKind::sha512})
+      if (index.has(kind)) return index.match_exact(kind, lower);
+    return std::nullopt;
+  }
+  if (token.find('.') == std::string_view::npos && token.find(':') == std::string_view::npos) return std::nullopt;
+  if (token.find('/') != std::string_view::npos) return match_url_text(index, token);
+  return match_host(index, token);
+}
+
+bool is_separator(char c) {
+  return is_blank(c) || c == '"' || c == '\'' || c == '<' || c == '>' || c == '(' || c == ')' || c == '[' ||
+         c == ']' || c == '{' || c == '}' || c == ',' || c == ';' || c == '|' || c == '`';
+}
+
+template <class Found>
+void for_each_token(std::string_view text, Found&& found) {
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    while (i < n && is_separator(text[i])) ++i;
+    size_t start = i;
+    while (i < n && !is_separator(text[i])) ++i;
+    std::string_view token = text.substr(start, i - start);
+    while (!token.empty() && std::strchr(".:!?=", token.back())) token.remove_suffix(1);
+    if (token.size() >= 4) found(token);
+  }
+}
+
+void add_hit(ChunkResult& out, uint64_t line, std::string_view field, std::string_view value, const std::optional<IndexHit>& hit) {
+  if (hit) out.hits.push_back(LogHit{line, std::string(field), std::string(value), *hit});
+}
+
+void match_dns(const IndicatorIndex& index, std::string_view line, uint64_t number, ChunkResult& out) {
+  std::string_view f[3];
+  if (split_fields(line, f, 3) < 3) {
+    ++out.unreadable;
+    return;
+  }
+  add_hit(out, number, "client", f[1], match_address_text(index, f[1]));
+  add_hit(out, number, "query", f[2], match_host(index, f[2]));
+}
+
+void match_proxy(const IndicatorIndex& index, std::string_view line, uint64_t number, ChunkResult& out) {
+  std::string_view f[9];
+  size_t count = split_fields(line, f, 9);
+  if (count < 7) {
+    ++out.unreadable;
+    return;
+  }
+  add_hit(out, number, "client", f[2], match_address_text(index, f[2]));
+  // CONNECT requests name "host:port" instead of a URL.
+  bool connect = f[5] == "CONNECT" && f[6].find('/') == std::string_view::npos;
+  add_hit(out, number, "url", f[6], connect ? match_host(index, f[6].substr(0, f[6].rfind(':'))) : match_url_text(index, f[6]));
+  if (count >= 9) {
+    auto slash = f[8].find('/');
+    auto server = slash == std::string_view::npos ? std::string_view() : f[8].substr(slash + 1);
+    if (!server.empty() && server != "-") add_hit(out, number, "server", server, match_address_text(index, server));
+  }
+}
+
+void match_text(const IndicatorIndex& index, std::string_view text, std::string_view field, uint64_t number, ChunkResult& out) {
+  for_each_token(text, [&](std::string_view token) { add_hit(out, number, field, token, match_token(index, token)); });
+}
+
+void walk_json(const IndicatorIndex& index, const boost::json::value& value, std::string& pointer, uint64_t number,
+               ChunkResult& out, int depth) {
+  if (depth > 32) return;
+  if (value.is_string()) {
+    std::string_view text = value.as_string();
+    if (!text.empty() && text.find_first_of(" \t") == std::string_view::npos)
+      add_hit(out, number, pointer, text, match_token(index, text));
+    else
+      match_text(index, text, pointer, number, out);
+  } else if (value.is_object()) {
+    for (const auto& [key, child] : value.as_object()) {
+      size_t keep = pointer.size();
+      pointer += '/';
+      for (char c : std::string_view(key)) pointer += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+      walk_json(index, child, pointer, number, out, depth + 1);
+      pointer.resize(keep);
+    }
+  } else if (value.is_array()) {
+    size_t i = 0;
+    for (const auto& child : value.as_array()) {
+      size_t keep = pointer.size();
+      pointer += '/' + std::to_string(i++);
+      walk_json(index, child, pointer, number, out, depth + 1);
+      pointer.resize(keep);
+    }
+  }
+}
+
+void match_jsonl(const IndicatorIndex& index, std::string_view line, uint64_t number, ChunkResult& out) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(line, ec);
+  if (ec) {
+    ++out.unreadable;
+    return;
+  }
+  std::string pointer;
+  walk_json(index, doc, pointer, number, out, 0);
+}
+
+}  // namespace
+
+std::optional<LogFormat> parse_log_format(std::string_view text) {
+  if (text == "dns") return LogFormat::dns;
+  if (text == "proxy" || text == "squid") return LogFormat::proxy;
+  if (text == "text") return LogFormat::text;
+  if (text == "jsonl" || text == "json") return LogFormat::jsonl;
+  return std::nullopt;
+}
+
+void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view chunk, ChunkResult& out) {
+  const char* p = chunk.data();
+  const char* end = p + chunk.size();
+  uint64_t number = out.lines;
+  while (p < end) {
+    const char* newline = static_cast<const char*>(std::memchr(p, '\n', end - p));
+    const char* line_end = newline ? newline : end;
+    std::string_view line(p, line_end - p);
+    ++number;
+    if (line.size() > kMaxLogLine) {
+      ++out.unreadable;
+    } else if (!line.empty()) {
+      switch (format) {
+        case LogFormat::dns: match_dns(index, line, number, out); break;
+        case LogFormat::proxy: match_proxy(index, line, number, out); break;
+        case LogFormat::text: match_text(index, line, "text", number, out); break;
+        case LogFormat::jsonl:
+          if (trim(line).empty()) break;
+          match_jsonl(index, line, number, out);
+          break;
+      }
+    }
+    p = newline ? newline + 1 : end;
+  }
+  out.lines = number;
+}
+
+}  // namespace jaga

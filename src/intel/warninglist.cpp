@@ -1,0 +1,259 @@
+#include "intel/warninglist.h"
+
+// GCC 12 warns falsely about std::function inside std::regex's compiler
+// (a known libstdc++ false positive at -O1 with sanitizers).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+#include <array>
+#include <boost/json.hpp>
+#include <map>
+#include <regex>
+#include <unordered_map>
+
+#include "intel/network.h"
+#include "util/text.h"
+
+namespace jaga {
+
+namespace {
+
+// The kinds a list can apply to, as MISP's attribute types group them.
+enum Group { domain_group, url_group, ip_group, email_group, hash_group, group_count };
+
+Group group_of(IndicatorKind kind) {
+  switch (kind) {
+    case IndicatorKind::domain: return domain_group;
+    case IndicatorKind::url: return url_group;
+    case IndicatorKind::ipv4:
+    case IndicatorKind::ipv6:
+    case IndicatorKind::cidr: return ip_group;
+    case IndicatorKind::email: return email_group;
+    default: return hash_group;
+  }
+}
+
+// Which groups a MISP attribute type belongs to.
+unsigned groups_of_attribute(std::string_view type) {
+  unsigned mask = 0;
+  auto has = [&](std::string_view part) { return type.find(part) != std::string_view::npos; };
+  if (type == "domain" || type == "hostname" || type == "domain|ip" || type == "hostname|port") mask |= 1u << domain_group;
+  if (type == "url" || type == "uri" || type == "link") mask |= 1u << url_group;
+  if (has("ip-") || type == "domain|ip" || type == "ip") mask |= 1u << ip_group;
+  if (has("email")) mask |= 1u << email_group;
+  if (has("md5") || has("sha")) mask |= 1u << hash_group;
+  return mask;
+}
+
+using ListId = uint16_t;
+
+struct GroupTables {
+  std::unordered_map<std::string, ListId> exact;     // "string" entries
+  std::unordered_map<std::string, ListId> suffixes;  // "hostname" entries and ".suffix" strings
+  std::vector<std::pair<std::string, ListId>> substrings;
+  std::vector<std::pair<std::regex, ListId>> regexes;
+};
+
+// "/pattern/flags" as MISP writes regexes; a bare pattern is taken as is.
+std::optional<std::regex> read_regex(std::string_view entry) {
+  auto flags = std::regex::ECMAScript | std::regex::optimize;
+  std::string pattern(entry);
+  if (entry.size() > 2 && entry.front() == '/') {
+    auto close = entry.rfind('/');
+    if (close > 0) {
+      pattern = std::string(entry.substr(1, close - 1));
+      if (entry.substr(close + 1).find('i') != std::string_view::npos) flags |= std::regex::icase;
+    }
+  }
+  // PCRE lets any punctuation be escaped; ECMAScript only syntax characters.
+  std::string cleaned;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '\\' && i + 1 < pattern.size() && (pattern[i + 1] == '@' || pattern[i + 1] == '-')) continue;
+    cleaned.push_back(pattern[i]);
+  }
+  try {
+    return std::regex(cleaned, flags);
+  } catch (const std::regex_error&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+
+struct Warninglists::Tables {
+  std::vector<WarninglistInfo> lists;
+  std::array<GroupTables, group_count> groups;
+  // Networks by prefix length (IPv4 counted in the mapped 128-bit space).
+  std::map<int, std::unordered_map<std::string, ListId>, std::greater<int>> networks;
+  size_t entries = 0;
+
+  std::optional<ListId> by_suffix(const GroupTables& g, std::string_view name) const {
+    for (;;) {
+      if (auto it = g.suffixes.find(std::string(name)); it != g.suffixes.end()) return it->second;
+      auto dot = name.find('.');
+      if (dot == std::string_view::npos) return std::nullopt;
+      name.remove_prefix(dot + 1);
+    }
+  }
+  std::optional<ListId> by_text(const GroupTables& g, const std::string& value) const {
+    if (auto it = g.exact.find(value); it != g.exact.end()) return it->second;
+    for (const auto& [needle, id] : g.substrings)
+      if (value.find(needle) != std::string::npos) return id;
+    for (const auto& [pattern, id] : g.regexes)
+      if (std::regex_search(value, pattern)) return id;
+    return std::nullopt;
+  }
+  std::optional<ListId> by_network(const Network& inside) const {
+    for (const auto& [prefix, table] : networks) {
+      int bits = prefix;
+      int own = inside.prefix + (inside.base.v6 ? 0 : 96);
+      if (bits > own) continue;  // a listed network narrower than the indicator does not cover it
+      auto bytes = inside.base.bytes;
+      for (int i = bits; i < 128; ++i) bytes[i / 8] &= static_cast<uint8_t>(~(1u << (7 - i % 8)));
+      if (auto it = table.find(std::string(reinterpret_cast<const char*>(bytes.data()), 16)); it != table.end())
+        return it->second;
+    }
+    return std::nullopt;
+  }
+};
+
+Warninglists::Warninglists() : tables_(std::make_unique<Tables>()) {}
+Warninglists::~Warninglists() = default;
+Warninglists::Warninglists(Warninglists&&) noexcept = default;
+Warninglists& Warninglists::operator=(Warninglists&&) noexcept = default;
+
+const std::vector<WarninglistInfo>& Warninglists::lists() const { return tables_->lists; }
+size_t Warninglists::entry_count() const { return tables_->entries; }
+
+
+namespace {
+
+// Adds one list (a JSON object in the MISP format).
+Status add_list(Warninglists::Tables* tables_, const boost::json::value& doc) {
+  if (!doc.is_object()) return Error::invalid("a warninglist is a JSON object");
+  const auto& obj = doc.as_object();
+  auto text = [&](const char* key) -> std::string {
+    auto* v = obj.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  WarninglistInfo info{text("name"), text("type"), 0, 0};
+  auto* list = obj.if_contains("list");
+  if (info.name.empty()) return Error::invalid("a warninglist has no name");
+  if (!list || !list->is_array()) return Error::invalid("the warninglist '" + info.name + "' has no list of values");
+  static const std::string_view types[] = {"hostname", "string", "substring", "regex", "cidr"};
+  if (std::find(std::begin(types), std::end(types), info.type) == std::end(types))
+    return Error::invalid("the warninglist '" + info.name + "' has the type '" + info.type +
+                          "'; known are hostname, string, substring, regex and cidr");
+  if (tables_->lists.size() >= 65535) return Error::invalid("too many warninglists");
+
+  unsigned mask = 0;
+  if (auto* attrs = obj.if_contains("matching_attributes"); attrs && attrs->is_array())
+    for (const auto& a : attrs->as_array())
+      if (a.is_string()) mask |= groups_of_attribute(a.as_string());
+  if (mask == 0) mask = (1u << group_count) - 1;
+
+  auto id = static_cast<ListId>(tables_->lists.size());
+  for (const auto& v : list->as_array()) {
+    if (!v.is_string()) {
+      ++info.skipped;
+      continue;
+    }
+    std::string entry = to_lower_ascii(trim(std::string_view(v.as_string())));
+    if (entry.empty()) continue;
+    bool added = false;
+    if (info.type == "cidr") {
+      if (auto net = parse_network(entry)) {
+        int bits = net->prefix + (net->base.v6 ? 0 : 96);
+        tables_->networks[bits].try_emplace(std::string(reinterpret_cast<const char*>(net->base.bytes.data()), 16), id);
+        added = true;
+      }
+    } else if (info.type == "regex") {
+      if (auto pattern = read_regex(v.as_string())) {
+        for (int g = 0; g < group_count; ++g)
+          if (mask & (1u << g)) tables_->groups[g].regexes.emplace_back(*pattern, id);
+        added = true;
+      }
+    } else {
+      for (int g = 0; g < group_count; ++g) {
+        if (!(mask & (1u << g))) continue;
+        auto& tables = tables_->groups[g];
+        if (info.type == "substring") {
+          tables.substrings.emplace_back(entry, id);
+        } else if (info.type == "hostname" || entry.front() == '.') {
+          std::string name = entry;
+          while (!name.empty() && name.front() == '.') name.erase(0, 1);
+          while (!name.empty() && name.back() == '.') name.pop_back();
+          if (!name.empty()) tables.suffixes.try_emplace(name, id);
+        } else {
+          tables.exact.try_emplace(entry, id);
+        }
+      }
+      added = true;
+    }
+    if (added) ++info.entries;
+    else ++info.skipped;
+  }
+  tables_->entries += info.entries;
+  tables_->lists.push_back(std::move(info));
+  return {};
+}
+
+}  // namespace
+
+Status Warninglists::add_json(std::string_view json) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(json, ec);
+  if (ec) return Error::invalid("a warninglist is not valid JSON: " + ec.message());
+  if (!doc.is_array()) return add_list(tables_.get(), doc);
+  for (const auto& list : doc.as_array())
+    if (auto st = add_list(tables_.get(), list); !st) return st;
+  return {};
+}
+
+std::optional<std::string_view> Warninglists::find(const CanonicalIndicator& indicator) const {
+  const Tables& t = *tables_;
+  const GroupTables& g = t.groups[group_of(indicator.kind)];
+  std::optional<ListId> id;
+  switch (indicator.kind) {
+    case IndicatorKind::domain:
+      id = t.by_suffix(g, indicator.value);
+      if (!id) id = t.by_text(g, indicator.value);
+      break;
+    case IndicatorKind::url: {
+      id = t.by_text(g, indicator.value);
+      std::string host(url_host(indicator.value));
+      if (!id) id = t.by_suffix(g, host);
+      if (!id) {
+        auto without_scheme = indicator.value.substr(indicator.value.find("://") + 3);
+        if (auto it = g.exact.find(without_scheme); it != g.exact.end()) id = it->second;
+        else if (auto h = g.exact.find(host); h != g.exact.end()) id = h->second;
+      }
+      break;
+    }
+    case IndicatorKind::ipv4:
+    case IndicatorKind::ipv6:
+    case IndicatorKind::cidr:
+      id = t.by_text(g, indicator.value);
+      if (!id)
+        if (auto net = parse_network(indicator.value)) id = t.by_network(*net);
+      break;
+    default: id = t.by_text(g, indicator.value); break;
+  }
+  if (!id) return std::nullopt;
+  return std::string_view(t.lists[*id].name);
+}
+
+const Warninglists& shipped_warninglists() {
+  static const Warninglists lists = [] {
+    Warninglists loaded;
+    auto st = loaded.add_json(shipped_warninglists_json());
+    // The bundle is made by the build from data/warninglists; a bad one is a bug.
+    if (!st) throw std::logic_error("the shipped warninglists do not load: " + st.error().message);
+    return loaded;
+  }();
+  return lists;
+}
+
+}  // namespace jaga
