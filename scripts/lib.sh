@@ -7,7 +7,7 @@ cd "$ROOT"
 DEBIAN_PACKAGES=(
   build-essential g++ cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
-  libsqlite3-dev libsodium-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libmagic-dev libmagic-mgc publicsuffix
+  libsqlite3-dev zlib1g-dev libsodium-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libmagic-dev libmagic-mgc publicsuffix
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Node.js from Debian only when no node is installed (a newer one may already be there).

@@ -1,5 +1,5 @@
-// jaga's command line: serve, migrate, user add|passwd|list, audit verify|list,
-// version.
+// jaga's command line: serve, migrate, user add|passwd|list, token, organisation,
+// audit verify|list, match, version.
 // Errors are one line on stderr and a non-zero exit code.
 #include <unistd.h>
 
@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "app/settings.h"
 #include "app/commands.h"
+#include "app/match_command.h"
 #include "model/audit.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -133,12 +134,37 @@ int main(int argc, char** argv) {
   audit_list->add_option("--action", audit_filter.action, "an action, or a prefix ending in '.' such as session.");
   audit_list->add_option("--limit", audit_filter.limit, "how many")->check(CLI::Range(1, 100000))->capture_default_str();
 
+  auto* match = app.add_subcommand("match", "match logs against indicators; one JSON line per hit on stdout");
+  MatchOptions match_options;
+  std::string match_format = "dns";
+  bool no_warninglists = false, no_progress = false, quiet = false;
+  match->add_option("--indicators", match_options.indicator_files,
+                    "a plain list of indicators, one per line ('#' comments; hosts-file and adblock lines read too); repeatable")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile);
+  match->add_option("--format", match_format, "dns, proxy (Squid), text or jsonl")
+      ->check(CLI::IsMember({"dns", "proxy", "text", "jsonl"}))
+      ->capture_default_str();
+  match->add_flag("--no-warninglists", no_warninglists, "match indicators even when a shipped warninglist lists them as benign");
+  match->add_option("--threads", match_options.threads, "threads to match with (default: one per core)")->check(CLI::Range(1, 256));
+  match->add_flag("--no-progress", no_progress, "no progress line, even on a terminal");
+  match->add_flag("--quiet,-q", quiet, "no summary on stderr");
+  match->add_option("logs", match_options.logs, "log files, plain or gzip (default or '-': stdin)");
+
   app.add_subcommand("version", "print the version");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+
+  if (match->parsed()) {
+    match_options.format = *parse_log_format(match_format);
+    match_options.warninglists = !no_warninglists;
+    match_options.progress = !no_progress && isatty(STDERR_FILENO);
+    match_options.summary = !quiet;
+    return run_match(match_options);
   }
 
   if (app.got_subcommand("version")) {

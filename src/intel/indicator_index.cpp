@@ -49,6 +49,16 @@ inline uint64_t mix(uint64_t k) {
   return k;
 }
 
+// The prefilter: a blocked Bloom filter of 8 bits per indicator (one 64-bit
+// word per key, four bits set in it), small enough to stay in the core's
+// cache, so that the values that are not listed (nearly all of a log) are
+// turned away without touching the table.
+inline uint64_t filter_bits(uint64_t k) {
+  uint64_t spread = k * 0x9e3779b97f4a7c15ull;
+  return (1ull << (spread >> 58)) | (1ull << ((spread >> 52) & 63)) | (1ull << ((spread >> 46) & 63)) |
+         (1ull << ((spread >> 40) & 63));
+}
+
 uint64_t hash_key(Space space, std::string_view key) {
   uint64_t h = kSeeds[space];
   for (size_t i = key.size(); i-- > 0;) h = step(h, key[i]);
@@ -174,6 +184,14 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
   }
   index.entries_.shrink_to_fit();
   index.arena_.shrink_to_fit();
+  size_t words = 64;
+  while (words * 64 < index.entries_.size() * 8) words *= 2;
+  index.filter_.assign(words, 0);
+  index.filter_mask_ = words - 1;
+  for (const auto& e : index.entries_) {
+    uint64_t k = mix(hash_key(static_cast<Space>(e.space), std::string_view(index.arena_).substr(e.key_offset, e.key_length)));
+    index.filter_[(k >> 32) & index.filter_mask_] |= filter_bits(k);
+  }
   for (int prefix = 128; prefix >= 0; --prefix) {
     if (v4[prefix]) index.v4_prefixes_.push_back(static_cast<uint8_t>(prefix));
     if (v6[prefix]) index.v6_prefixes_.push_back(static_cast<uint8_t>(prefix));
@@ -185,6 +203,7 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
 
 size_t IndicatorIndex::memory_bytes() const {
   return arena_.capacity() + entries_.capacity() * sizeof(Entry) + slots_.capacity() * sizeof(Slot) +
+         filter_.capacity() * sizeof(uint64_t) +
          v4_prefixes_.capacity() + v6_prefixes_.capacity() + sizeof(*this);
 }
 
@@ -210,6 +229,12 @@ std::string_view IndicatorIndex::listed(uint32_t id) const {
 
 inline std::optional<uint32_t> IndicatorIndex::find(uint64_t hash, std::string_view key, uint8_t space) const {
   uint64_t k = mix(hash);
+  uint64_t bits = filter_bits(k);
+  if ((filter_[(k >> 32) & filter_mask_] & bits) != bits) return std::nullopt;
+  return probe(k, key, space);
+}
+
+inline std::optional<uint32_t> IndicatorIndex::probe(uint64_t k, std::string_view key, uint8_t space) const {
   uint32_t tag = static_cast<uint32_t>(k >> 32) | 1;
   size_t pos = k & mask_;
   for (;;) {
@@ -248,6 +273,66 @@ std::optional<IndexHit> IndicatorIndex::match_domain(std::string_view name) cons
     }
   }
   return best;
+}
+
+void IndicatorIndex::match_domains(const std::string_view* names, size_t count, std::optional<IndexHit>* out) const {
+  for (size_t i = 0; i < count; ++i) out[i].reset();
+  if (!has(IndicatorKind::domain)) return;
+  // One probe per label boundary of every name, in the order match_domain
+  // makes them (shorter suffixes first, so a later hit is more specific).
+  struct Probe {
+    uint64_t mixed;
+    uint32_t name;
+    uint32_t start;
+  };
+  constexpr size_t kMaxProbes = 2048;
+  Probe probes[kMaxProbes];
+  size_t count_probes = 0;
+  size_t done = 0;  // names whose probes are all in `probes`
+  auto run = [&](size_t upto) {
+    // The filter words were prefetched as the hashes were made; now those
+    // that pass prefetch their slots, and only then are slots read.
+    size_t passed = 0;
+    for (size_t p = 0; p < count_probes; ++p) {
+      uint64_t k = probes[p].mixed;
+      uint64_t bits = filter_bits(k);
+      if ((filter_[(k >> 32) & filter_mask_] & bits) != bits) continue;
+      __builtin_prefetch(&slots_[k & mask_]);
+      probes[passed++] = probes[p];
+    }
+    for (size_t p = 0; p < passed; ++p) {
+      const auto& pr = probes[p];
+      std::string_view name = names[pr.name];
+      if (auto id = probe(pr.mixed, name.substr(pr.start), domain_space))
+        out[pr.name] = IndexHit{*id, pr.start == 0 ? MatchReason::exact : MatchReason::parent_domain};
+    }
+    count_probes = 0;
+    done = upto;
+  };
+  for (size_t i = 0; i < count; ++i) {
+    std::string_view name = names[i];
+    if (count_probes + name.size() / 2 + 2 > kMaxProbes) run(i);
+    if (name.size() > 2 * kMaxProbes - 4) {  // no real name is this long; the slow path takes it
+      out[i] = match_domain(name);
+      continue;
+    }
+    uint64_t h = kSeeds[domain_space];
+    const char* p = name.data();
+    bool first_label = true;
+    for (size_t j = name.size(); j-- > 0;) {
+      h = step(h, p[j]);
+      if (j == 0 || p[j - 1] == '.') {
+        if (!first_label || single_label_domains_) {
+          uint64_t k = mix(h);
+          __builtin_prefetch(&filter_[(k >> 32) & filter_mask_]);
+          if (count_probes < kMaxProbes) probes[count_probes++] = Probe{k, static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
+        }
+        first_label = false;
+      }
+    }
+  }
+  run(count);
+  (void)done;
 }
 
 std::optional<IndexHit> IndicatorIndex::match_address(const IpAddress& given) const {

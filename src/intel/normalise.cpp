@@ -328,10 +328,14 @@ Result<std::string> normalise_domain(std::string_view text) {
   // typing error, unless it is one of the names reserved for tests and
   // private networks (RFC 2606, RFC 6761, RFC 6762, RFC 8375).
   static const std::string_view reserved[] = {"test", "example", "invalid", "localhost", "local", "onion", "internal", "lan", "home", "corp", "intranet", "localdomain"};
-  std::string top_level(top);
-  if (!psl_is_public_suffix2(suffix_list(), top_level.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE) &&
-      std::find(std::begin(reserved), std::end(reserved), top) == std::end(reserved))
-    return Error::invalid("'" + std::string(text) + "' does not end in a known top-level domain");
+  // Some registries are in the suffix list only by their second level
+  // ("co.za", not "za"), so the last three labels are asked too.
+  bool known = std::find(std::begin(reserved), std::end(reserved), top) != std::end(reserved);
+  for (size_t n = 1; !known && n <= std::min<size_t>(3, labels.size()); ++n) {
+    std::string suffix(labels[labels.size() - n].data(), ascii.data() + ascii.size() - labels[labels.size() - n].data());
+    known = psl_is_public_suffix2(suffix_list(), suffix.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+  }
+  if (!known) return Error::invalid("'" + std::string(text) + "' does not end in a known top-level domain");
   return ascii;
 }
 

@@ -34,24 +34,101 @@ Group group_of(IndicatorKind kind) {
   }
 }
 
-// Which groups a MISP attribute type belongs to.
+// Which groups a MISP attribute type belongs to. Composite types
+// ("domain|ip", "filename|md5") are values of their own in MISP, which jaga
+// does not have, except that a hash is a hash whatever file it names.
 unsigned groups_of_attribute(std::string_view type) {
   unsigned mask = 0;
-  auto has = [&](std::string_view part) { return type.find(part) != std::string_view::npos; };
-  if (type == "domain" || type == "hostname" || type == "domain|ip" || type == "hostname|port") mask |= 1u << domain_group;
+  if (type == "domain" || type == "hostname") mask |= 1u << domain_group;
   if (type == "url" || type == "uri" || type == "link") mask |= 1u << url_group;
-  if (has("ip-") || type == "domain|ip" || type == "ip") mask |= 1u << ip_group;
-  if (has("email")) mask |= 1u << email_group;
-  if (has("md5") || has("sha")) mask |= 1u << hash_group;
+  if (type == "ip-src" || type == "ip-dst" || type == "ip-src|port" || type == "ip-dst|port" || type == "ip")
+    mask |= 1u << ip_group;
+  if (type == "email" || type == "email-src" || type == "email-dst" || type == "target-email" ||
+      type == "email-reply-to" || type == "whois-registrant-email")
+    mask |= 1u << email_group;
+  for (std::string_view hash : {"md5", "sha1", "sha224", "sha256", "sha512"})
+    if (type == hash || type == "filename|" + std::string(hash)) mask |= 1u << hash_group;
   return mask;
 }
 
 using ListId = uint16_t;
 
+// Many substrings searched at once (Aho-Corasick): one pass over the value
+// whatever the number of entries.
+class SubstringSet {
+ public:
+  void add(std::string_view needle, ListId id) {
+    if (needle.empty()) return;
+    int node = 0;
+    for (unsigned char c : needle) {
+      auto [it, added] = edges_.try_emplace(key(node, c), static_cast<int>(nodes_.size()));
+      if (added) nodes_.push_back({});
+      node = it->second;
+    }
+    if (!nodes_[node].found) nodes_[node].found = id;
+  }
+  std::optional<ListId> find(std::string_view text) const {
+    if (nodes_.size() == 1) return std::nullopt;
+    int node = 0;
+    for (unsigned char c : text) {
+      for (;;) {
+        auto it = edges_.find(key(node, c));
+        if (it != edges_.end()) {
+          node = it->second;
+          break;
+        }
+        if (node == 0) break;
+        node = nodes_[node].fail;
+      }
+      if (nodes_[node].output) return *nodes_[node].output;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  struct Node {
+    int fail = 0;
+    std::optional<ListId> found;   // an entry ends here
+    std::optional<ListId> output;  // an entry ends here or at a node on the fail chain
+  };
+  static uint64_t key(int node, unsigned char c) { return (static_cast<uint64_t>(node) << 8) | c; }
+
+ public:
+  // Failure links, breadth first: after adding, before searching.
+  void prepare() {
+    std::vector<std::vector<std::pair<unsigned char, int>>> children(nodes_.size());
+    for (const auto& [k, child] : edges_) children[k >> 8].emplace_back(static_cast<unsigned char>(k & 255), child);
+    std::vector<int> queue{0};
+    nodes_[0].output = nodes_[0].found;
+    for (size_t head = 0; head < queue.size(); ++head) {
+      int node = queue[head];
+      for (auto [c, child] : children[node]) {
+        int fail = 0;
+        if (node != 0) {
+          for (int f = nodes_[node].fail;; f = nodes_[f].fail) {
+            if (auto it = edges_.find(key(f, c)); it != edges_.end()) {
+              fail = it->second;
+              break;
+            }
+            if (f == 0) break;
+          }
+        }
+        nodes_[child].fail = fail;
+        nodes_[child].output = nodes_[child].found ? nodes_[child].found : nodes_[fail].output;
+        queue.push_back(child);
+      }
+    }
+  }
+
+ private:
+  std::unordered_map<uint64_t, int> edges_;
+  std::vector<Node> nodes_{Node{}};
+};
+
 struct GroupTables {
   std::unordered_map<std::string, ListId> exact;     // "string" entries
   std::unordered_map<std::string, ListId> suffixes;  // "hostname" entries and ".suffix" strings
-  std::vector<std::pair<std::string, ListId>> substrings;
+  SubstringSet substrings;
   std::vector<std::pair<std::regex, ListId>> regexes;
 };
 
@@ -90,8 +167,11 @@ struct Warninglists::Tables {
   size_t entries = 0;
 
   std::optional<ListId> by_suffix(const GroupTables& g, std::string_view name) const {
+    if (g.suffixes.empty()) return std::nullopt;
+    std::string key;
     for (;;) {
-      if (auto it = g.suffixes.find(std::string(name)); it != g.suffixes.end()) return it->second;
+      key.assign(name);
+      if (auto it = g.suffixes.find(key); it != g.suffixes.end()) return it->second;
       auto dot = name.find('.');
       if (dot == std::string_view::npos) return std::nullopt;
       name.remove_prefix(dot + 1);
@@ -99,8 +179,7 @@ struct Warninglists::Tables {
   }
   std::optional<ListId> by_text(const GroupTables& g, const std::string& value) const {
     if (auto it = g.exact.find(value); it != g.exact.end()) return it->second;
-    for (const auto& [needle, id] : g.substrings)
-      if (value.find(needle) != std::string::npos) return id;
+    if (auto id = g.substrings.find(value)) return id;
     for (const auto& [pattern, id] : g.regexes)
       if (std::regex_search(value, pattern)) return id;
     return std::nullopt;
@@ -148,11 +227,14 @@ Status add_list(Warninglists::Tables* tables_, const boost::json::value& doc) {
                           "'; known are hostname, string, substring, regex and cidr");
   if (tables_->lists.size() >= 65535) return Error::invalid("too many warninglists");
 
-  unsigned mask = 0;
-  if (auto* attrs = obj.if_contains("matching_attributes"); attrs && attrs->is_array())
+  // Without matching_attributes a list applies to every kind; with them,
+  // only to the kinds they name (none, for lists of phone numbers).
+  unsigned mask = (1u << group_count) - 1;
+  if (auto* attrs = obj.if_contains("matching_attributes"); attrs && attrs->is_array() && !attrs->as_array().empty()) {
+    mask = 0;
     for (const auto& a : attrs->as_array())
       if (a.is_string()) mask |= groups_of_attribute(a.as_string());
-  if (mask == 0) mask = (1u << group_count) - 1;
+  }
 
   auto id = static_cast<ListId>(tables_->lists.size());
   for (const auto& v : list->as_array()) {
@@ -180,7 +262,7 @@ Status add_list(Warninglists::Tables* tables_, const boost::json::value& doc) {
         if (!(mask & (1u << g))) continue;
         auto& tables = tables_->groups[g];
         if (info.type == "substring") {
-          tables.substrings.emplace_back(entry, id);
+          tables.substrings.add(entry, id);
         } else if (info.type == "hostname" || entry.front() == '.') {
           std::string name = entry;
           while (!name.empty() && name.front() == '.') name.erase(0, 1);
@@ -195,6 +277,8 @@ Status add_list(Warninglists::Tables* tables_, const boost::json::value& doc) {
     if (added) ++info.entries;
     else ++info.skipped;
   }
+  if (info.type == "substring")
+    for (auto& group : tables_->groups) group.substrings.prepare();
   tables_->entries += info.entries;
   tables_->lists.push_back(std::move(info));
   return {};

@@ -207,6 +207,8 @@ const Case kCases[] = {
     {"report.pdf", "", "error", "does not end in a known top-level domain"},
     {"setup.exe", "domain", "error", "does not end in a known top-level domain"},
     {"printer.lan", "", "domain", "printer.lan"},
+    {"shop.co.za", "", "domain", "shop.co.za"},
+    {"adm10.bit", "", "error", "does not end in a known top-level domain"},
 };
 
 TEST(Normalise, TableOfCases) {
