@@ -4,12 +4,15 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <deque>
 #include <memory>
 #include <fstream>
+#include <iterator>
 #include <future>
 #include <sstream>
 #include <thread>
@@ -26,9 +29,20 @@ using Clock = std::chrono::steady_clock;
 
 // A JSON string; bytes that are not UTF-8 (logs hold anything) become spaces
 // so that every output line stays valid JSON.
-std::string quoted(std::string_view text) {
-  std::string valid = is_valid_utf8(text) ? std::string(text) : sanitise_utf8(text);
-  return "\"" + json_escape(valid) + "\"";
+void append_quoted(std::string& out, std::string_view text) {
+  out += '"';
+  // Most values are plain ASCII with nothing to escape: copied as they are.
+  bool plain = true;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u >= 0x80 || c == '"' || c == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) out.append(text);
+  else out += json_escape(is_valid_utf8(text) ? std::string(text) : sanitise_utf8(text));
+  out += '"';
 }
 
 std::string with_commas(uint64_t n) {
@@ -53,31 +67,71 @@ struct LoadedIndicators {
   std::vector<std::string> first_rejections, first_warninglisted;
 };
 
-Result<LoadedIndicators> load_indicators(const MatchOptions& options) {
+// One line of a list, read: its canonical form, or why not.
+struct ListEntry {
+  std::string_view listed;  // into the file's text
+  uint64_t line = 0;
+  Result<CanonicalIndicator> canonical = Error::invalid("");
+  std::optional<std::string_view> warninglist;
+};
+
+// Runs fn(begin, end) over [0, count) in `threads` parts at once.
+template <class Fn>
+void in_parallel(size_t count, int threads, Fn fn) {
+  if (threads <= 1 || count < 10000) return fn(size_t{0}, count);
+  std::vector<std::future<void>> parts;
+  size_t step = (count + threads - 1) / threads;
+  for (size_t begin = 0; begin < count; begin += step)
+    parts.push_back(std::async(std::launch::async, fn, begin, std::min(count, begin + step)));
+  for (auto& part : parts) part.get();
+}
+
+Result<LoadedIndicators> load_indicators(const MatchOptions& options, int threads) {
   LoadedIndicators loaded;
   IndicatorIndex::Builder builder;
-  const Warninglists* lists = options.warninglists ? &shipped_warninglists() : nullptr;
+  // The shipped warninglists are parsed while the lists are read.
+  std::future<const Warninglists*> lists = std::async(std::launch::async, [enabled = options.warninglists] {
+    return enabled ? &shipped_warninglists() : nullptr;
+  });
+  const Warninglists* known = nullptr;
   for (const auto& path : options.indicator_files) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error::invalid("cannot read the indicator list " + path + ": " + std::strerror(errno));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     auto payload = static_cast<uint32_t>(loaded.sources.size());
     loaded.sources.push_back(path);
-    std::string line;
-    for (uint64_t number = 1; std::getline(in, line); ++number) {
-      ++loaded.lines;
-      auto value = list_line_value(line);
-      if (value.empty()) continue;
-      auto canonical = normalise_indicator(value);
-      if (!canonical) {
+    std::vector<ListEntry> entries;
+    entries.reserve(std::count(text.begin(), text.end(), '\n') + 1);
+    uint64_t number = 0;
+    for (size_t start = 0; start < text.size();) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      ++number;
+      auto value = list_line_value(std::string_view(text).substr(start, end - start));
+      if (!value.empty()) entries.push_back(ListEntry{value, number});
+      start = end + 1;
+    }
+    loaded.lines += number;
+    in_parallel(entries.size(), threads, [&entries](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) entries[i].canonical = normalise_indicator(entries[i].listed);
+    });
+    if (lists.valid()) known = lists.get();
+    if (known) {
+      in_parallel(entries.size(), threads, [&entries, known](size_t begin, size_t end) {
+        for (size_t i = begin; i < end; ++i)
+          if (entries[i].canonical) entries[i].warninglist = known->find(*entries[i].canonical);
+      });
+    }
+    for (const auto& e : entries) {
+      if (!e.canonical) {
         if (++loaded.rejected <= 5)
-          loaded.first_rejections.push_back(path + ":" + std::to_string(number) + ": " + canonical.error().message);
-        continue;
+          loaded.first_rejections.push_back(path + ":" + std::to_string(e.line) + ": " + e.canonical.error().message);
+      } else if (e.warninglist) {
+        if (++loaded.warninglisted <= 3)
+          loaded.first_warninglisted.push_back(std::string(e.listed) + " (" + std::string(*e.warninglist) + ")");
+      } else {
+        builder.add(*e.canonical, e.listed, payload);
       }
-      if (auto list = lists ? lists->find(*canonical) : std::nullopt) {
-        if (++loaded.warninglisted <= 3) loaded.first_warninglisted.push_back(std::string(value) + " (" + std::string(*list) + ")");
-        continue;
-      }
-      builder.add(*canonical, value, payload);
     }
   }
   loaded.index = std::move(builder).build();
@@ -172,17 +226,26 @@ class HitWriter {
     if (chunk.first_of_log) base_line_ = 0;
     const auto& index = indicators_.index;
     for (const auto& hit : result.hits) {
+      char number[24];
+      auto end = std::to_chars(number, number + sizeof number, base_line_ + hit.line).ptr;
       buffer_ += "{\"line\":";
-      buffer_ += std::to_string(base_line_ + hit.line);
-      if (options_.logs.size() > 1) buffer_ += ",\"file\":" + quoted(options_.logs[chunk.log]);
-      buffer_ += ",\"field\":" + quoted(hit.field);
-      buffer_ += ",\"value\":" + quoted(hit.value);
-      buffer_ += ",\"indicator\":" + quoted(index.listed(hit.hit.id));
+      buffer_.append(number, end);
+      if (options_.logs.size() > 1) {
+        buffer_ += ",\"file\":";
+        append_quoted(buffer_, options_.logs[chunk.log]);
+      }
+      buffer_ += ",\"field\":";
+      append_quoted(buffer_, hit.field);
+      buffer_ += ",\"value\":";
+      append_quoted(buffer_, hit.value);
+      buffer_ += ",\"indicator\":";
+      append_quoted(buffer_, index.listed(hit.hit.id));
       buffer_ += ",\"kind\":\"";
       buffer_ += to_string(index.kind(hit.hit.id));
       buffer_ += "\",\"reason\":\"";
       buffer_ += to_string(hit.hit.reason);
-      buffer_ += "\",\"source\":" + quoted(indicators_.sources[index.payload(hit.hit.id)]);
+      buffer_ += "\",\"source\":";
+      append_quoted(buffer_, indicators_.sources[index.payload(hit.hit.id)]);
       buffer_ += "}\n";
       if (buffer_.size() > (1 << 16)) flush();
     }
@@ -256,7 +319,7 @@ int run_match(const MatchOptions& given, FILE* out, FILE* err) {
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   auto started = Clock::now();
-  auto loaded = load_indicators(options);
+  auto loaded = load_indicators(options, threads);
   if (!loaded) return fail(loaded.error().message);
   const auto& indicators = *loaded;
   double load_seconds = std::chrono::duration<double>(Clock::now() - started).count();

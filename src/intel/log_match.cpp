@@ -3,6 +3,10 @@
 #include <boost/json.hpp>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "util/text.h"
 
 namespace jaga {
@@ -131,17 +135,12 @@ class DnsBatch {
   DnsBatch(const IndicatorIndex& index, ChunkResult& out) : index_(index), out_(out) {}
   ~DnsBatch() { flush(); }
 
-  void add(std::string_view line, uint64_t number) {
-    std::string_view f[3];
-    if (split_fields(line, f, 3) < 3) {
-      ++out_.unreadable;
-      return;
-    }
+  void add(uint64_t number, std::string_view client, std::string_view query) {
     Line& l = lines_[size_];
     l.number = number;
-    l.client = f[1];
-    l.query = f[2];
-    std::string_view name = f[2];
+    l.client = client;
+    l.query = query;
+    std::string_view name = query;
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     // Addresses, Unicode names and oddities take the slow path.
     l.fast = !name.empty() && !is_digit(name.back()) && name.find(':') == std::string_view::npos && !has_high_bytes(name) &&
@@ -179,6 +178,104 @@ class DnsBatch {
   std::optional<IndexHit> found_[kBatch];
   size_t size_ = 0, names_count_ = 0;
 };
+
+// Bytes that separate fields (space, tab, CR and the other controls) and
+// line ends, as bit masks over 64 bytes: SSE2, which every x86-64 has.
+struct BlockMasks {
+  uint64_t separator, newline;
+};
+
+#if defined(__SSE2__)
+inline BlockMasks block_masks(const char* p) {
+  const __m128i space = _mm_set1_epi8(0x20), nl = _mm_set1_epi8('\n');
+  uint64_t separator = 0, newline = 0;
+  for (int k = 0; k < 4; ++k) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(x, space), space);  // x <= 0x20, unsigned
+    separator |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(low))) << (16 * k);
+    newline |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)))) << (16 * k);
+  }
+  return {separator, newline};
+}
+#else
+inline BlockMasks block_masks(const char* p) {
+  uint64_t separator = 0, newline = 0;
+  for (int i = 0; i < 64; ++i) {
+    auto c = static_cast<unsigned char>(p[i]);
+    separator |= static_cast<uint64_t>(c <= 0x20) << i;
+    newline |= static_cast<uint64_t>(c == '\n') << i;
+  }
+  return {separator, newline};
+}
+#endif
+
+// DNS lines found from the masks: where fields start and end and lines
+// end, visited bit by bit, so that each byte is looked at once here and
+// once more by the name's hash.
+void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& out) {
+  DnsBatch batch(index, out);
+  const char* base = chunk.data();
+  const size_t size = chunk.size();
+  uint64_t number = out.lines;
+  size_t line_start = 0;
+  int fields = 0;
+  size_t field_start[3] = {0, 0, 0}, field_end[3] = {0, 0, 0};
+  auto end_line = [&](size_t at) {
+    ++number;
+    if (at == line_start) return;  // an empty line
+    if (at - line_start > kMaxLogLine || fields < 3) {
+      ++out.unreadable;
+      return;
+    }
+    batch.add(number, std::string_view(base + field_start[1], field_end[1] - field_start[1]),
+              std::string_view(base + field_start[2], field_end[2] - field_start[2]));
+  };
+  bool after_separator = true;  // the first byte of a chunk starts a line
+  alignas(64) char tail[64];
+  for (size_t block = 0; block < size; block += 64) {
+    const char* p = base + block;
+    size_t valid = std::min<size_t>(64, size - block);
+    if (valid < 64) {
+      std::memcpy(tail, p, valid);
+      std::memset(tail + valid, ' ', 64 - valid);
+      p = tail;
+    }
+    auto [separator, newline] = block_masks(p);
+    uint64_t previous = (separator << 1) | (after_separator ? 1 : 0);
+    uint64_t starts = ~separator & previous, ends = separator & ~previous;
+    if (valid < 64) {
+      uint64_t inside = (uint64_t{1} << valid) - 1;
+      starts &= inside;
+      newline &= inside;
+      ends &= inside | (uint64_t{1} << valid);  // a field that runs to the end of the chunk ends there
+      if (valid == 0) ends = 0;
+    }
+    after_separator = (separator >> 63) & 1;
+    for (uint64_t events = starts | ends | newline; events; events &= events - 1) {
+      int bit = __builtin_ctzll(events);
+      uint64_t one = uint64_t{1} << bit;
+      size_t at = block + bit;
+      if (ends & one) {
+        if (fields >= 1 && fields <= 3) field_end[fields - 1] = at;
+      }
+      if (starts & one) {
+        if (fields < 3) field_start[fields] = at;
+        ++fields;
+      }
+      if (newline & one) {
+        end_line(at);
+        line_start = at + 1;
+        fields = 0;
+      }
+    }
+  }
+  if (line_start < size) {
+    if (fields >= 1 && fields <= 3 && field_end[fields - 1] < field_start[fields - 1]) field_end[fields - 1] = size;
+    end_line(size);
+  }
+  batch.flush();
+  out.lines = number;
+}
 
 void match_proxy(const IndicatorIndex& index, std::string_view line, uint64_t number, ChunkResult& out) {
   std::string_view f[9];
@@ -252,7 +349,7 @@ std::optional<LogFormat> parse_log_format(std::string_view text) {
 }
 
 void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view chunk, ChunkResult& out) {
-  DnsBatch dns(index, out);
+  if (format == LogFormat::dns) return scan_dns(index, chunk, out);
   const char* p = chunk.data();
   const char* end = p + chunk.size();
   uint64_t number = out.lines;
@@ -265,7 +362,7 @@ void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view
       ++out.unreadable;
     } else if (!line.empty()) {
       switch (format) {
-        case LogFormat::dns: dns.add(line, number); break;
+        case LogFormat::dns: break;  // scan_dns
         case LogFormat::proxy: match_proxy(index, line, number, out); break;
         case LogFormat::text: match_text(index, line, "text", number, out); break;
         case LogFormat::jsonl:
@@ -276,7 +373,6 @@ void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view
     }
     p = newline ? newline + 1 : end;
   }
-  dns.flush();
   out.lines = number;
 }
 
