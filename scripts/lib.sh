@@ -53,5 +53,8 @@ build_preset() {
   cmake --build --preset "$preset" -j "$(nproc)"
 }
 
-# ccache hits across clones of the repository (CI builds a fresh clone).
+# ccache hits across clones of the repository (CI builds a fresh clone):
+# paths relative to the checkout, and the checkout's own path left out of the
+# hash of debug builds (their debug info then names the first clone's files).
 export CCACHE_BASEDIR="$ROOT"
+export CCACHE_NOHASHDIR=true

@@ -456,8 +456,19 @@ std::vector<std::string> url_expressions(std::string_view canonical_url) {
   return out;
 }
 
+// Undoes defanging where people defang: in a URL only the scheme and the
+// host ("hxxp://evil[.]example/"), since its path and query are taken as
+// they are (a canonical path may hold "[.]" or "\." and must stay itself).
+std::string refang_indicator(std::string_view text) {
+  size_t authority = text.find("//");
+  authority = authority == std::string_view::npos ? 0 : authority + 2;
+  size_t end = text.find_first_of("/?#", authority);
+  if (end == std::string_view::npos) return refang(text);
+  return refang(text.substr(0, end)) + std::string(text.substr(end));
+}
+
 Result<CanonicalIndicator> normalise_indicator(std::string_view raw, std::optional<IndicatorKind> kind) {
-  std::string refanged = refang(trim(raw));
+  std::string refanged = refang_indicator(trim(raw));
   std::string_view text = trim(refanged);
   if (text.empty()) return Error::invalid("an indicator may not be empty");
   if (text.size() > 8192) return Error::invalid("an indicator has at most 8192 characters");

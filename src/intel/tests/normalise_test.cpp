@@ -99,6 +99,8 @@ const Case kCases[] = {
     {"http://example.com/a\tb\r\n", "", "url", "http://example.com/ab"},
     {"hxxp://evil[.]example[.]net/login", "", "url", "http://evil.example.net/login"},
     {"hxxps://evil.example.net/login", "", "url", "https://evil.example.net/login"},
+    {"http://evil.example.net/a[.]b\\.c", "", "url", "http://evil.example.net/a[.]b\\.c"},  // paths are not refanged
+    {"hxxp://evil[.]example[.]net/x[.]y", "", "url", "http://evil.example.net/x[.]y"},
     {"evil.example.net/login.php", "", "url", "http://evil.example.net/login.php"},
     {"evil.example.net/", "url", "url", "http://evil.example.net/"},
     {"evil.example.net", "url", "url", "http://evil.example.net/"},
