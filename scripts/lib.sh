@@ -12,7 +12,7 @@ DEBIAN_PACKAGES=(
 )
 # Node.js from Debian only when no node is installed (a newer one may already be there).
 if ! command -v node > /dev/null || ! command -v npm > /dev/null; then DEBIAN_PACKAGES+=(nodejs npm); fi
-TEST_PACKAGES=(clang libclang-rt-14-dev chromium fonts-noto-cjk wrk nginx-light curl sqlite3 python3-aiosmtpd)
+TEST_PACKAGES=(clang libclang-rt-14-dev chromium fonts-noto-cjk wrk nginx-light curl sqlite3 python3-aiosmtpd unbound bind9-dnsutils)
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

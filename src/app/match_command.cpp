@@ -1,5 +1,7 @@
 #include "app/match_command.h"
 
+#include "app/indicator_lists.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -45,15 +47,6 @@ void append_quoted(std::string& out, std::string_view text) {
   out += '"';
 }
 
-std::string with_commas(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string megabytes(uint64_t bytes) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.1f MB", bytes / 1e6);
@@ -62,79 +55,17 @@ std::string megabytes(uint64_t bytes) {
 
 struct LoadedIndicators {
   IndicatorIndex index;
-  std::vector<std::string> sources;  // file names, by payload
-  uint64_t lines = 0, warninglisted = 0, rejected = 0;
-  std::vector<std::string> first_rejections, first_warninglisted;
+  IndicatorLists lists;
 };
-
-// One line of a list, read: its canonical form, or why not.
-struct ListEntry {
-  std::string_view listed;  // into the file's text
-  uint64_t line = 0;
-  Result<CanonicalIndicator> canonical = Error::invalid("");
-  std::optional<std::string_view> warninglist;
-};
-
-// Runs fn(begin, end) over [0, count) in `threads` parts at once.
-template <class Fn>
-void in_parallel(size_t count, int threads, Fn fn) {
-  if (threads <= 1 || count < 10000) return fn(size_t{0}, count);
-  std::vector<std::future<void>> parts;
-  size_t step = (count + threads - 1) / threads;
-  for (size_t begin = 0; begin < count; begin += step)
-    parts.push_back(std::async(std::launch::async, fn, begin, std::min(count, begin + step)));
-  for (auto& part : parts) part.get();
-}
 
 Result<LoadedIndicators> load_indicators(const MatchOptions& options, int threads) {
+  auto lists = read_indicator_lists(options.indicator_files, options.warninglists, threads);
+  if (!lists) return lists.error();
   LoadedIndicators loaded;
   IndicatorIndex::Builder builder;
-  // The shipped warninglists are parsed while the lists are read.
-  std::future<const Warninglists*> lists = std::async(std::launch::async, [enabled = options.warninglists] {
-    return enabled ? &shipped_warninglists() : nullptr;
-  });
-  const Warninglists* known = nullptr;
-  for (const auto& path : options.indicator_files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error::invalid("cannot read the indicator list " + path + ": " + std::strerror(errno));
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto payload = static_cast<uint32_t>(loaded.sources.size());
-    loaded.sources.push_back(path);
-    std::vector<ListEntry> entries;
-    entries.reserve(std::count(text.begin(), text.end(), '\n') + 1);
-    uint64_t number = 0;
-    for (size_t start = 0; start < text.size();) {
-      size_t end = text.find('\n', start);
-      if (end == std::string::npos) end = text.size();
-      ++number;
-      auto value = list_line_value(std::string_view(text).substr(start, end - start));
-      if (!value.empty()) entries.push_back(ListEntry{value, number});
-      start = end + 1;
-    }
-    loaded.lines += number;
-    in_parallel(entries.size(), threads, [&entries](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) entries[i].canonical = normalise_indicator(entries[i].listed);
-    });
-    if (lists.valid()) known = lists.get();
-    if (known) {
-      in_parallel(entries.size(), threads, [&entries, known](size_t begin, size_t end) {
-        for (size_t i = begin; i < end; ++i)
-          if (entries[i].canonical) entries[i].warninglist = known->find(*entries[i].canonical);
-      });
-    }
-    for (const auto& e : entries) {
-      if (!e.canonical) {
-        if (++loaded.rejected <= 5)
-          loaded.first_rejections.push_back(path + ":" + std::to_string(e.line) + ": " + e.canonical.error().message);
-      } else if (e.warninglist) {
-        if (++loaded.warninglisted <= 3)
-          loaded.first_warninglisted.push_back(std::string(e.listed) + " (" + std::string(*e.warninglist) + ")");
-      } else {
-        builder.add(*e.canonical, e.listed, payload);
-      }
-    }
-  }
+  for (const auto& entry : lists->entries) builder.add(entry.indicator, entry.listed, entry.source);
   loaded.index = std::move(builder).build();
+  loaded.lists = std::move(*lists);
   return loaded;
 }
 
@@ -245,7 +176,7 @@ class HitWriter {
       buffer_ += "\",\"reason\":\"";
       buffer_ += to_string(hit.hit.reason);
       buffer_ += "\",\"source\":";
-      append_quoted(buffer_, indicators_.sources[index.payload(hit.hit.id)]);
+      append_quoted(buffer_, indicators_.lists.sources[index.payload(hit.hit.id)]);
       buffer_ += "}\n";
       if (buffer_.size() > (1 << 16)) flush();
     }
@@ -431,12 +362,8 @@ int run_match(const MatchOptions& given, FILE* out, FILE* err) {
     s << "\njaga match: " << with_commas(indicators.index.size()) << " indicators";
     std::snprintf(timing, sizeof timing, " loaded in %.2f s", load_seconds);
     s << timing << " (" << with_commas(indicators.index.memory_bytes() / 1024) << " KiB)";
-    if (indicators.warninglisted) s << "; " << with_commas(indicators.warninglisted) << " skipped as warninglisted";
     if (indicators.index.duplicates()) s << "; " << with_commas(indicators.index.duplicates()) << " listed twice";
-    if (indicators.rejected) s << "; " << with_commas(indicators.rejected) << " rejected";
-    s << "\n";
-    for (const auto& why : indicators.first_rejections) s << "jaga match: rejected " << why << "\n";
-    for (const auto& what : indicators.first_warninglisted) s << "jaga match: warninglisted " << what << "\n";
+    s << indicators.lists.summary("jaga match");
     std::fputs(s.str().c_str(), err);
   }
   return 0;

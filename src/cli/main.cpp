@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "app/settings.h"
 #include "app/commands.h"
+#include "app/export_command.h"
 #include "app/match_command.h"
 #include "model/audit.h"
 #include "util/crypto.h"
@@ -151,6 +152,20 @@ int main(int argc, char** argv) {
   match->add_flag("--quiet,-q", quiet, "no summary on stderr");
   match->add_option("logs", match_options.logs, "log files, plain or gzip (default or '-': stdin)");
 
+  auto* export_feed = app.add_subcommand("export", "feeds for resolvers and sensors, on stdout");
+  ExportOptions export_options;
+  bool export_no_warninglists = false, export_quiet = false;
+  export_feed->add_option("--format", export_options.format, "rpz (a DNS response policy zone for BIND and Unbound)")
+      ->check(CLI::IsMember({"rpz"}))
+      ->capture_default_str();
+  export_feed->add_option("--indicators", export_options.indicator_files, "a plain list of indicators; repeatable")
+      ->allow_extra_args(false)
+      ->check(CLI::ExistingFile)
+      ->required();
+  export_feed->add_option("--zone", export_options.zone, "the RPZ zone's name")->capture_default_str();
+  export_feed->add_flag("--no-warninglists", export_no_warninglists, "export even what a shipped warninglist calls benign");
+  export_feed->add_flag("--quiet,-q", export_quiet, "no summary on stderr");
+
   app.add_subcommand("version", "print the version");
 
   try {
@@ -165,6 +180,12 @@ int main(int argc, char** argv) {
     match_options.progress = !no_progress && isatty(STDERR_FILENO);
     match_options.summary = !quiet;
     return run_match(match_options);
+  }
+
+  if (export_feed->parsed()) {
+    export_options.warninglists = !export_no_warninglists;
+    export_options.summary = !export_quiet;
+    return run_export(export_options);
   }
 
   if (app.got_subcommand("version")) {
