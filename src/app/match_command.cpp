@@ -250,7 +250,12 @@ int run_match(const MatchOptions& given, FILE* out, FILE* err) {
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
   auto started = Clock::now();
+  if (options.progress) {
+    std::fputs("  reading the indicators and the warninglists...", err);
+    std::fflush(err);
+  }
   auto loaded = load_indicators(options, threads);
+  if (options.progress) std::fputs("\r\033[K", err);
   if (!loaded) return fail(loaded.error().message);
   const auto& indicators = *loaded;
   double load_seconds = std::chrono::duration<double>(Clock::now() - started).count();
