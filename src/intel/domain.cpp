@@ -57,10 +57,13 @@ std::optional<std::string> canonical_domain(std::string_view text) {
   std::string tld(labels.back());
   // All-numeric top labels are IP fragments or version numbers, never TLDs.
   if (tld.find_first_not_of("0123456789") == std::string::npos) return std::nullopt;
-  if (!psl_is_public_suffix2(suffixes(), tld.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
-    return std::nullopt;
-  if (psl_is_public_suffix2(suffixes(), name.c_str(), PSL_TYPE_ANY)) return std::nullopt;
+  if (!is_public_suffix(tld)) return std::nullopt;
+  if (is_public_suffix(name, true)) return std::nullopt;
   return name;
+}
+
+bool is_public_suffix(const std::string& name, bool implicit_star_rule) {
+  return psl_is_public_suffix2(suffixes(), name.c_str(), PSL_TYPE_ANY | (implicit_star_rule ? 0 : PSL_TYPE_NO_STAR_RULE));
 }
 
 std::string registrable_domain(std::string_view canonical) {

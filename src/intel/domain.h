@@ -14,6 +14,10 @@ namespace jaga {
 // one label below it; nothing otherwise.
 std::optional<std::string> canonical_domain(std::string_view text);
 
+// Whether `name` is a public suffix ("com", "co.id") by an explicit rule of
+// the list; with `implicit_star_rule`, any unknown top-level label is one too.
+bool is_public_suffix(const std::string& name, bool implicit_star_rule = false);
+
 // The registrable domain ("example.co.id" for "a.b.example.co.id").
 std::string registrable_domain(std::string_view canonical);
 

@@ -1,5 +1,6 @@
 #include "intel/extract.h"
 
+#include "intel/normalise.h"
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <unordered_set>
 
 #include "intel/domain.h"
+#include "intel/normalise.h"
 #include "intel/refang.h"
 #include "util/text.h"
 
@@ -360,29 +362,6 @@ std::string normalise_escapes(std::string_view text) {
   return out;
 }
 
-// RFC 3986 section 5.2.4.
-std::string remove_dot_segments(std::string_view path) {
-  std::vector<std::string_view> segments;
-  auto parts = split(path.substr(1), '/');
-  for (size_t k = 0; k < parts.size(); ++k) {
-    auto seg = parts[k];
-    if (seg == ".") {
-      if (k + 1 == parts.size()) segments.push_back("");
-    } else if (seg == "..") {
-      if (!segments.empty()) segments.pop_back();
-      if (k + 1 == parts.size()) segments.push_back("");
-    } else {
-      segments.push_back(seg);
-    }
-  }
-  std::string out;
-  for (auto seg : segments) {
-    out.push_back('/');
-    out.append(seg);
-  }
-  return out.empty() ? "/" : out;
-}
-
 }  // namespace
 
 std::string sanitise_utf8(std::string_view text) {
@@ -500,7 +479,7 @@ std::optional<std::string> canonical_url(std::string_view text) {
   std::string query = query_at == std::string_view::npos
                           ? ""
                           : normalise_escapes(tail.substr(query_at));
-  std::string canonical_path = path.empty() ? "/" : remove_dot_segments(normalise_escapes(path));
+  std::string canonical_path = path.empty() ? "/" : resolve_dot_segments(normalise_escapes(path), false);
   return scheme + "://" + canonical_host + canonical_port + canonical_path + query;
 }
 

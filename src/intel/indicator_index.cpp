@@ -163,7 +163,7 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
     if (p.kind == IndicatorKind::domain && p.key.find('.') == std::string::npos) index.single_label_domains_ = true;
     if (space == address_space) {
       int prefix = static_cast<uint8_t>(p.key[0]);
-      bool is_v6 = p.kind == IndicatorKind::ipv6 || p.key.substr(1, 12) != std::string("\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
+      bool is_v6 = p.kind == IndicatorKind::ipv6 || !is_ipv4_mapped(reinterpret_cast<const uint8_t*>(p.key.data() + 1));
       (is_v6 ? v6 : v4)[prefix] = true;
     }
   }
@@ -214,8 +214,7 @@ std::string IndicatorIndex::value(uint32_t id) const {
   Network network;
   int prefix = static_cast<uint8_t>(arena_[e.key_offset]);
   std::memcpy(network.base.bytes.data(), arena_.data() + e.key_offset + 1, 16);
-  network.base.v6 = e.kind == IndicatorKind::ipv6 ||
-                    std::memcmp(network.base.bytes.data(), "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) != 0;
+  network.base.v6 = e.kind == IndicatorKind::ipv6 || !is_ipv4_mapped(network.base.bytes.data());
   network.prefix = network.base.v6 ? prefix : prefix - 96;
   auto text = network.text();
   if (prefix == 128) text.resize(text.find('/'));
@@ -288,8 +287,7 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
   constexpr size_t kMaxProbes = 2048;
   Probe probes[kMaxProbes];
   size_t count_probes = 0;
-  size_t done = 0;  // names whose probes are all in `probes`
-  auto run = [&](size_t upto) {
+  auto run = [&] {
     // The filter words were prefetched as the hashes were made; now those
     // that pass prefetch their slots, and only then are slots read.
     size_t passed = 0;
@@ -307,11 +305,10 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
         out[pr.name] = IndexHit{*id, pr.start == 0 ? MatchReason::exact : MatchReason::parent_domain};
     }
     count_probes = 0;
-    done = upto;
   };
   for (size_t i = 0; i < count; ++i) {
     std::string_view name = names[i];
-    if (count_probes + name.size() / 2 + 2 > kMaxProbes) run(i);
+    if (count_probes + name.size() / 2 + 2 > kMaxProbes) run();
     if (name.size() > 2 * kMaxProbes - 4) {  // no real name is this long; the slow path takes it
       out[i] = match_domain(name);
       continue;
@@ -331,21 +328,25 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
       }
     }
   }
-  run(count);
-  (void)done;
+  run();
+}
+
+std::optional<IndexHit> IndicatorIndex::longest_network(const IpAddress& address, int widest) const {
+  for (uint8_t prefix : address.v6 ? v6_prefixes_ : v4_prefixes_) {
+    if (prefix > widest) continue;
+    auto key = address_key(address, prefix);
+    if (auto id = find(hash_key(address_space, key), key, address_space))
+      return IndexHit{*id, prefix == widest ? MatchReason::exact : MatchReason::cidr};
+  }
+  return std::nullopt;
 }
 
 std::optional<IndexHit> IndicatorIndex::match_address(const IpAddress& given) const {
   if (!has_addresses()) return std::nullopt;
   IpAddress address = given;
   // An IPv4-mapped IPv6 address is the IPv4 address.
-  if (address.v6 && std::memcmp(address.bytes.data(), "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0) address.v6 = false;
-  for (uint8_t prefix : address.v6 ? v6_prefixes_ : v4_prefixes_) {
-    auto key = address_key(address, prefix);
-    if (auto id = find(hash_key(address_space, key), key, address_space))
-      return IndexHit{*id, prefix == 128 ? MatchReason::exact : MatchReason::cidr};
-  }
-  return std::nullopt;
+  if (address.v6 && is_ipv4_mapped(address.bytes.data())) address.v6 = false;
+  return longest_network(address, 128);
 }
 
 std::optional<IndexHit> IndicatorIndex::match_url(std::string_view canonical_url) const {
@@ -378,14 +379,7 @@ std::optional<IndexHit> IndicatorIndex::match(const CanonicalIndicator& indicato
       // A network matches when a listed network holds all of it.
       auto network = parse_network(indicator.value);
       if (!network || !has_addresses()) return std::nullopt;
-      int own = network->prefix + (network->base.v6 ? 0 : 96);
-      for (uint8_t prefix : network->base.v6 ? v6_prefixes_ : v4_prefixes_) {
-        if (prefix > own) continue;
-        auto key = address_key(network->base, prefix);
-        if (auto id = find(hash_key(address_space, key), key, address_space))
-          return IndexHit{*id, prefix == own ? MatchReason::exact : MatchReason::cidr};
-      }
-      return std::nullopt;
+      return longest_network(network->base, network->prefix + (network->base.v6 ? 0 : 96));
     }
     default: return match_exact(indicator.kind, indicator.value);
   }

@@ -98,6 +98,9 @@ class IndicatorIndex {
     uint32_t id;
   };
   std::optional<uint32_t> find(uint64_t hash, std::string_view key, uint8_t space) const;
+  // The most specific listed network holding `address`, among prefixes no
+  // longer than `widest` (in the 128-bit space); exact when it is `widest`.
+  std::optional<IndexHit> longest_network(const IpAddress& address, int widest) const;
   // find() after the Bloom filter said yes, from the mixed hash.
   std::optional<uint32_t> probe(uint64_t mixed, std::string_view key, uint8_t space) const;
 

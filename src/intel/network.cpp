@@ -26,6 +26,11 @@ std::optional<IpAddress> parse_ip(std::string_view text) {
   return std::nullopt;
 }
 
+bool is_ipv4_mapped(const uint8_t* bytes) {
+  static const uint8_t prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::memcmp(bytes, prefix, 12) == 0;
+}
+
 namespace {
 int width(bool v6) { return v6 ? 128 : 32; }
 int offset(bool v6) { return v6 ? 0 : 96; }  // v4 bits start after the mapped prefix

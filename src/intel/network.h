@@ -15,6 +15,9 @@ struct IpAddress {
   std::array<uint8_t, 16> bytes{};
 };
 
+// True when 16 address bytes are ::ffff:a.b.c.d, the IPv4-mapped form.
+bool is_ipv4_mapped(const uint8_t* bytes);
+
 struct Network {
   IpAddress base;  // host bits cleared
   int prefix = 0;  // 0..32 for v4, 0..128 for v6

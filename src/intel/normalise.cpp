@@ -2,12 +2,12 @@
 
 #include <arpa/inet.h>
 #include <idn2.h>
-#include <libpsl.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
 
+#include "intel/domain.h"
 #include "intel/network.h"
 #include "intel/refang.h"
 #include "util/text.h"
@@ -24,14 +24,6 @@ bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >
 int hex_value(char c) { return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10; }
 bool is_ascii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-}
-
-const psl_ctx_t* suffix_list() {
-  static const psl_ctx_t* ctx = [] {
-    const psl_ctx_t* latest = psl_latest(nullptr);
-    return latest ? latest : psl_builtin();
-  }();
-  return ctx;
 }
 
 // A label of a host name as DNS software accepts it: letters, digits,
@@ -110,9 +102,8 @@ Result<CanonicalIndicator> any_ipv6(std::string_view text) {
   std::string input(text);
   unsigned char bytes[16];
   if (inet_pton(AF_INET6, input.c_str(), bytes) != 1) return bad();
-  static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
   char buffer[INET6_ADDRSTRLEN];
-  if (std::memcmp(bytes, mapped, 12) == 0) {
+  if (is_ipv4_mapped(bytes)) {
     inet_ntop(AF_INET, bytes + 12, buffer, sizeof buffer);
     return CanonicalIndicator{IndicatorKind::ipv4, buffer};
   }
@@ -227,14 +218,15 @@ std::string escape_for_url(std::string_view text) {
   return out;
 }
 
-// "/a/./b/../c//d" -> "/a/c/d"; a trailing "/." or "/.." keeps the slash.
-std::string canonical_path(std::string_view path) {
+}  // namespace
+
+std::string resolve_dot_segments(std::string_view path, bool collapse_slashes) {
   std::vector<std::string_view> segments;
   auto parts = split(path.substr(1), '/');
   for (size_t k = 0; k < parts.size(); ++k) {
     auto seg = parts[k];
     bool last = k + 1 == parts.size();
-    if (seg == "." || (seg.empty() && !last)) {
+    if (seg == "." || (collapse_slashes && seg.empty() && !last)) {
       if (last) segments.push_back("");
     } else if (seg == "..") {
       if (!segments.empty()) segments.pop_back();
@@ -250,6 +242,8 @@ std::string canonical_path(std::string_view path) {
   }
   return out.empty() ? "/" : out;
 }
+
+namespace {
 
 Result<std::string> url_host_name(std::string_view raw, std::string_view url) {
   std::string host = to_lower_ascii(raw);
@@ -322,7 +316,7 @@ Result<std::string> normalise_domain(std::string_view text) {
   auto top = labels.back();
   if (std::all_of(top.begin(), top.end(), is_digit))
     return Error::invalid("'" + std::string(text) + "' ends in a number, so it is no domain (an IP address?)");
-  if (labels.size() == 1 && !psl_is_public_suffix2(suffix_list(), ascii.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE))
+  if (labels.size() == 1 && !is_public_suffix(ascii))
     return Error::invalid("'" + std::string(text) + "' is a single label that is not a top-level domain");
   // A top level that no registry runs is a file name ("report.pdf") or a
   // typing error, unless it is one of the names reserved for tests and
@@ -333,7 +327,7 @@ Result<std::string> normalise_domain(std::string_view text) {
   bool known = std::find(std::begin(reserved), std::end(reserved), top) != std::end(reserved);
   for (size_t n = 1; !known && n <= std::min<size_t>(3, labels.size()); ++n) {
     std::string suffix(labels[labels.size() - n].data(), ascii.data() + ascii.size() - labels[labels.size() - n].data());
-    known = psl_is_public_suffix2(suffix_list(), suffix.c_str(), PSL_TYPE_ANY | PSL_TYPE_NO_STAR_RULE);
+    known = is_public_suffix(suffix);
   }
   if (!known) return Error::invalid("'" + std::string(text) + "' does not end in a known top-level domain");
   return ascii;
@@ -384,7 +378,7 @@ Result<std::string> normalise_url(std::string_view text) {
   auto query_at = tail.find('?');
   std::string path = unescape_fully(tail.substr(0, query_at));
   if (path.empty() || path.front() != '/') path.insert(0, "/");
-  std::string out = scheme + "://" + *canonical_host + canonical_port + escape_for_url(canonical_path(path));
+  std::string out = scheme + "://" + *canonical_host + canonical_port + escape_for_url(resolve_dot_segments(path, true));
   if (query_at != std::string_view::npos) out += "?" + escape_for_url(unescape_fully(tail.substr(query_at + 1)));
   return out;
 }

@@ -45,6 +45,11 @@ Result<std::string> normalise_domain(std::string_view text);
 // A URL without a scheme is taken as http.
 Result<std::string> normalise_url(std::string_view text);
 
+// A URL path with its "." and ".." segments resolved (RFC 3986 5.2.4): a
+// trailing "/." or "/.." keeps the slash; `collapse_slashes` also makes runs
+// of slashes one, as Safe Browsing does. `path` starts with '/'.
+std::string resolve_dot_segments(std::string_view path, bool collapse_slashes);
+
 // The Safe Browsing "host/path" expressions of a canonical URL, most
 // specific first: up to 5 host suffixes times up to 6 path prefixes. A URL
 // indicator is listed as its first expression; a URL in a log matches it when

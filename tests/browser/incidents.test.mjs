@@ -29,15 +29,20 @@ before(async () => {
   filed.b = (await fileReport(server.url, { category: 'fraud:phishing', description: 'Phishing email linking to lapor.pajak-contoh.go.id', language: 'en' })).body;
   filed.spam = (await fileReport(server.url, { category: 'other:other', description: 'jual pulsa murah', language: 'id' })).body;
 });
+// Opens the desk and signs in with a name and password.
+async function signIn(page, username, password) {
+  await page.goto(`${server.url}/desk`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 after(async () => { await browser?.close(); await server?.stop(); server?.cleanup(); await sink?.stop(); sink?.cleanup(); });
 
 test('an analyst turns two reports into an incident and tells the reporters', async () => {
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/desk`);
-  await page.getByLabel('Username').fill('analis');
-  await page.getByLabel('Password').fill('kata-sandi-analis-panjang');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, 'analis', 'kata-sandi-analis-panjang');
   await page.getByRole('heading', { name: 'Received reports' }).waitFor();
 
   await page.getByLabel(`Pick report ${filed.a.tracking_code}`).check();
@@ -124,18 +129,15 @@ test('an analyst turns two reports into an incident and tells the reporters', as
 test('the analyst turns on the second factor and then needs a code to sign in', async () => {
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  const signIn = async (code) => {
-    await page.goto(`${server.url}/desk`);
-    await page.getByLabel('Username').fill('analis');
-    await page.getByLabel('Password').fill('kata-sandi-analis-panjang');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  const signInWithCode = async (code) => {
+    await signIn(page, 'analis', 'kata-sandi-analis-panjang');
     if (code !== undefined) {
       await page.getByLabel('Code').fill(code());
       await page.getByRole('button', { name: 'Sign in' }).click();
     }
     await page.getByRole('heading', { name: 'Received reports' }).waitFor();
   };
-  await signIn();
+  await signInWithCode();
   await page.getByRole('link', { name: 'My account' }).click();
   await page.getByRole('button', { name: 'Set up the second factor' }).click();
   const secret = (await page.locator('#totp-secret').textContent()).replace(/\s/g, '');
@@ -149,7 +151,7 @@ test('the analyst turns on the second factor and then needs a code to sign in', 
   await shot(page, '16-recovery-codes');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in to the desk' }).waitFor();
-  await signIn(() => totp(secret, Date.now() + 30000));
+  await signInWithCode(() => totp(secret, Date.now() + 30000));
   await context.close();
 });
 
@@ -157,10 +159,7 @@ test('an administrator reads the audit log and checks its chain', async () => {
   addUser(server.dataDir, 'kepala', 'administrator', 'kata-sandi-kepala-panjang');
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${server.url}/desk`);
-  await page.getByLabel('Username').fill('kepala');
-  await page.getByLabel('Password').fill('kata-sandi-kepala-panjang');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, 'kepala', 'kata-sandi-kepala-panjang');
   await page.getByRole('link', { name: 'Audit log' }).click();
   await page.getByRole('heading', { name: 'Audit log' }).waitFor();
   await page.getByLabel('Who').fill('analis');
@@ -225,10 +224,7 @@ test('an administrator reads the audit log and checks its chain', async () => {
 test('the queue filters by organisation and class; an organisation contact sees only its own incident', async () => {
   const analyst = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   const page = await analyst.newPage();
-  await page.goto(`${server.url}/desk`);
-  await page.getByLabel('Username').fill('kepala');  // analis has a second factor by now
-  await page.getByLabel('Password').fill('kata-sandi-kepala-panjang');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page, 'kepala', 'kata-sandi-kepala-panjang');  // analis has a second factor by now
   await page.getByRole('heading', { name: 'Received reports' }).waitFor();
   await page.getByRole('link', { name: 'Incidents' }).click();
   await page.getByRole('link', { name: 'All' }).click();
@@ -254,10 +250,7 @@ test('the queue filters by organisation and class; an organisation contact sees 
   addUser(server.dataDir, 'kontak-pajak', 'organisation-contact', 'kata-sandi-kontak-panjang', ['--organisation', 'Direktorat Jenderal Pajak Contoh']);
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   const contact = await context.newPage();
-  await contact.goto(`${server.url}/desk`);
-  await contact.getByLabel('Username').fill('kontak-pajak');
-  await contact.getByLabel('Password').fill('kata-sandi-kontak-panjang');
-  await contact.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(contact, 'kontak-pajak', 'kata-sandi-kontak-panjang');
   await contact.getByRole('heading', { name: 'Incidents' }).waitFor();
   assert.equal(new URL(contact.url()).pathname, '/desk/incidents');
   await contact.getByRole('link', { name: 'All' }).click();
