@@ -512,6 +512,36 @@ Result<CanonicalIndicator> normalise_indicator(std::string_view raw, std::option
   return Error::invalid("unknown indicator kind");
 }
 
+CorrelationKeys correlation_keys(const CanonicalIndicator& indicator) {
+  CorrelationKeys keys;
+  auto registrable_of = [](std::string_view host) {
+    if (parse_ip(host)) return std::string();
+    return registrable_domain(host);
+  };
+  switch (indicator.kind) {
+    case IndicatorKind::domain: keys.registrable = registrable_of(indicator.value); break;
+    case IndicatorKind::url: keys.registrable = registrable_of(url_host(indicator.value)); break;
+    case IndicatorKind::email: {
+      auto at = indicator.value.rfind('@');
+      if (at != std::string::npos) keys.registrable = registrable_of(std::string_view(indicator.value).substr(at + 1));
+      break;
+    }
+    case IndicatorKind::ipv4:
+    case IndicatorKind::ipv6:
+    case IndicatorKind::cidr: {
+      auto network = parse_network(indicator.value);
+      if (!network) break;
+      int widest = network->base.v6 ? 48 : 24;
+      if (network->prefix < widest) break;  // wider than the key: it holds many
+      network->prefix = widest;
+      keys.network = parse_network(network->text())->text();  // clears the host bits
+      break;
+    }
+    default: break;
+  }
+  return keys;
+}
+
 std::string_view list_line_value(std::string_view line) {
   line = trim(line);
   if (line.empty() || line.front() == '#' || line.front() == '!') return {};

@@ -60,6 +60,14 @@ std::string url_expression(std::string_view canonical_url);
 // The host of a canonical URL ("[::1]" without brackets).
 std::string_view url_host(std::string_view canonical_url);
 
+// What correlation joins on: the registrable domain of a domain, URL host or
+// email address ("example.co.id"), and the /24 or /48 holding an address (or
+// a network at least that narrow). Empty where the kind has none.
+struct CorrelationKeys {
+  std::string registrable, network;
+};
+CorrelationKeys correlation_keys(const CanonicalIndicator& indicator);
+
 // Plain-list lines as blocklists write them: "evil.example", "0.0.0.0
 // evil.example" (hosts files), "||evil.example^" (adblock), with "#" and "!"
 // comments. Answers the indicator text of the line, or "" for a comment or a

@@ -21,6 +21,7 @@
 
 #include "model/audit.h"
 #include "model/incident.h"
+#include "model/indicator.h"
 #include "model/notification.h"
 #include "model/organisation.h"
 #include "model/report.h"
@@ -164,6 +165,28 @@ class Store {
   virtual void save_template(TemplateOverride replacement, int64_t author_id, AuditEvent audit, Callback<bool> done) = 0;
   virtual void reset_template(NotificationEvent event, RecipientKind recipient, std::string language, AuditEvent audit,
                               Callback<bool> done) = 0;
+
+  // The store of indicators. import_indicators adds or updates each by
+  // (kind, value) and counts the source once more; all in one transaction.
+  // `progress` (may be empty) is called on the store thread every few
+  // thousand indicators with how many are written.
+  virtual void import_indicators(IndicatorImport batch, std::function<void(int64_t)> progress,
+                                 std::optional<AuditEvent> audit, Callback<IndicatorImportCounts> done) = 0;
+  // A page in id order, from after the filter's after_id.
+  virtual Result<std::vector<StoredIndicator>> list_indicators(const IndicatorFilter& filter) = 0;
+  // Every indicator the filter lets through, in id order, one at a time (for
+  // exports and the matcher: a million need not be held twice). `each`
+  // returns false to stop.
+  virtual Status scan_indicators(const IndicatorFilter& filter,
+                                 const std::function<bool(const StoredIndicator&)>& each) = 0;
+  // With its sources.
+  virtual Result<StoredIndicator> find_indicator(int64_t id) = 0;
+  virtual Result<StoredIndicator> find_indicator_by_value(const std::string& kind, const std::string& value) = 0;
+  // What shares it: reports and incidents naming the same value, and other
+  // indicators (with their reports and incidents) under the same registrable
+  // domain or in the same /24 or /48; at most `limit` per kind of link.
+  virtual Result<std::vector<Correlation>> correlate_indicator(int64_t id, int limit) = 0;
+  virtual Result<int64_t> count_indicators() = 0;
 
   // Stops accepting writes, commits what is queued, closes connections.
   virtual void close() = 0;

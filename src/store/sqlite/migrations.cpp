@@ -289,6 +289,35 @@ ALTER TABLE incidents ADD COLUMN reminded_for TEXT;
 CREATE INDEX incidents_open_by_resolution_due ON incidents(resolution_due) WHERE status NOT IN ('resolved', 'closed');
 ALTER TABLE incident_organisations ADD COLUMN indicators TEXT NOT NULL DEFAULT '[]';
 )sql"},
+      {10, "the store of indicators: sources with their counts, TLP, confidence, expiry, warninglists, correlation keys", R"sql(
+-- tlp is the rank of a TLP 2.0 label (0 CLEAR .. 4 RED), so that "what may be
+-- shared at GREEN" is a comparison. An indicator's own label is the least
+-- restrictive among its sources'.
+ALTER TABLE indicators ADD COLUMN registrable TEXT;
+ALTER TABLE indicators ADD COLUMN network TEXT;
+ALTER TABLE indicators ADD COLUMN tlp INTEGER NOT NULL DEFAULT 2;
+ALTER TABLE indicators ADD COLUMN confidence INTEGER;
+ALTER TABLE indicators ADD COLUMN valid_until TEXT;
+ALTER TABLE indicators ADD COLUMN warninglist TEXT;
+-- Correlation is computed on demand from these two indexes, never stored as pairs.
+CREATE INDEX indicators_by_registrable ON indicators(registrable) WHERE registrable IS NOT NULL;
+CREATE INDEX indicators_by_network ON indicators(network) WHERE network IS NOT NULL;
+CREATE TABLE indicator_sources (
+  indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  tlp INTEGER NOT NULL,
+  count INTEGER NOT NULL,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  PRIMARY KEY (indicator_id, kind, name)
+) WITHOUT ROWID;
+CREATE INDEX indicator_sources_by_source ON indicator_sources(kind, name, indicator_id);
+-- Reports named their indicators before sources were kept.
+INSERT INTO indicator_sources(indicator_id, kind, name, tlp, count, first_seen, last_seen)
+  SELECT ri.indicator_id, 'report', 'reports', 2, count(*), min(r.created_at), max(r.created_at)
+  FROM report_indicators ri JOIN reports r ON r.id = ri.report_id GROUP BY ri.indicator_id;
+)sql"},
   };
   return all;
 }

@@ -196,6 +196,15 @@ class SqliteStore final : public Store {
   void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
                              Callback<bool> done) override;
 
+  void import_indicators(IndicatorImport batch, std::function<void(int64_t)> progress,
+                         std::optional<AuditEvent> audit, Callback<IndicatorImportCounts> done) override;
+  Result<std::vector<StoredIndicator>> list_indicators(const IndicatorFilter& filter) override;
+  Status scan_indicators(const IndicatorFilter& filter, const std::function<bool(const StoredIndicator&)>& each) override;
+  Result<StoredIndicator> find_indicator(int64_t id) override;
+  Result<StoredIndicator> find_indicator_by_value(const std::string& kind, const std::string& value) override;
+  Result<std::vector<Correlation>> correlate_indicator(int64_t id, int limit) override;
+  Result<int64_t> count_indicators() override { return count("SELECT count(*) FROM indicators"); }
+
   void set_totp(int64_t user_id, std::string secret, bool enabled, std::vector<std::string> recovery_code_hashes,
                 AuditEvent audit, Callback<bool> done) override;
   void claim_totp_step(int64_t user_id, int64_t step, Callback<bool> done) override;
