@@ -15,13 +15,6 @@ namespace jaga::commands {
 
 namespace {
 
-// Who ran the command: "cli", with the operating-system account.
-AuditEvent cli_event(std::string action, std::string target_type, std::string target, boost::json::object details = {}) {
-  const char* os_user = std::getenv("USER");
-  details["os_user"] = os_user ? os_user : std::to_string(getuid());
-  return AuditEvent{std::nullopt, "cli", std::move(action), std::move(target_type), std::move(target),
-                    boost::json::serialize(details), ""};
-}
 
 std::string format(const char* pattern, auto... values) {
   int size = std::snprintf(nullptr, 0, pattern, values...);
@@ -46,6 +39,14 @@ Result<int64_t> organisation_id(Store& store, const std::string& name) {
 }
 
 }  // namespace
+
+// Who ran the command: "cli", with the operating-system account.
+AuditEvent cli_event(std::string action, std::string target_type, std::string target, boost::json::object details) {
+  const char* os_user = std::getenv("USER");
+  details["os_user"] = os_user ? os_user : std::to_string(getuid());
+  return AuditEvent{std::nullopt, "cli", std::move(action), std::move(target_type), std::move(target),
+                    boost::json::serialize(details), ""};
+}
 
 std::string role_names() {
   std::string out;

@@ -4,6 +4,7 @@
 // made by "cli".
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <cstdint>
 #include <string>
 
@@ -12,6 +13,10 @@
 #include "util/result.h"
 
 namespace jaga::commands {
+
+// Who ran a command, for the audit log: "cli", with the operating-system account.
+AuditEvent cli_event(std::string action, std::string target_type, std::string target,
+                     boost::json::object details = {});
 
 std::string role_names();  // "administrator, analyst, ..."
 // A --role value, or the error that lists the roles.

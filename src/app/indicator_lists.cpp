@@ -22,17 +22,6 @@ struct ListEntry {
   std::optional<std::string_view> warninglist;
 };
 
-// Runs fn(begin, end) over [0, count) in `threads` parts at once.
-template <class Fn>
-void in_parallel(size_t count, int threads, Fn fn) {
-  if (threads <= 1 || count < 10000) return fn(size_t{0}, count);
-  std::vector<std::future<void>> parts;
-  size_t step = (count + threads - 1) / threads;
-  for (size_t begin = 0; begin < count; begin += step)
-    parts.push_back(std::async(std::launch::async, fn, begin, std::min(count, begin + step)));
-  for (auto& part : parts) part.get();
-}
-
 }  // namespace
 
 std::string with_commas(uint64_t n) {

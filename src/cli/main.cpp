@@ -1,5 +1,5 @@
 // jaga's command line: serve, migrate, user add|passwd|list, token, organisation,
-// audit verify|list, match, version.
+// audit verify|list, import, match, export, version.
 // Errors are one line on stderr and a non-zero exit code.
 #include <unistd.h>
 
@@ -8,15 +8,18 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "app/app.h"
 #include "app/settings.h"
 #include "app/commands.h"
 #include "app/export_command.h"
+#include "app/import_command.h"
 #include "app/match_command.h"
 #include "model/audit.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/time.h"
 
 extern char** environ;
 
@@ -135,6 +138,30 @@ int main(int argc, char** argv) {
   audit_list->add_option("--action", audit_filter.action, "an action, or a prefix ending in '.' such as session.");
   audit_list->add_option("--limit", audit_filter.limit, "how many")->check(CLI::Range(1, 100000))->capture_default_str();
 
+  auto* import = app.add_subcommand(
+      "import", "add indicators to the store: plain lists, CSV, STIX 2.1 bundles, MISP events, MISP feed directories");
+  add_common(import);
+  ImportCommandOptions import_options;
+  std::string import_format = "auto", import_map, import_source_kind = "feed", import_tlp = "amber", import_valid_until;
+  int import_confidence = -1;
+  bool import_no_warninglists = false, import_no_progress = false;
+  import->add_option("files", import_options.paths, "files, or MISP feed directories (with manifest.json)")->required();
+  import->add_option("--format", import_format, "auto, plain, csv, stix or misp")
+      ->check(CLI::IsMember({"auto", "plain", "csv", "stix", "misp"}))
+      ->capture_default_str();
+  import->add_option("--map", import_map,
+                     "CSV columns: value=COLUMN[,kind=COLUMN,tlp=COLUMN,confidence=COLUMN,valid_until=COLUMN,...]");
+  import->add_option("--source", import_options.intake.source_name, "the source's name (default: the file's name)");
+  import->add_option("--source-kind", import_source_kind, "feed, partner, monitor, incident or report")
+      ->check(CLI::IsMember({"feed", "partner", "monitor", "incident", "report"}))
+      ->capture_default_str();
+  import->add_option("--tlp", import_tlp, "the label of entries the file does not mark: clear, green, amber, amber+strict, red")
+      ->capture_default_str();
+  import->add_option("--confidence", import_confidence, "0-100, for entries that give none")->check(CLI::Range(0, 100));
+  import->add_option("--valid-until", import_valid_until, "expiry (RFC 3339) for entries that give none");
+  import->add_flag("--no-warninglists", import_no_warninglists, "do not flag what the shipped warninglists call benign");
+  import->add_flag("--no-progress", import_no_progress, "no progress bar, even on a terminal");
+
   auto* match = app.add_subcommand("match", "match logs against indicators; one JSON line per hit on stdout");
   MatchOptions match_options;
   std::string match_format = "dns";
@@ -212,6 +239,26 @@ int main(int argc, char** argv) {
   if (!store) return fail(store.error().message);
   Store& db = **store;
 
+  if (import->parsed()) {
+    auto& intake = import_options.intake;
+    if (import_format != "auto") intake.format = parse_import_format(import_format);
+    if (auto columns = parse_csv_columns(import_map); columns) intake.columns = *columns;
+    else return fail(columns.error().message);
+    intake.source_kind = *parse_indicator_source_kind(import_source_kind);
+    auto tlp = parse_tlp(import_tlp);
+    if (!tlp) return fail("--tlp takes clear, green, amber, amber+strict or red, not " + import_tlp);
+    intake.tlp = *tlp;
+    if (import_confidence >= 0) intake.confidence = import_confidence;
+    if (!import_valid_until.empty()) {
+      auto when = parse_rfc3339(import_valid_until);
+      if (!when) return fail("--valid-until is not an RFC 3339 time: " + import_valid_until);
+      intake.valid_until = format_rfc3339(*when);
+    }
+    intake.warninglists = !import_no_warninglists;
+    intake.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    import_options.progress = !import_no_progress && isatty(STDERR_FILENO);
+    return run_import(db, import_options);
+  }
   if (app.got_subcommand(migrate)) {
     std::printf("schema version %d\n", db.schema_version());
     return 0;

@@ -1,0 +1,120 @@
+#include "app/indicator_intake.h"
+
+#include <future>
+#include <unordered_set>
+
+#include "app/indicator_lists.h"
+#include "intel/warninglist.h"
+
+namespace jaga {
+
+namespace {
+
+Result<ParsedImport> parse(std::string_view text, ImportFormat format, const CsvColumns& columns) {
+  switch (format) {
+    case ImportFormat::plain: return parse_plain_indicators(text);
+    case ImportFormat::csv: return parse_csv_indicators(text, columns);
+    case ImportFormat::stix: return parse_stix_indicators(text);
+    case ImportFormat::misp: return parse_misp_event(text);
+  }
+  return Error::internal("unknown import format");
+}
+
+struct Normalised {
+  Result<CanonicalIndicator> canonical = Error::invalid("");
+  std::optional<std::string_view> warninglist;
+};
+
+}  // namespace
+
+void IntakeReport::add(const IntakeReport& other) {
+  entries += other.entries;
+  ignored += other.ignored;
+  warninglisted += other.warninglisted;
+  rejected.insert(rejected.end(), other.rejected.begin(), other.rejected.end());
+  for (const auto& w : other.first_warninglisted)
+    if (first_warninglisted.size() < 3) first_warninglisted.push_back(w);
+}
+
+std::string IntakeReport::summary(const IndicatorImportCounts& counts, std::string_view prefix, size_t examples) const {
+  std::string s(prefix);
+  s += with_commas(entries) + " read: " + with_commas(counts.added) + " added, " + with_commas(counts.updated) +
+       " updated, " + with_commas(warninglisted) + " skipped as warninglisted (kept, flagged), " +
+       with_commas(rejected.size()) + " rejected";
+  if (ignored) s += "; " + with_commas(ignored) + " entries were not indicators";
+  s += "\n";
+  for (size_t i = 0; i < rejected.size() && i < examples; ++i)
+    s += std::string(prefix) + "rejected " + rejected[i].where + ": " + rejected[i].reason + "\n";
+  if (rejected.size() > examples) s += std::string(prefix) + "and " + with_commas(rejected.size() - examples) + " more rejected\n";
+  for (const auto& w : first_warninglisted) s += std::string(prefix) + "warninglisted " + w + "\n";
+  return s;
+}
+
+Result<IndicatorImport> take_in_indicators(std::string_view text, const IntakeOptions& options, IntakeReport& report) {
+  // The shipped warninglists are parsed (once per process) while the file is.
+  std::future<const Warninglists*> lists = std::async(std::launch::async, [&options] {
+    return options.warninglists ? &shipped_warninglists() : nullptr;
+  });
+  report.format = options.format ? *options.format : detect_import_format(text);
+  auto parsed = parse(text, report.format, options.columns);
+  const Warninglists* known = lists.get();
+  if (!parsed) return parsed.error();
+  report.entries = parsed->indicators.size() + parsed->rejected.size();
+  report.ignored = parsed->ignored;
+  report.rejected = std::move(parsed->rejected);
+
+  const auto& entries = parsed->indicators;
+  std::vector<Normalised> normalised(entries.size());
+  in_parallel(entries.size(), options.threads, [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      normalised[i].canonical = normalise_indicator(entries[i].text, entries[i].kind);
+      if (known && normalised[i].canonical) normalised[i].warninglist = known->find(*normalised[i].canonical);
+    }
+  });
+
+  IndicatorImport batch;
+  batch.source_kind = options.source_kind;
+  batch.source_name = options.source_name;
+  batch.indicators.reserve(entries.size());
+  // A value named twice in one file is one sighting by its source.
+  std::unordered_set<std::string> seen;
+  seen.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    auto& n = normalised[i];
+    if (!n.canonical) {
+      report.rejected.push_back({entries[i].where, n.canonical.error().message});
+      continue;
+    }
+    std::string key = std::string(to_string(n.canonical->kind)) + ' ' + n.canonical->value;
+    if (!seen.insert(std::move(key)).second) continue;
+    const auto& e = entries[i];
+    IndicatorInput in;
+    auto keys = correlation_keys(*n.canonical);
+    in.kind = std::string(to_string(n.canonical->kind));
+    in.value = std::move(n.canonical->value);
+    in.registrable = std::move(keys.registrable);
+    in.network = std::move(keys.network);
+    in.tlp = e.tlp.value_or(options.tlp);
+    in.confidence = e.confidence ? e.confidence : options.confidence;
+    in.valid_until = e.valid_until.empty() ? options.valid_until : e.valid_until;
+    in.first_seen = e.first_seen;
+    in.last_seen = e.last_seen;
+    if (n.warninglist) {
+      in.warninglist = std::string(*n.warninglist);
+      if (++report.warninglisted <= 3) report.first_warninglisted.push_back(e.text + " (" + in.warninglist + ")");
+    }
+    batch.indicators.push_back(std::move(in));
+  }
+  // Rejections in line order, whichever step found them.
+  if (report.format == ImportFormat::plain || report.format == ImportFormat::csv)
+    std::stable_sort(report.rejected.begin(), report.rejected.end(), [](const auto& a, const auto& b) {
+    auto number = [](const std::string& where) {
+      auto digits = where.find_first_of("0123456789");
+      return digits == std::string::npos ? 0 : std::stoull(where.substr(digits));
+    };
+    return number(a.where) < number(b.where);
+  });
+  return batch;
+}
+
+}  // namespace jaga
