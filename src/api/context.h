@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "api/indicator_service.h"
 #include "api/pow.h"
 #include "http/metrics.h"
 #include "http/rate_limit.h"
@@ -40,6 +41,7 @@ struct ApiContext {
   http::RateLimiter report_limiter;
   http::RateLimiter sign_in_limiter;
   PowReplayCache pow_replays;
+  IndicatorLookup* lookup = nullptr;  // answers /api/v1/lookup; set by the server
 };
 
 }  // namespace jaga::api

@@ -16,6 +16,7 @@ void add_incident_routes(http::Router& router, ApiContext& ctx);
 void add_organisation_routes(http::Router& router, ApiContext& ctx);
 void add_audit_routes(http::Router& router, ApiContext& ctx);
 void add_notification_routes(http::Router& router, ApiContext& ctx);
+void add_indicator_routes(http::Router& router, ApiContext& ctx);
 // An outbox message as the API shows it (notification_routes.cpp).
 boost::json::object outbox_json(const OutboxMessage& message);
 
@@ -44,6 +45,7 @@ inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_organisation_routes(router, ctx);
   add_audit_routes(router, ctx);
   add_notification_routes(router, ctx);
+  add_indicator_routes(router, ctx);
   add_web_routes(router, ctx);
 }
 

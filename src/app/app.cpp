@@ -126,6 +126,9 @@ int serve(const Settings& settings, const std::string& executable_path) {
                       http::RateLimiter(settings.report_rate_per_minute, settings.report_burst),
                       http::RateLimiter(settings.sign_in_rate_per_minute, 10),
                       {}};
+  IndicatorLookup lookup(**store);
+  lookup.start();
+  ctx.lookup = &lookup;
   http::Router router;
   api::add_all_routes(router, ctx);
 
@@ -152,6 +155,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
   std::printf("jaga is serving on %s://%s:%u\n", scheme.c_str(), settings.host().c_str(), server.port());
   std::fflush(stdout);
   server.run();
+  lookup.stop();
   delivery.stop();
   log::info("closing the store");
   (*store)->close();

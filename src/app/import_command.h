@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "app/indicator_intake.h"
+#include "intel/indicator_intake.h"
 #include "store/store.h"
 
 namespace jaga {

@@ -24,14 +24,6 @@ struct ListEntry {
 
 }  // namespace
 
-std::string with_commas(uint64_t n) {
-  std::string digits = std::to_string(n), out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string IndicatorLists::summary(const std::string& command) const {
   std::string s;

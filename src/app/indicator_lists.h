@@ -4,14 +4,14 @@
 // first few reasons. Lines are normalised on every core.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
-#include <future>
 #include <string>
 #include <vector>
 
 #include "intel/normalise.h"
+#include "util/parallel.h"
 #include "util/result.h"
+#include "util/text.h"
 
 namespace jaga {
 
@@ -34,20 +34,5 @@ struct IndicatorLists {
 
 // An unreadable file is an error naming it; bad lines are not.
 Result<IndicatorLists> read_indicator_lists(const std::vector<std::string>& files, bool warninglists, int threads);
-
-// Runs fn(begin, end) over [0, count) in `threads` parts at once; small
-// counts in the calling thread.
-template <class Fn>
-void in_parallel(size_t count, int threads, Fn fn) {
-  if (threads <= 1 || count < 10000) return fn(size_t{0}, count);
-  std::vector<std::future<void>> parts;
-  size_t step = (count + threads - 1) / threads;
-  for (size_t begin = 0; begin < count; begin += step)
-    parts.push_back(std::async(std::launch::async, fn, begin, std::min(count, begin + step)));
-  for (auto& part : parts) part.get();
-}
-
-// 1234567 -> "1,234,567"
-std::string with_commas(uint64_t n);
 
 }  // namespace jaga

@@ -179,18 +179,24 @@ int main(int argc, char** argv) {
   match->add_flag("--quiet,-q", quiet, "no summary on stderr");
   match->add_option("logs", match_options.logs, "log files, plain or gzip (default or '-': stdin)");
 
-  auto* export_feed = app.add_subcommand("export", "feeds for resolvers and sensors, on stdout");
+  auto* export_feed = app.add_subcommand("export", "feeds for resolvers, sensors and partners, on stdout");
+  add_common(export_feed);
   ExportOptions export_options;
+  std::string export_tlp = "green";
   bool export_no_warninglists = false, export_quiet = false;
-  export_feed->add_option("--format", export_options.format, "rpz (a DNS response policy zone for BIND and Unbound)")
-      ->check(CLI::IsMember({"rpz"}))
+  export_feed->add_option("--format", export_options.format,
+                          "rpz (a DNS response policy zone for BIND and Unbound), plain, csv, stix (a STIX 2.1 bundle) or "
+                          "suricata (rules on dns.query, tls.sni, http.host and addresses)")
+      ->check(CLI::IsMember({"rpz", "plain", "csv", "stix", "suricata"}))
       ->capture_default_str();
-  export_feed->add_option("--indicators", export_options.indicator_files, "a plain list of indicators; repeatable")
+  export_feed->add_option("--indicators", export_options.indicator_files,
+                          "plain lists of indicators to export instead of the store's; repeatable")
       ->allow_extra_args(false)
-      ->check(CLI::ExistingFile)
-      ->required();
+      ->check(CLI::ExistingFile);
+  export_feed->add_option("--tlp", export_tlp, "the most restricted label the feed may carry: clear, green, amber, amber+strict, red")
+      ->capture_default_str();
   export_feed->add_option("--zone", export_options.zone, "the RPZ zone's name")->capture_default_str();
-  export_feed->add_flag("--no-warninglists", export_no_warninglists, "export even what a shipped warninglist calls benign");
+  export_feed->add_flag("--no-warninglists", export_no_warninglists, "with --indicators: export even what a shipped warninglist calls benign");
   export_feed->add_flag("--quiet,-q", export_quiet, "no summary on stderr");
 
   app.add_subcommand("version", "print the version");
@@ -212,7 +218,11 @@ int main(int argc, char** argv) {
   if (export_feed->parsed()) {
     export_options.warninglists = !export_no_warninglists;
     export_options.summary = !export_quiet;
-    return run_export(export_options);
+    auto tlp = parse_tlp(export_tlp);
+    if (!tlp) return fail("--tlp takes clear, green, amber, amber+strict or red, not " + export_tlp);
+    export_options.max_tlp = *tlp;
+    if (auto problem = export_option_error(export_options); !problem.empty()) return fail(problem);
+    if (!export_options.indicator_files.empty()) return run_export(export_options, nullptr);
   }
 
   if (app.got_subcommand("version")) {
@@ -239,6 +249,7 @@ int main(int argc, char** argv) {
   if (!store) return fail(store.error().message);
   Store& db = **store;
 
+  if (export_feed->parsed()) return run_export(export_options, &db);
   if (import->parsed()) {
     auto& intake = import_options.intake;
     if (import_format != "auto") intake.format = parse_import_format(import_format);

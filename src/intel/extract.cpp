@@ -494,7 +494,15 @@ std::vector<Indicator> extract_indicators(std::string_view text, const ExtractOp
   find_hashes(work, out);
   find_domains(work, out);
   find_phones(work, options, out);
-  return out.take();
+  auto found = out.take();
+  for (auto& indicator : found) {
+    auto kind = parse_indicator_kind(indicator.type);
+    if (!kind) continue;  // phone numbers
+    auto keys = correlation_keys({*kind, indicator.value});
+    indicator.registrable = std::move(keys.registrable);
+    indicator.network = std::move(keys.network);
+  }
+  return found;
 }
 
 }  // namespace jaga

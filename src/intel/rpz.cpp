@@ -1,5 +1,7 @@
 #include "intel/rpz.h"
 
+#include <cctype>
+
 #include <cstdio>
 
 #include "intel/network.h"
@@ -71,6 +73,20 @@ RpzZone rpz_zone(const std::vector<CanonicalIndicator>& indicators, const RpzOpt
           std::to_string(options.ttl) + "\n@ NS localhost.\n";
   zone.text = head + body;
   return zone;
+}
+
+bool valid_zone_name(const std::string& zone) {
+  if (zone.empty() || zone.size() > 253) return false;
+  size_t start = 0;
+  for (;;) {
+    size_t dot = zone.find('.', start);
+    std::string label = zone.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    for (char c : label)
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') return false;
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
 }
 
 }  // namespace jaga

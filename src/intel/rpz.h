@@ -32,4 +32,8 @@ RpzZone rpz_zone(const std::vector<CanonicalIndicator>& indicators, const RpzOpt
 // "24.0.2.0.192.rpz-ip" for 192.0.2.0/24, "32.zz.db8.2001.rpz-ip" for 2001:db8::/32.
 std::string rpz_ip_trigger(const CanonicalIndicator& address);
 
+// An RPZ zone is named by the resolver's configuration, often under a name
+// no registry runs ("rpz.jaga"), so only the syntax is checked.
+bool valid_zone_name(const std::string& zone);
+
 }  // namespace jaga

@@ -50,7 +50,7 @@ constexpr Path kPaths[] = {
     {"file:hashes.sha512", IndicatorKind::sha512},
 };
 
-// This project's UUIDv5 namespace for the ids of its indicators.
+// This project's UUIDv5 namespace for the ids of the objects it makes.
 constexpr std::array<unsigned char, 16> kIndicatorNamespace = {0x4e, 0x3b, 0xa1, 0x69, 0xc5, 0x2f, 0x4c, 0x5b,
                                                               0x93, 0xdb, 0x7d, 0x4d, 0x1b, 0x1a, 0xfd, 0xcc};
 
@@ -186,10 +186,14 @@ std::string pattern_of(const CanonicalIndicator& indicator) {
 }
 
 std::string stix_indicator_id(const CanonicalIndicator& indicator) {
+  return deterministic_stix_id("indicator", std::string(to_string(indicator.kind)) + ":" + indicator.value);
+}
+
+std::string deterministic_stix_id(std::string_view type, std::string_view name_text) {
   std::string name(kIndicatorNamespace.begin(), kIndicatorNamespace.end());
-  name += to_string(indicator.kind);
+  name += type;
   name += ':';
-  name += indicator.value;
+  name += name_text;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(name.data(), name.size(), digest, &length, EVP_sha1(), nullptr);
@@ -199,7 +203,7 @@ std::string stix_indicator_id(const CanonicalIndicator& indicator) {
   std::snprintf(text, sizeof text, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", digest[0],
                 digest[1], digest[2], digest[3], digest[4], digest[5], digest[6], digest[7], digest[8], digest[9],
                 digest[10], digest[11], digest[12], digest[13], digest[14], digest[15]);
-  return "indicator--" + std::string(text);
+  return std::string(type) + "--" + text;
 }
 
 }  // namespace jaga

@@ -39,5 +39,7 @@ std::string pattern_of(const CanonicalIndicator& indicator);
 // "indicator--<UUIDv5>" derived from the canonical indicator, so that the
 // same indicator shared twice is the same STIX object.
 std::string stix_indicator_id(const CanonicalIndicator& indicator);
+// "<type>--<UUIDv5 of type and name>" in this project's namespace.
+std::string deterministic_stix_id(std::string_view type, std::string_view name);
 
 }  // namespace jaga

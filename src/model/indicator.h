@@ -71,6 +71,9 @@ struct IndicatorFilter {
   std::optional<Tlp> max_tlp;        // only what may be shared at this label
   bool include_warninglisted = true;
   bool include_expired = true;
+  // Only indicators some source other than a citizen's report vouches for:
+  // feeds and lookups never act on a report alone.
+  bool vetted_only = false;
   std::string now;                   // decides what has expired
   int64_t after_id = 0;              // keyset paging: ids above this one
   int limit = 50;                    // 0: no limit (scans for exports)

@@ -34,6 +34,8 @@ struct Indicator {
   std::string type;  // url, domain, ipv4, ipv6, email, md5, sha1, sha256, sha512, phone
   std::string value;
   std::string source;  // "text", or the attachment's file name
+  // What correlation joins on (intel/normalise.h correlation_keys).
+  std::string registrable, network;
   bool operator==(const Indicator& other) const { return type == other.type && value == other.value; }
 };
 

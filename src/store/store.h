@@ -187,6 +187,9 @@ class Store {
   // domain or in the same /24 or /48; at most `limit` per kind of link.
   virtual Result<std::vector<Correlation>> correlate_indicator(int64_t id, int limit) = 0;
   virtual Result<int64_t> count_indicators() = 0;
+  // A number that grows whenever indicators are added or changed, so that a
+  // cache of them (the lookup matcher) knows when to rebuild.
+  virtual Result<int64_t> indicator_generation() = 0;
 
   // Stops accepting writes, commits what is queued, closes connections.
   virtual void close() = 0;

@@ -2,6 +2,7 @@
 // splitting, UTF-8 validation. Pure functions, no allocation surprises.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,5 +30,8 @@ std::string percent_decode(std::string_view text, bool plus_as_space);
 
 // JSON-string escaping for log lines built without a JSON library.
 std::string json_escape(std::string_view text);
+
+// 1234567 -> "1,234,567"
+std::string with_commas(uint64_t n);
 
 }  // namespace jaga

@@ -102,7 +102,9 @@ constexpr const char* kScanSql =
     "AND (?3 IS NULL OR substr(i.value, 1, length(?3)) = ?3) "
     "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM indicator_sources s WHERE s.indicator_id = i.id AND s.kind = ?4)) "
     "AND (?5 IS NULL OR i.tlp <= ?5) AND (?6 OR i.warninglist IS NULL) "
-    "AND (?7 OR i.valid_until IS NULL OR i.valid_until > ?8) ORDER BY i.id LIMIT ?9";
+    "AND (?7 OR i.valid_until IS NULL OR i.valid_until > ?8) "
+    "AND (NOT ?10 OR EXISTS (SELECT 1 FROM indicator_sources s WHERE s.indicator_id = i.id AND s.kind <> 'report')) "
+    "ORDER BY i.id LIMIT ?9";
 
 Status scan(Connection& db, const IndicatorFilter& f, const std::function<bool(const StoredIndicator&)>& each) {
   TRY_PREPARE(q, db, kScanSql);
@@ -111,6 +113,7 @@ Status scan(Connection& db, const IndicatorFilter& f, const std::function<bool(c
   q.bind_optional(5, f.max_tlp ? std::optional<int64_t>(rank(*f.max_tlp)) : std::nullopt);
   q.bind(6, static_cast<int64_t>(f.include_warninglisted)).bind(7, static_cast<int64_t>(f.include_expired));
   q.bind(8, f.now.empty() ? now_rfc3339() : f.now).bind(9, static_cast<int64_t>(f.limit > 0 ? f.limit : -1));
+  q.bind(10, static_cast<int64_t>(f.vetted_only));
   while (true) {
     auto row = q.step();
     if (!row) return row.error();
@@ -164,6 +167,11 @@ const KeyQueries kNetworkQueries = JAGA_KEY_QUERIES("network");
 
 }  // namespace
 
+Status bump_indicator_generation(Connection& db) {
+  TRY_PREPARE(bump, db, "UPDATE indicator_generation SET generation = generation + 1");
+  return bump.run();
+}
+
 void SqliteStore::import_indicators(IndicatorImport batch, std::function<void(int64_t)> progress,
                                     std::optional<AuditEvent> audit, Callback<IndicatorImportCounts> done) {
   submit_value<IndicatorImportCounts>(
@@ -178,6 +186,7 @@ void SqliteStore::import_indicators(IndicatorImport batch, std::function<void(in
           if (progress && ++written % 8192 == 0) progress(written);
         }
         if (progress) progress(written);
+        TRY(bump_indicator_generation(db));
         return counts;
       },
       std::move(done), std::move(audit));

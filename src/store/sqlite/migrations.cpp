@@ -313,6 +313,9 @@ CREATE TABLE indicator_sources (
   PRIMARY KEY (indicator_id, kind, name)
 ) WITHOUT ROWID;
 CREATE INDEX indicator_sources_by_source ON indicator_sources(kind, name, indicator_id);
+-- Grows with every change to the indicators: the lookup matcher rebuilds when it does.
+CREATE TABLE indicator_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+INSERT INTO indicator_generation VALUES (1, 0);
 -- Reports named their indicators before sources were kept.
 INSERT INTO indicator_sources(indicator_id, kind, name, tlp, count, first_seen, last_seen)
   SELECT ri.indicator_id, 'report', 'reports', 2, count(*), min(r.created_at), max(r.created_at)

@@ -22,9 +22,12 @@ Status link_indicators(Connection& db, int64_t report_id, const std::vector<Indi
   for (const auto& indicator : indicators) {
     TRY_PREPARE(
         upsert, db,
-        "INSERT INTO indicators(type, value, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3) "
-        "ON CONFLICT(type, value) DO UPDATE SET last_seen = excluded.last_seen RETURNING id");
+        "INSERT INTO indicators(type, value, first_seen, last_seen, registrable, network) VALUES (?1, ?2, ?3, ?3, ?4, ?5) "
+        "ON CONFLICT(type, value) DO UPDATE SET last_seen = excluded.last_seen, "
+        "registrable = coalesce(excluded.registrable, registrable), network = coalesce(excluded.network, network) "
+        "RETURNING id");
     upsert.bind(1, indicator.type).bind(2, indicator.value).bind(3, now);
+    upsert.bind_or_null(4, indicator.registrable).bind_or_null(5, indicator.network);
     auto row = upsert.step();
     if (!row) return row.error();
     int64_t indicator_id = upsert.integer(0);
@@ -35,7 +38,17 @@ Status link_indicators(Connection& db, int64_t report_id, const std::vector<Indi
         "ON CONFLICT DO NOTHING");
     link.bind(1, report_id).bind(2, indicator_id).bind(3, indicator.source);
     TRY(link.run());
+    if (db.changes() == 0) continue;  // this report named it already
+    // Reports are one source; a citizen's report alone never puts a value
+    // in a feed (see IndicatorFilter::vetted_only).
+    TRY_PREPARE(source, db,
+                "INSERT INTO indicator_sources(indicator_id, kind, name, tlp, count, first_seen, last_seen) "
+                "VALUES (?1, 'report', 'reports', 2, 1, ?2, ?2) ON CONFLICT(indicator_id, kind, name) DO UPDATE SET "
+                "count = count + 1, last_seen = excluded.last_seen");
+    source.bind(1, indicator_id).bind(2, now);
+    TRY(source.run());
   }
+  if (!indicators.empty()) TRY(bump_indicator_generation(db));
   return {};
 }
 

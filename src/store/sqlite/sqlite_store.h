@@ -118,6 +118,8 @@ struct NotificationScope {
 // Composes and queues one message per recipient; answers how many.
 Result<int> queue_notifications(Connection& db, const NotificationOptions& options, int64_t incident_id,
                                 const NotificationScope& scope, const std::string& now);
+// Tells readers of the indicators (the lookup matcher) that they changed (indicators.cpp).
+Status bump_indicator_generation(Connection& db);
 // Appends one entry to the audit log, chained to the last one (audit.cpp).
 Status append_audit_row(Connection& db, const AuditEvent& event);
 
@@ -203,6 +205,7 @@ class SqliteStore final : public Store {
   Result<StoredIndicator> find_indicator(int64_t id) override;
   Result<StoredIndicator> find_indicator_by_value(const std::string& kind, const std::string& value) override;
   Result<std::vector<Correlation>> correlate_indicator(int64_t id, int limit) override;
+  Result<int64_t> indicator_generation() override { return count("SELECT generation FROM indicator_generation"); }
   Result<int64_t> count_indicators() override { return count("SELECT count(*) FROM indicators"); }
 
   void set_totp(int64_t user_id, std::string secret, bool enabled, std::vector<std::string> recovery_code_hashes,

@@ -1,9 +1,10 @@
-#include "app/indicator_intake.h"
+#include "intel/indicator_intake.h"
 
 #include <future>
 #include <unordered_set>
 
-#include "app/indicator_lists.h"
+#include "util/parallel.h"
+#include "util/text.h"
 #include "intel/warninglist.h"
 
 namespace jaga {
