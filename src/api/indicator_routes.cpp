@@ -176,25 +176,34 @@ void add_indicator_routes(http::Router& router, ApiContext& ctx) {
     reply(json_response(200, body));
   })});
 
-  router.add({"GET", "/api/v1/indicators/{id}", "indicators_read", 0,
-              guard(ctx, intel_readers(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
-    auto id = indicator_id(request);
-    if (!id) return reply(http::problem(id.error()));
-    auto found = ctx.store.find_indicator(*id);
-    if (!found) return reply(http::problem(found.error()));
-    auto correlations = ctx.store.correlate_indicator(*id, 50);
-    if (!correlations) return reply(http::problem(correlations.error()));
-    auto body = indicator_json(*found);
-    if (!body.contains("sources")) body["sources"] = boost::json::array();
-    boost::json::array links;
-    for (const auto& c : *correlations)
-      links.push_back({{"link", std::string(to_string(c.link))},
-                       {"indicator", c.indicator},
-                       {"object_kind", c.object_kind},
-                       {"object", c.object},
-                       {"title", c.title}});
-    body["correlations"] = std::move(links);
-    reply(json_response(200, body));
+  router.add({"GET", "/api/v1/indicators/export", "indicators_export", 0,
+              guard(ctx, intel_readers(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    auto format = parse_feed_format(request.query_value("format"));
+    if (!format) return reply(http::problem(Error::invalid("format must be rpz, plain, csv, stix or suricata", "format")));
+    auto tlp = query_tlp(request, "tlp");
+    if (!tlp) return reply(http::problem(tlp.error()));
+    Tlp max_tlp = tlp->value_or(Tlp::green);
+    FeedOptions options;
+    options.zone = request.query_value("zone").empty() ? "rpz.jaga" : request.query_value("zone");
+    if (!valid_zone_name(options.zone))
+      return reply(http::problem(Error::invalid("zone must be a zone name: labels of letters, digits and hyphens joined by dots", "zone")));
+    options.serial = static_cast<uint32_t>(std::time(nullptr));
+    options.made_at = now_rfc3339();
+    options.label = std::string(to_string(max_tlp)) + " and less restricted";
+    auto entries = shareable_indicators(ctx.store, max_tlp);
+    if (!entries) return reply(http::problem(entries.error()));
+    auto feed = write_feed(*entries, *format, options);
+    auto details = boost::json::serialize(boost::json::object{
+        {"format", std::string(to_string(*format))}, {"tlp", std::string(to_string(max_tlp))}, {"indicators", feed.written}});
+    ctx.store.append_audit(caller_event(request, caller, "indicator.export", "", "", details),
+                           [reply, format = *format, feed = std::move(feed)](Result<int64_t> audited) mutable {
+      if (!audited) return reply(http::problem(audited.error()));  // no export the audit log does not know of
+      auto response = http::Response::text(200, std::move(feed.text), std::string(media_type(format)));
+      response.set("content-disposition", "attachment; filename=\"jaga-indicators." + std::string(file_extension(format)) + "\"");
+      response.set("cache-control", "no-store");
+      response.set("x-jaga-indicators", std::to_string(feed.written));
+      reply(std::move(response));
+    });
   })});
 
   router.add({"POST", "/api/v1/indicators/import", "indicators_import", kMaxImportBytes,
@@ -230,34 +239,26 @@ void add_indicator_routes(http::Router& router, ApiContext& ctx) {
     });
   })});
 
-  router.add({"GET", "/api/v1/indicators/export", "indicators_export", 0,
-              guard(ctx, intel_readers(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
-    auto format = parse_feed_format(request.query_value("format"));
-    if (!format) return reply(http::problem(Error::invalid("format must be rpz, plain, csv, stix or suricata", "format")));
-    auto tlp = query_tlp(request, "tlp");
-    if (!tlp) return reply(http::problem(tlp.error()));
-    Tlp max_tlp = tlp->value_or(Tlp::green);
-    FeedOptions options;
-    options.zone = request.query_value("zone").empty() ? "rpz.jaga" : request.query_value("zone");
-    if (!valid_zone_name(options.zone))
-      return reply(http::problem(Error::invalid("zone must be a zone name: labels of letters, digits and hyphens joined by dots", "zone")));
-    options.serial = static_cast<uint32_t>(std::time(nullptr));
-    options.made_at = now_rfc3339();
-    options.label = std::string(to_string(max_tlp)) + " and less restricted";
-    auto entries = shareable_indicators(ctx.store, max_tlp);
-    if (!entries) return reply(http::problem(entries.error()));
-    auto feed = write_feed(*entries, *format, options);
-    auto details = boost::json::serialize(boost::json::object{
-        {"format", std::string(to_string(*format))}, {"tlp", std::string(to_string(max_tlp))}, {"indicators", feed.written}});
-    ctx.store.append_audit(caller_event(request, caller, "indicator.export", "", "", details),
-                           [reply, format = *format, feed = std::move(feed)](Result<int64_t> audited) mutable {
-      if (!audited) return reply(http::problem(audited.error()));  // no export the audit log does not know of
-      auto response = http::Response::text(200, std::move(feed.text), std::string(media_type(format)));
-      response.set("content-disposition", "attachment; filename=\"jaga-indicators." + std::string(file_extension(format)) + "\"");
-      response.set("cache-control", "no-store");
-      response.set("x-jaga-indicators", std::to_string(feed.written));
-      reply(std::move(response));
-    });
+  // After the literal paths above, which it would otherwise take.
+  router.add({"GET", "/api/v1/indicators/{id}", "indicators_read", 0,
+              guard(ctx, intel_readers(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
+    auto id = indicator_id(request);
+    if (!id) return reply(http::problem(id.error()));
+    auto found = ctx.store.find_indicator(*id);
+    if (!found) return reply(http::problem(found.error()));
+    auto correlations = ctx.store.correlate_indicator(*id, 50);
+    if (!correlations) return reply(http::problem(correlations.error()));
+    auto body = indicator_json(*found);
+    if (!body.contains("sources")) body["sources"] = boost::json::array();
+    boost::json::array links;
+    for (const auto& c : *correlations)
+      links.push_back({{"link", std::string(to_string(c.link))},
+                       {"indicator", c.indicator},
+                       {"object_kind", c.object_kind},
+                       {"object", c.object},
+                       {"title", c.title}});
+    body["correlations"] = std::move(links);
+    reply(json_response(200, body));
   })});
 
   router.add({"GET", "/api/v1/lookup", "lookup", 0,
@@ -291,7 +292,7 @@ void add_indicator_routes(http::Router& router, ApiContext& ctx) {
     size_t listed = 0;
     for (const auto& v : *values) {
       auto one = lookup_one(*snapshot, v, std::nullopt);
-      if (one["listed"] == true) ++listed;
+      if (auto* hit = one.if_contains("listed"); hit && *hit == true) ++listed;
       results.push_back(std::move(one));
     }
     reply(json_response(200, {{"results", results}, {"listed", listed}, {"built_at", snapshot->built_at}}));

@@ -103,7 +103,7 @@ std::optional<Tlp> tlp_of_tags(const json::value* tags) {
     if (!tag.is_object()) continue;
     auto name = to_lower_ascii(string_at(tag.get_object(), "name"));
     if (name.rfind("tlp:", 0) != 0) continue;
-    if (auto tlp = parse_tlp(name); tlp && (!found || *tlp > *found)) found = tlp;
+    if (auto tlp = parse_tlp_any_version(name); tlp && (!found || *tlp > *found)) found = tlp;
   }
   return found;
 }
@@ -328,7 +328,7 @@ Result<ParsedImport> parse_csv_indicators(std::string_view text, const CsvColumn
       }
     }
     if (auto tlp = cell(fields[2]); !tlp.empty()) {
-      one.tlp = parse_tlp(tlp);
+      one.tlp = parse_tlp_any_version(tlp);
       if (!one.tlp) {
         out.rejected.push_back({where, "unknown TLP label " + std::string(tlp)});
         continue;

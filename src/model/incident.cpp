@@ -86,7 +86,12 @@ std::optional<Tlp> parse_tlp(std::string_view text) {
   for (char c : text) upper += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
   for (size_t i = 0; i < std::size(tlp_names); ++i)
     if (tlp_names[i] == upper) return static_cast<Tlp>(i);
-  if (upper == "TLP:WHITE") return Tlp::clear;  // TLP 1.0, as older peers and MISP tags write it
+  return std::nullopt;
+}
+
+std::optional<Tlp> parse_tlp_any_version(std::string_view text) {
+  if (auto tlp = parse_tlp(text)) return tlp;
+  if (text == "white" || text == "WHITE" || text == "tlp:white" || text == "TLP:WHITE") return Tlp::clear;
   return std::nullopt;
 }
 

@@ -46,7 +46,9 @@ struct SlaPolicy {
 // Traffic Light Protocol 2.0: who may see what is shared.
 enum class Tlp { clear, green, amber, amber_strict, red };
 std::string_view to_string(Tlp tlp);  // "TLP:CLEAR", "TLP:AMBER+STRICT", ...
-std::optional<Tlp> parse_tlp(std::string_view text);  // accepts "TLP:AMBER+STRICT", "amber+strict", TLP 1.0's "white"
+std::optional<Tlp> parse_tlp(std::string_view text);  // accepts "TLP:AMBER+STRICT" and "amber+strict"
+// Also TLP 1.0's WHITE (now CLEAR), as older peers, MISP tags and feeds write it.
+std::optional<Tlp> parse_tlp_any_version(std::string_view text);
 
 // "INC-2026-000042" from the year and the incident's number.
 std::string incident_reference(int year, int64_t number);

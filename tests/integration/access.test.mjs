@@ -17,6 +17,8 @@ const DESK = ['administrator', 'analyst', 'operator'];
 const INCIDENTS = ['administrator', 'analyst'];
 const INCIDENT_READERS = ['administrator', 'analyst', 'organisation-contact'];
 const ADMIN = ['administrator'];
+const INTEL = ['administrator', 'analyst', 'partner-liaison'];
+const LOOKUP = ['administrator', 'analyst', 'operator', 'partner-liaison'];
 
 // operation -> who may call it
 const POLICY = {
@@ -53,6 +55,12 @@ const POLICY = {
   'DELETE /api/v1/notification-templates/{event}/{recipient}/{language}': ADMIN,
   'GET /api/v1/audit': ADMIN,
   'GET /api/v1/audit/verify': ADMIN,
+  'GET /api/v1/indicators': INTEL,
+  'POST /api/v1/indicators/import': INTEL,
+  'GET /api/v1/indicators/export': INTEL,
+  'GET /api/v1/indicators/{id}': INTEL,
+  'GET /api/v1/lookup': LOOKUP,
+  'POST /api/v1/lookup': LOOKUP,
   'GET /api/v1/organisations': INCIDENTS,
   'POST /api/v1/organisations': ADMIN,
   'POST /api/v1/organisations/import': ADMIN,

@@ -28,8 +28,18 @@ before(async () => {
   writeFileSync(join(dir, 'list.txt'), ['# phishing this week', 'evil-phish.xyz', '91.92.93.0/24', 'http://other-phish.xyz/login', 'google.com', ''].join('\n'));
   const exported = spawnSync(jagaBin, ['export', '--format', 'rpz', '--indicators', join(dir, 'list.txt'), '--zone', 'rpz.jaga'], { encoding: 'utf8' });
   assert.equal(exported.status, 0, exported.stderr);
-  assert.match(exported.stderr, /1 domains and 1 addresses in the zone rpz\.jaga; 1 with no RPZ form .* 1 skipped as warninglisted/);
-  writeFileSync(join(dir, 'rpz.zone'), exported.stdout);
+  assert.match(exported.stderr, /2 indicators as rpz in the zone rpz\.jaga; 1 with no rpz form; 1 skipped as warninglisted/);
+  // The same list through the store: imported at TLP:GREEN, exported at
+  // GREEN, the zone holds the same triggers.
+  const store = join(dir, 'store');
+  const imported = spawnSync(jagaBin, ['import', '--data-dir', store, '--tlp', 'green', '--no-progress', join(dir, 'list.txt')], { encoding: 'utf8' });
+  assert.equal(imported.status, 0, imported.stderr);
+  const fromStore = spawnSync(jagaBin, ['export', '--format', 'rpz', '--data-dir', store, '--tlp', 'green', '--zone', 'rpz.jaga'], { encoding: 'utf8' });
+  assert.equal(fromStore.status, 0, fromStore.stderr);
+  const triggers = (text) => text.split('\n').filter((l) => l.endsWith(' CNAME .')).sort();
+  assert.deepEqual(triggers(fromStore.stdout), triggers(exported.stdout));
+  assert.equal(triggers(exported.stdout).length, 3, 'the domain, its subdomains and the network');
+  writeFileSync(join(dir, 'rpz.zone'), fromStore.stdout);
   // What the names would resolve to without the policy.
   writeFileSync(join(dir, 'evil.zone'), zone(['@ A 198.51.100.20', 'www A 198.51.100.21']));
   writeFileSync(join(dir, 'example.zone'), zone(['good A 192.0.2.10', 'parked A 91.92.93.77']));

@@ -37,6 +37,9 @@ TEST(Incident, NamesRoundTrip) {
   EXPECT_EQ(parse_tlp("clear"), Tlp::clear);
   EXPECT_EQ(to_string(Tlp::amber_strict), "TLP:AMBER+STRICT");
   EXPECT_FALSE(parse_tlp("TLP:WHITE")) << "TLP 1.0's WHITE is CLEAR in 2.0";
+  EXPECT_EQ(parse_tlp_any_version("tlp:white"), Tlp::clear) << "imports read what older peers write";
+  EXPECT_EQ(parse_tlp_any_version("amber"), Tlp::amber);
+  EXPECT_FALSE(parse_tlp_any_version("purple"));
 }
 
 TEST(Incident, References) {
