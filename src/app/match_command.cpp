@@ -19,6 +19,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/indicator_service.h"
 #include "intel/extract.h"
 #include "intel/warninglist.h"
 #include "util/text.h"
@@ -56,9 +57,18 @@ std::string megabytes(uint64_t bytes) {
 struct LoadedIndicators {
   IndicatorIndex index;
   IndicatorLists lists;
+  std::shared_ptr<const IndicatorSnapshot> snapshot;  // from the store; then index is empty
+  const IndicatorIndex& matcher() const { return snapshot ? snapshot->index : index; }
 };
 
 Result<LoadedIndicators> load_indicators(const MatchOptions& options, int threads) {
+  if (options.indicator_files.empty() && options.store) {
+    auto snapshot = build_indicator_snapshot(*options.store);
+    if (!snapshot) return snapshot.error();
+    LoadedIndicators loaded;
+    loaded.snapshot = std::move(*snapshot);
+    return loaded;
+  }
   auto lists = read_indicator_lists(options.indicator_files, options.warninglists, threads);
   if (!lists) return lists.error();
   LoadedIndicators loaded;
@@ -155,7 +165,7 @@ class HitWriter {
 
   void write(const Chunk& chunk, const ChunkResult& result, Totals& totals) {
     if (chunk.first_of_log) base_line_ = 0;
-    const auto& index = indicators_.index;
+    const auto& index = indicators_.matcher();
     for (const auto& hit : result.hits) {
       char number[24];
       auto end = std::to_chars(number, number + sizeof number, base_line_ + hit.line).ptr;
@@ -176,7 +186,14 @@ class HitWriter {
       buffer_ += "\",\"reason\":\"";
       buffer_ += to_string(hit.hit.reason);
       buffer_ += "\",\"source\":";
-      append_quoted(buffer_, indicators_.lists.sources[index.payload(hit.hit.id)]);
+      if (const auto* snapshot = indicators_.snapshot.get()) {
+        uint32_t at = index.payload(hit.hit.id);
+        buffer_ += "\"store\",\"indicator_id\":" + std::to_string(snapshot->ids[at]) + ",\"tlp\":\"";
+        buffer_ += to_string(snapshot->tlps[at]);
+        buffer_ += '"';
+      } else {
+        append_quoted(buffer_, indicators_.lists.sources[index.payload(hit.hit.id)]);
+      }
       buffer_ += "}\n";
       if (buffer_.size() > (1 << 16)) flush();
     }
@@ -245,7 +262,8 @@ int run_match(const MatchOptions& given, FILE* out, FILE* err) {
     std::fprintf(err, "jaga match: %s\n", message.c_str());
     return 1;
   };
-  if (options.indicator_files.empty()) return fail("name the indicators with --indicators FILE");
+  if (options.indicator_files.empty() && !options.store)
+    return fail("name the indicators with --indicators FILE, or the store with --db DATA_DIR");
   if (options.logs.empty()) options.logs.push_back("-");
   int threads = options.threads > 0 ? options.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 
@@ -271,7 +289,7 @@ int run_match(const MatchOptions& given, FILE* out, FILE* err) {
   std::deque<std::pair<Chunk, std::future<ChunkResult>>> in_flight;
   auto match_chunk = [&indicators, format = options.format](const Buffer* text) {
     ChunkResult result;
-    match_lines(indicators.index, format, text->view(), result);
+    match_lines(indicators.matcher(), format, text->view(), result);
     return result;
   };
   std::vector<Buffer> spare;  // buffers of written chunks, for the next reads
@@ -364,10 +382,12 @@ int run_match(const MatchOptions& given, FILE* out, FILE* err) {
     s << timing << " on " << threads << (threads == 1 ? " thread" : " threads") << "; " << with_commas(totals.hits)
       << " hits";
     if (totals.unreadable) s << "; " << with_commas(totals.unreadable) << " lines not in the " << "expected format";
-    s << "\njaga match: " << with_commas(indicators.index.size()) << " indicators";
+    const auto& index = indicators.matcher();
+    s << "\njaga match: " << with_commas(index.size()) << " indicators";
+    if (indicators.snapshot) s << " from the store";
     std::snprintf(timing, sizeof timing, " loaded in %.2f s", load_seconds);
-    s << timing << " (" << with_commas(indicators.index.memory_bytes() / 1024) << " KiB)";
-    if (indicators.index.duplicates()) s << "; " << with_commas(indicators.index.duplicates()) << " listed twice";
+    s << timing << " (" << with_commas(index.memory_bytes() / 1024) << " KiB)";
+    if (index.duplicates()) s << "; " << with_commas(index.duplicates()) << " listed twice";
     s << indicators.lists.summary("jaga match");
     std::fputs(s.str().c_str(), err);
   }

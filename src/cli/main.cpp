@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -170,6 +171,9 @@ int main(int argc, char** argv) {
                     "a plain list of indicators, one per line ('#' comments; hosts-file and adblock lines read too); repeatable")
       ->allow_extra_args(false)
       ->check(CLI::ExistingFile);
+  std::string match_db;
+  match->add_option("--db", match_db, "match against the store's indicators in this data directory instead")
+      ->check(CLI::ExistingDirectory);
   match->add_option("--format", match_format, "dns, proxy (Squid), text or jsonl")
       ->check(CLI::IsMember({"dns", "proxy", "text", "jsonl"}))
       ->capture_default_str();
@@ -212,6 +216,16 @@ int main(int argc, char** argv) {
     match_options.warninglists = !no_warninglists;
     match_options.progress = !no_progress && isatty(STDERR_FILENO);
     match_options.summary = !quiet;
+    if (match_db.empty()) return run_match(match_options);
+    if (!match_options.indicator_files.empty()) return fail("give --indicators or --db, not both");
+    if (!std::filesystem::exists(std::filesystem::path(match_db) / "jaga.db"))
+      return fail("--db: " + match_db + " holds no store (jaga.db)");
+    log::set_enabled(false);
+    Settings store_settings = settings;
+    store_settings.data_dir = match_db;
+    auto match_store = open_store(store_settings);
+    if (!match_store) return fail(match_store.error().message);
+    match_options.store = match_store->get();
     return run_match(match_options);
   }
 

@@ -95,3 +95,25 @@ test('bad input: one line on stderr and a non-zero exit', () => {
   assert.notEqual(badFormat.status, 0);
   assert.match(badFormat.stderr, /--format: syslog not in/);
 });
+
+test('--db matches against the store: what was imported, with its id and label', () => {
+  const store = join(dir, 'store');
+  const imported = spawnSync(jagaBin, ['import', '--data-dir', store, '--tlp', 'amber', '--no-progress', list], { encoding: 'utf8' });
+  assert.equal(imported.status, 0, imported.stderr);
+  const fromLists = hits(match(['--indicators', list, dnsLog]).stdout);
+  const run = match(['--db', store, '--format', 'dns', dnsLog]);
+  assert.equal(run.status, 0, run.stderr);
+  const found = hits(run.stdout);
+  assert.deepEqual(found.map((h) => [h.line, h.value, h.indicator, h.reason]),
+    fromLists.map((h) => [h.line, h.value, h.indicator.toLowerCase().replace(/\.$/, ''), h.reason]),
+    'the same hits as from the list (indicators in their canonical form)');
+  assert.ok(found.every((h) => h.source === 'store' && Number.isInteger(h.indicator_id) && h.tlp === 'TLP:AMBER'));
+  assert.match(run.stderr, /indicators from the store/);
+
+  const both = match(['--db', store, '--indicators', list, dnsLog]);
+  assert.equal(both.status, 1);
+  assert.equal(both.stderr, 'jaga: give --indicators or --db, not both\n');
+  const empty = match(['--db', dir, dnsLog]);
+  assert.equal(empty.status, 1);
+  assert.match(empty.stderr, /^jaga: --db: .* holds no store \(jaga\.db\)\n$/);
+});

@@ -33,6 +33,8 @@ export function errorBox(message: string): HTMLElement {
 
 // Analysts and administrators run incidents; operators only take reports.
 export function runsIncidents(): boolean { return session.me?.role === 'analyst' || session.me?.role === 'administrator'; }
+// Analysts, administrators and partner liaisons work with the store of indicators.
+export function readsIndicators(): boolean { return ['analyst', 'administrator', 'partner-liaison'].includes(session.me?.role ?? ''); }
 // An organisation contact sees only its organisation's incidents, and only their public side.
 export function isOrganisationContact(): boolean { return session.me?.role === 'organisation-contact'; }
 

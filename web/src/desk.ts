@@ -1,13 +1,14 @@
 // The desk console: sign in, change a one-time password, enter a report
 // received by phone, walk-in or letter, list received reports with filters,
 // and read one report in full with its attachments (downloaded, not shown).
-import { api, errorBox, go, header, isOrganisationContact, link, main, postJson, rsitCategories, runsIncidents, session, setRouter } from './console';
+import { api, errorBox, go, header, isOrganisationContact, link, main, postJson, readsIndicators, rsitCategories, runsIncidents, session, setRouter } from './console';
 import { clear, formatSize, formatTime, h, readProblem } from './dom';
 import { lang, languages, setLang, t, type Lang } from './i18n';
 import { renderAccount } from './account';
 import { renderAudit } from './audit';
 import { renderDashboard } from './dashboard';
 import { renderIncident, renderIncidents, triageBar } from './incidents';
+import { indicatorLink, renderIndicator, renderIndicators } from './indicators';
 import { failedCount, renderOutbox, renderTemplates } from './notifications';
 
 function renderHeader(): void {
@@ -27,6 +28,7 @@ function navigation(): HTMLElement[] {
   return [link('/desk', t('desk.reports')),
     ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title')), outboxLink()] : []),
     link('/desk/new', t('desk.new')),
+    ...(readsIndicators() ? [link('/desk/indicators', t('ind.nav'))] : []),
     ...(session.me?.role === 'administrator' ? [link('/desk/templates', t('tpl.nav')), link('/desk/audit', t('audit.title'))] : [])];
 }
 
@@ -185,7 +187,7 @@ async function renderReport(code: string): Promise<void> {
       h('dt', {}, t('desk.form.contact')), h('dd', {}, contact)),
     h('h2', {}, t('desk.report.indicators')),
     rep.indicators.length ? h('table', {}, h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('desk.report.type')), h('th', { scope: 'col' }, t('desk.report.value')), h('th', { scope: 'col' }, t('desk.report.source')))),
-      h('tbody', {}, ...rep.indicators.map((i: any) => h('tr', {}, h('td', {}, i.type), h('td', { class: 'mono' }, i.value), h('td', {}, i.source))))) : h('p', { class: 'muted' }, '—'),
+      h('tbody', {}, ...rep.indicators.map((i: any) => h('tr', {}, h('td', {}, i.type), valueCell(i), h('td', {}, i.source))))) : h('p', { class: 'muted' }, '—'),
     h('h2', {}, t('desk.report.related')),
     rep.related.length ? h('ul', { class: 'plain' }, ...rep.related.map((c: string) => h('li', {}, link(`/desk/reports/${c}`, c, { class: 'mono' })))) : h('p', { class: 'muted' }, t('desk.report.related.none')),
     h('h2', {}, t('desk.report.attachments')),
@@ -200,6 +202,14 @@ async function renderReport(code: string): Promise<void> {
       if (res.ok) void renderReport(rep.tracking_code);
     } }, h('div', { class: 'field' }, h('label', { for: 'note' }, t('desk.report.note')), h('p', { class: 'hint' }, t('desk.report.note.hint')), noteText),
       h('button', { class: 'secondary', type: 'submit' }, t('desk.report.note.submit'))));
+}
+
+// A value found in a report, linked to its page in the store of indicators
+// for those who may open it.
+function valueCell(i: { type: string; value: string }): HTMLElement {
+  const cell = h('td', { class: 'mono' }, i.value);
+  if (readsIndicators()) void indicatorLink(i.type, i.value).then((content) => clear(cell, content));
+  return cell;
 }
 
 async function route(): Promise<void> {
@@ -220,6 +230,9 @@ async function route(): Promise<void> {
   if (isOrganisationContact()) { history.replaceState(null, '', '/desk/incidents'); return renderIncidents(); }
   if (path === '/desk/dashboard') return renderDashboard();
   if (path === '/desk/audit') return renderAudit();
+  if (path === '/desk/indicators') return renderIndicators();
+  const indicator = path.match(/^\/desk\/indicators\/(\d+)$/);
+  if (indicator) return renderIndicator(indicator[1]);
   if (path === '/desk/outbox') return renderOutbox();
   if (path === '/desk/templates') return renderTemplates();
   const report = path.match(/^\/desk\/reports\/([A-Za-z0-9-]+)$/);
