@@ -96,10 +96,16 @@ int run_import(Store& store, const ImportCommandOptions& options, FILE* out, FIL
     std::string path, name;
     IndicatorImport batch;
     IntakeReport report;
+    double read_seconds = 0;
+  };
+  using Clock = std::chrono::steady_clock;
+  auto seconds_since = [](Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
   };
   std::vector<Prepared> prepared;
   for (const auto& path : options.paths) {
     progress.say("reading " + path + "...");
+    auto started = Clock::now();
     auto source = read_source(path);
     if (!source) {
       progress.clear();
@@ -121,8 +127,10 @@ int run_import(Store& store, const ImportCommandOptions& options, FILE* out, FIL
       p.report.add(report);
       p.batch.source_kind = batch->source_kind;
       p.batch.source_name = batch->source_name;
-      std::move(batch->indicators.begin(), batch->indicators.end(), std::back_inserter(p.batch.indicators));
+      if (p.batch.indicators.empty()) p.batch.indicators = std::move(batch->indicators);
+      else std::move(batch->indicators.begin(), batch->indicators.end(), std::back_inserter(p.batch.indicators));
     }
+    p.read_seconds = seconds_since(started);
     prepared.push_back(std::move(p));
   }
 
@@ -139,6 +147,7 @@ int run_import(Store& store, const ImportCommandOptions& options, FILE* out, FIL
                                      std::string(to_string(p.batch.source_kind)) + ":" + p.batch.source_name,
                                      std::move(details));
     auto written = std::make_shared<std::atomic<int64_t>>(0);
+    auto writing = Clock::now();
     std::promise<Result<IndicatorImportCounts>> promise;
     auto future = promise.get_future();
     store.import_indicators(
@@ -149,8 +158,11 @@ int run_import(Store& store, const ImportCommandOptions& options, FILE* out, FIL
     progress.clear();
     auto counts = future.get();
     if (!counts) return fail(p.path + ": nothing was imported: " + counts.error().message);
-    std::string summary = p.report.summary(*counts, prepared.size() > 1 ? p.path + ": " : "");
-    std::fputs(summary.c_str(), out);
+    std::string prefix = prepared.size() > 1 ? p.path + ": " : "";
+    char timing[96];
+    std::snprintf(timing, sizeof timing, "read and checked in %.1f s, stored in %.1f s\n", p.read_seconds,
+                  seconds_since(writing));
+    std::fputs((p.report.summary(*counts, prefix) + prefix + timing).c_str(), out);
     total.added += counts->added;
     total.updated += counts->updated;
     all.add(p.report);

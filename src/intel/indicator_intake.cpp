@@ -1,7 +1,6 @@
 #include "intel/indicator_intake.h"
 
 #include <future>
-#include <unordered_set>
 
 #include "util/parallel.h"
 #include "util/text.h"
@@ -21,10 +20,6 @@ Result<ParsedImport> parse(std::string_view text, ImportFormat format, const Csv
   return Error::internal("unknown import format");
 }
 
-struct Normalised {
-  Result<CanonicalIndicator> canonical = Error::invalid("");
-  std::optional<std::string_view> warninglist;
-};
 
 }  // namespace
 
@@ -64,48 +59,55 @@ Result<IndicatorImport> take_in_indicators(std::string_view text, const IntakeOp
   report.ignored = parsed->ignored;
   report.rejected = std::move(parsed->rejected);
 
-  const auto& entries = parsed->indicators;
-  std::vector<Normalised> normalised(entries.size());
+  // Everything per entry runs on every core: normalising, the warninglists,
+  // the correlation keys.
+  auto& entries = parsed->indicators;
+  // Written in place, then the failures squeezed out: a million entries
+  // are not copied again.
+  std::vector<IndicatorInput> inputs(entries.size());
+  std::vector<std::string> errors(entries.size());
+  std::vector<uint8_t> ok(entries.size(), 0);
   in_parallel(entries.size(), options.threads, [&](size_t begin, size_t end) {
     for (size_t i = begin; i < end; ++i) {
-      normalised[i].canonical = normalise_indicator(entries[i].text, entries[i].kind);
-      if (known && normalised[i].canonical) normalised[i].warninglist = known->find(*normalised[i].canonical);
+      auto canonical = normalise_indicator(entries[i].text, entries[i].kind);
+      if (!canonical) {
+        errors[i] = std::move(canonical.error().message);
+        continue;
+      }
+      auto& e = entries[i];
+      IndicatorInput& in = inputs[i];
+      if (known)
+        if (auto list = known->find(*canonical)) in.warninglist = std::string(*list);
+      auto keys = correlation_keys(*canonical);
+      in.kind = std::string(to_string(canonical->kind));
+      in.value = std::move(canonical->value);
+      in.registrable = std::move(keys.registrable);
+      in.network = std::move(keys.network);
+      in.tlp = e.tlp.value_or(options.tlp);
+      in.confidence = e.confidence ? e.confidence : options.confidence;
+      in.valid_until = e.valid_until.empty() ? options.valid_until : std::move(e.valid_until);
+      in.first_seen = std::move(e.first_seen);
+      in.last_seen = std::move(e.last_seen);
+      ok[i] = 1;
     }
   });
 
   IndicatorImport batch;
   batch.source_kind = options.source_kind;
   batch.source_name = options.source_name;
-  batch.indicators.reserve(entries.size());
-  // A value named twice in one file is one sighting by its source.
-  std::unordered_set<std::string> seen;
-  seen.reserve(entries.size());
+  size_t kept = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
-    auto& n = normalised[i];
-    if (!n.canonical) {
-      report.rejected.push_back({entries[i].where, n.canonical.error().message});
+    if (!ok[i]) {
+      report.rejected.push_back({std::move(entries[i].where), std::move(errors[i])});
       continue;
     }
-    std::string key = std::string(to_string(n.canonical->kind)) + ' ' + n.canonical->value;
-    if (!seen.insert(std::move(key)).second) continue;
-    const auto& e = entries[i];
-    IndicatorInput in;
-    auto keys = correlation_keys(*n.canonical);
-    in.kind = std::string(to_string(n.canonical->kind));
-    in.value = std::move(n.canonical->value);
-    in.registrable = std::move(keys.registrable);
-    in.network = std::move(keys.network);
-    in.tlp = e.tlp.value_or(options.tlp);
-    in.confidence = e.confidence ? e.confidence : options.confidence;
-    in.valid_until = e.valid_until.empty() ? options.valid_until : e.valid_until;
-    in.first_seen = e.first_seen;
-    in.last_seen = e.last_seen;
-    if (n.warninglist) {
-      in.warninglist = std::string(*n.warninglist);
-      if (++report.warninglisted <= 3) report.first_warninglisted.push_back(e.text + " (" + in.warninglist + ")");
-    }
-    batch.indicators.push_back(std::move(in));
+    if (!inputs[i].warninglist.empty() && ++report.warninglisted <= 3)
+      report.first_warninglisted.push_back(entries[i].text + " (" + inputs[i].warninglist + ")");
+    if (kept != i) inputs[kept] = std::move(inputs[i]);
+    ++kept;
   }
+  inputs.resize(kept);
+  batch.indicators = std::move(inputs);
   // Rejections in line order, whichever step found them.
   if (report.format == ImportFormat::plain || report.format == ImportFormat::csv)
     std::stable_sort(report.rejected.begin(), report.rejected.end(), [](const auto& a, const auto& b) {

@@ -125,9 +125,17 @@ class SubstringSet {
   std::vector<Node> nodes_{Node{}};
 };
 
+// Looked up by string_view, so that asking about each parent of a name
+// allocates nothing.
+struct TextHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+using TextMap = std::unordered_map<std::string, ListId, TextHash, std::equal_to<>>;
+
 struct GroupTables {
-  std::unordered_map<std::string, ListId> exact;     // "string" entries
-  std::unordered_map<std::string, ListId> suffixes;  // "hostname" entries and ".suffix" strings
+  TextMap exact;     // "string" entries
+  TextMap suffixes;  // "hostname" entries and ".suffix" strings
   SubstringSet substrings;
   std::vector<std::pair<std::regex, ListId>> regexes;
 };
@@ -168,10 +176,8 @@ struct Warninglists::Tables {
 
   std::optional<ListId> by_suffix(const GroupTables& g, std::string_view name) const {
     if (g.suffixes.empty()) return std::nullopt;
-    std::string key;
     for (;;) {
-      key.assign(name);
-      if (auto it = g.suffixes.find(key); it != g.suffixes.end()) return it->second;
+      if (auto it = g.suffixes.find(name); it != g.suffixes.end()) return it->second;
       auto dot = name.find('.');
       if (dot == std::string_view::npos) return std::nullopt;
       name.remove_prefix(dot + 1);

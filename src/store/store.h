@@ -167,7 +167,8 @@ class Store {
                               Callback<bool> done) = 0;
 
   // The store of indicators. import_indicators adds or updates each by
-  // (kind, value) and counts the source once more; all in one transaction.
+  // (kind, value) and counts the source once more (a value twice in the
+  // batch counts once); all in one transaction.
   // `progress` (may be empty) is called on the store thread every few
   // thousand indicators with how many are written.
   virtual void import_indicators(IndicatorImport batch, std::function<void(int64_t)> progress,

@@ -1,6 +1,8 @@
 // The SQLite backend: the store of indicators, their sources, and the
 // correlations computed from the registrable-domain and network indexes.
+#include <algorithm>
 #include <string_view>
+#include <tuple>
 
 #include "store/sqlite/sqlite_store.h"
 #include "util/time.h"
@@ -165,6 +167,35 @@ struct KeyQueries {
 const KeyQueries kRegistrableQueries = JAGA_KEY_QUERIES("registrable");
 const KeyQueries kNetworkQueries = JAGA_KEY_QUERIES("network");
 
+// The batch's positions in (kind, value) order. The first eight bytes of
+// each value sit beside its position, so that most comparisons never leave
+// this array for the strings scattered through the batch.
+std::vector<uint32_t> key_order(const std::vector<IndicatorInput>& in) {
+  struct Key {
+    uint64_t prefix;
+    uint32_t index;
+  };
+  auto prefix_of = [](const std::string& text) {
+    uint64_t prefix = 0;
+    for (size_t i = 0; i < 8; ++i)
+      prefix = (prefix << 8) | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0);
+    return prefix;
+  };
+  std::vector<Key> keys(in.size());
+  for (uint32_t i = 0; i < in.size(); ++i) keys[i] = {prefix_of(in[i].value), i};
+  std::sort(keys.begin(), keys.end(), [&in](const Key& a, const Key& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    return std::tie(in[a.index].value, in[a.index].kind) < std::tie(in[b.index].value, in[b.index].kind);
+  });
+  std::vector<uint32_t> order(in.size());
+  for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].index;
+  return order;
+}
+
+// The writer's page cache while a large import runs, and after.
+constexpr const char* kLargeCache = "PRAGMA cache_size = -65536";  // 64 MiB
+constexpr const char* kNormalCache = "PRAGMA cache_size = -2000";   // SQLite's default
+
 }  // namespace
 
 Status bump_indicator_generation(Connection& db) {
@@ -178,13 +209,31 @@ void SqliteStore::import_indicators(IndicatorImport batch, std::function<void(in
       [batch = std::move(batch), progress = std::move(progress)](Connection& db) -> Result<IndicatorImportCounts> {
         IndicatorImportCounts counts;
         const std::string now = now_rfc3339();
+        // In key order the (kind, value) index and the new rows are written
+        // nearly in sequence, touching each page once instead of once per
+        // indicator, and with a larger page cache a million indicators take
+        // seconds, not minutes.
+        const auto& in = batch.indicators;
+        std::vector<uint32_t> order = key_order(in);
+        bool large = order.size() > 10000;
+        if (large) TRY(db.exec(kLargeCache));
         int64_t written = 0;
-        for (const auto& indicator : batch.indicators) {
-          auto added = upsert_indicator(db, batch.source_kind, batch.source_name, indicator, now);
-          if (!added) return added.error();
+        Status status;
+        const IndicatorInput* previous = nullptr;
+        for (uint32_t i : order) {
+          // A value named twice in one batch is one sighting by its source.
+          if (previous && previous->kind == in[i].kind && previous->value == in[i].value) continue;
+          previous = &in[i];
+          auto added = upsert_indicator(db, batch.source_kind, batch.source_name, in[i], now);
+          if (!added) {
+            status = added.error();
+            break;
+          }
           ++(*added ? counts.added : counts.updated);
           if (progress && ++written % 8192 == 0) progress(written);
         }
+        if (large) (void)db.exec(kNormalCache);  // the pages go back to the system
+        if (!status) return status.error();
         if (progress) progress(written);
         TRY(bump_indicator_generation(db));
         return counts;
