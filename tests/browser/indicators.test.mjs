@@ -69,7 +69,7 @@ test('an analyst looks up, imports, and follows an indicator to the report that 
 
   // The list, filtered to domains starting with the phishing name.
   await page.getByLabel('Value starts with').fill('bank-login');
-  await page.getByLabel('Kind').selectOption('domain');
+  await page.getByLabel('Kind', { exact: true }).selectOption('domain');
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(/\/desk\/indicators\?q=bank-login&kind=domain/);
   const rows = page.locator('#indicators tbody tr');

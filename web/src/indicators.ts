@@ -41,16 +41,16 @@ function lookupForm(): HTMLElement {
         clear(answer, h('p', { class: 'notice' }, `${t('ind.lookup.unlisted')} (${body.kind}: ${body.canonical})`));
       }
     } }, field('lookup-value', t('ind.lookup.label'), value, t('ind.lookup.hint')),
-    h('button', { type: 'submit' }, t('ind.lookup.submit'))), answer);
+    h('button', { class: 'primary', type: 'submit' }, t('ind.lookup.submit'))), answer);
 }
 
-function importForm(): HTMLElement {
+function importForm(shown?: HTMLElement): HTMLElement {
   const file = h('input', { id: 'import-file', type: 'file', name: 'file', required: true }) as HTMLInputElement;
   const format = select('import-format', 'format', ['auto', 'plain', 'csv', 'stix', 'misp'], 'auto', (o) => t(`ind.format.${o}`), false);
   const source = h('input', { id: 'import-source', type: 'text', name: 'source', maxlength: '200' }) as HTMLInputElement;
   const kind = select('import-kind', 'source_kind', ['feed', 'partner', 'monitor', 'incident'], 'feed', (o) => t(`ind.source.${o}`), false);
   const tlp = select('import-tlp', 'tlp', tlps, 'amber', (o) => `TLP:${o.toUpperCase()}`, false);
-  const result = h('div', { id: 'import-result', role: 'status' });
+  const result = shown ?? h('div', { id: 'import-result', role: 'status' });
   return h('section', { class: 'box', 'aria-labelledby': 'import-title' }, h('h2', { id: 'import-title' }, t('ind.import.title')),
     h('p', { class: 'hint' }, t('ind.import.lead')),
     h('form', { onsubmit: async (e: Event) => {
@@ -65,9 +65,12 @@ function importForm(): HTMLElement {
       clear(result, h('p', { class: 'notice' }, t('ind.import.done').replace('{read}', String(body.read)).replace('{added}', String(body.added))
         .replace('{updated}', String(body.updated)).replace('{warninglisted}', String(body.warninglisted)).replace('{rejected}', String(body.rejected_count))),
         body.rejected.length ? h('ul', { class: 'rejections' }, ...body.rejected.slice(0, 20).map((x: any) => h('li', {}, h('span', { class: 'mono' }, x.where), ` ${x.reason}`))) : '');
+      // The list again, with what came in; the summary stays in view.
+      await renderIndicators(result);
+      result.scrollIntoView({ block: 'center' });
     } }, h('div', { class: 'filters' }, field('import-file', t('ind.import.file'), file), field('import-format', t('ind.import.format'), format),
       field('import-source', t('ind.import.source'), source), field('import-kind', t('ind.import.kind'), kind), field('import-tlp', t('ind.import.tlp'), tlp)),
-    h('button', { type: 'submit' }, t('ind.import.submit'))), result);
+    h('button', { class: 'primary', type: 'submit' }, t('ind.import.submit'))), result);
 }
 
 function exportLinks(): HTMLElement {
@@ -81,7 +84,7 @@ function exportLinks(): HTMLElement {
     h('p', { class: 'hint' }, t('ind.export.lead')), field('export-tlp', t('ind.export.tlp'), tlp), links);
 }
 
-export async function renderIndicators(): Promise<void> {
+export async function renderIndicators(importResult?: HTMLElement): Promise<void> {
   document.title = t('ind.title');
   const params = new URLSearchParams(location.search);
   const query = new URLSearchParams();
@@ -112,7 +115,7 @@ export async function renderIndicators(): Promise<void> {
         h('td', { class: 'nowrap' }, formatTime(i.last_seen, lang())), h('td', {}, i.warninglist ? h('span', { class: 'badge muted' }, i.warninglist) : ''))))) :
       h('p', {}, t('ind.empty')),
     next_after !== null ? h('p', {}, link(`/desk/indicators?${next}`, t('ind.next'), { rel: 'next' })) : '',
-    importForm(), exportLinks());
+    importForm(importResult), exportLinks());
 }
 
 export async function renderIndicator(id: string): Promise<void> {

@@ -146,7 +146,7 @@ Result<StoredIndicator> with_sources(Connection& db, StoredIndicator indicator) 
 struct KeyQueries {
   const char* key;         // the indicator's key
   const char* neighbours;  // other indicators with the same key, with their sources
-  const char* reports;     // reports naming one of them
+  const char* reports;     // reports naming one of them, each once
   const char* incidents;   // incidents linking such reports
 };
 
@@ -158,10 +158,10 @@ struct KeyQueries {
         "o.id <> ?2 ORDER BY o.last_seen DESC LIMIT ?3",                                                           \
         "SELECT o.value, r.tracking_code, r.created_at FROM indicators o JOIN report_indicators ri ON "             \
         "ri.indicator_id = o.id JOIN reports r ON r.id = ri.report_id WHERE o." column " = ?1 AND o.id <> ?2 "     \
-        "ORDER BY r.id DESC LIMIT ?3",                                                                             \
+        "GROUP BY r.id ORDER BY r.id DESC LIMIT ?3",                                                               \
         "SELECT o.value, i.reference, i.title FROM indicators o JOIN report_indicators ri ON ri.indicator_id = "    \
         "o.id JOIN incident_reports ir ON ir.report_id = ri.report_id JOIN incidents i ON i.id = ir.incident_id "  \
-        "WHERE o." column " = ?1 AND o.id <> ?2 GROUP BY i.id, o.id ORDER BY i.id DESC LIMIT ?3"                    \
+        "WHERE o." column " = ?1 AND o.id <> ?2 GROUP BY i.id ORDER BY i.id DESC LIMIT ?3"                    \
   }
 
 const KeyQueries kRegistrableQueries = JAGA_KEY_QUERIES("registrable");
