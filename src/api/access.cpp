@@ -29,11 +29,14 @@ bool due_for_touch(int64_t token_id) {
 
 Result<Caller> from_token(ApiContext& ctx, std::string_view token) {
   if (token.size() > 200) return Error::unauthenticated("The API token is not valid.");
-  auto found = ctx.store.find_token(sha256_hex(token));
-  if (!found) return Error::unauthenticated("The API token is not valid.");
+  auto pair = ctx.store.find_token_with_user(sha256_hex(token));
+  if (!pair) {
+    if (pair.error().kind == ErrorKind::not_found) return Error::unauthenticated("The API token's user no longer exists.");
+    return Error::unauthenticated("The API token is not valid.");
+  }
+  auto found = std::optional<ApiToken>(std::move(pair->first));
+  auto user = std::optional<User>(std::move(pair->second));
   if (!found->revoked_at.empty()) return Error::unauthenticated("The API token was revoked.");
-  auto user = ctx.store.find_user_by_id(found->user_id);
-  if (!user) return Error::unauthenticated("The API token's user no longer exists.");
   // A token never outranks its user: after a change of role, only an
   // administrator's tokens keep their scope.
   if (found->role != user->role && user->role != Role::administrator)

@@ -32,6 +32,9 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  // Each pattern's segments, split once when added: matching a request
+  // splits only its path, once, however many routes it is tried against.
+  std::vector<std::vector<std::string>> segments_;
 };
 
 }  // namespace jaga::http

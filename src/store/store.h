@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/audit.h"
@@ -133,6 +134,8 @@ class Store {
   virtual void revoke_token(int64_t id, AuditEvent audit, Callback<bool> done) = 0;
   virtual void touch_token(int64_t id) = 0;
   virtual Result<ApiToken> find_token(const std::string& token_hash) = 0;
+  // The token and its user in one read: every API call with a token asks.
+  virtual Result<std::pair<ApiToken, User>> find_token_with_user(const std::string& token_hash) = 0;
   virtual Result<std::vector<ApiToken>> list_tokens() = 0;
 
   // The audit log. append_audit records an event that changes nothing else

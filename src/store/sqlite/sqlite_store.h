@@ -198,6 +198,7 @@ class SqliteStore final : public Store {
   void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
                              Callback<bool> done) override;
 
+  Result<std::pair<ApiToken, User>> find_token_with_user(const std::string& token_hash) override;
   void import_indicators(IndicatorImport batch, std::function<void(int64_t)> progress,
                          std::optional<AuditEvent> audit, Callback<IndicatorImportCounts> done) override;
   Result<std::vector<StoredIndicator>> list_indicators(const IndicatorFilter& filter) override;

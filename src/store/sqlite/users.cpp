@@ -276,6 +276,25 @@ Result<ApiToken> SqliteStore::find_token(const std::string& token_hash) {
   return read_token(q);
 }
 
+Result<std::pair<ApiToken, User>> SqliteStore::find_token_with_user(const std::string& token_hash) {
+  static const std::string token_sql = std::string(token_columns_sql) + "WHERE t.token_hash = ?1";
+  static const std::string user_sql = std::string(user_columns_sql) + "WHERE id = ?1";
+  auto lease = readers_.lease();
+  ReadTransaction snapshot(*lease);  // one lock cycle for both reads
+  TRY_PREPARE(q, *lease, token_sql.c_str());
+  q.bind(1, token_hash);
+  auto row = q.step();
+  if (!row) return row.error();
+  if (!*row) return Error::unauthenticated("unknown token");
+  ApiToken token = read_token(q);
+  TRY_PREPARE(u, *lease, user_sql.c_str());
+  u.bind(1, token.user_id);
+  auto user_row = u.step();
+  if (!user_row) return user_row.error();
+  if (!*user_row) return Error::not_found("no user " + std::to_string(token.user_id));
+  return std::pair<ApiToken, User>(std::move(token), read_user(u));
+}
+
 Result<std::vector<ApiToken>> SqliteStore::list_tokens() {
   static const std::string sql = std::string(token_columns_sql) + "ORDER BY t.id";
   auto lease = readers_.lease();
