@@ -12,6 +12,7 @@
 
 #include "app/commands.h"
 #include "app/indicator_lists.h"
+#include "util/file.h"
 
 namespace jaga {
 
@@ -19,11 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<std::string> read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::invalid("cannot read " + path.string() + ": " + std::strerror(errno));
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+Result<std::string> read_file(const fs::path& path) { return read_whole_file(path.string()); }
 
 // One file to import: its text, or for a MISP feed each event's.
 struct Source {

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "intel/warninglist.h"
+#include "util/file.h"
 
 namespace jaga {
 
@@ -43,9 +44,9 @@ Result<IndicatorLists> read_indicator_lists(const std::vector<std::string>& file
   });
   const Warninglists* known = nullptr;
   for (const auto& path : files) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Error::invalid("cannot read the indicator list " + path + ": " + std::strerror(errno));
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto read = read_whole_file(path);
+    if (!read) return read.error();
+    std::string text = std::move(*read);
     auto source = static_cast<uint32_t>(lists.sources.size());
     lists.sources.push_back(path);
     std::vector<ListEntry> entries;

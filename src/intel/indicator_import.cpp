@@ -17,8 +17,20 @@ namespace {
 constexpr std::string_view kFormatNames[] = {"plain", "csv", "stix", "misp"};
 
 // A time as jaga writes it, or the reason it is not one.
+// "2026-12-02T14:53:29.670Z": the form jaga writes, and most STIX producers.
+bool already_canonical_time(std::string_view t) {
+  if (t.size() != 24 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' || t[19] != '.' ||
+      t[23] != 'Z')
+    return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22})
+    if (t[i] < '0' || t[i] > '9') return false;
+  return t.substr(5, 2) >= "01" && t.substr(5, 2) <= "12" && t.substr(8, 2) >= "01" && t.substr(8, 2) <= "31" &&
+         t.substr(11, 2) <= "23" && t.substr(14, 2) <= "59" && t.substr(17, 2) <= "60";
+}
+
 Result<std::string> time_field(std::string_view name, std::string_view text) {
   if (text.empty()) return std::string();
+  if (already_canonical_time(text)) return std::string(text);  // a million of them in a large bundle
   auto parsed = parse_rfc3339(text);
   if (!parsed) return Error::invalid(std::string(name) + " is not an RFC 3339 time: " + std::string(text));
   return format_rfc3339(*parsed);
@@ -30,9 +42,11 @@ std::string_view string_at(const json::object& object, std::string_view key) {
   return v->get_string();
 }
 
-Result<json::value> parse_json(std::string_view text, std::string_view what) {
+// `arena` holds the whole document: a bundle of a million objects is freed
+// in one go instead of a million times.
+Result<json::value> parse_json(std::string_view text, std::string_view what, json::storage_ptr arena = {}) {
   json::error_code ec;
-  auto doc = json::parse(text, ec);
+  auto doc = json::parse(text, ec, std::move(arena));
   if (ec) return Error::invalid("not " + std::string(what) + ": the JSON cannot be read (" + ec.message() + ")");
   return doc;
 }
@@ -360,8 +374,134 @@ Result<ParsedImport> parse_csv_indicators(std::string_view text, const CsvColumn
   return out;
 }
 
+namespace {
+
+// Where the JSON value starting at `pos` (after any white space) ends, or
+// npos when the text is not JSON there. Only finds boundaries; the values
+// themselves are parsed by Boost.JSON.
+size_t skip_space(std::string_view t, size_t pos) {
+  while (pos < t.size() && (t[pos] == ' ' || t[pos] == '\n' || t[pos] == '\r' || t[pos] == '\t')) ++pos;
+  return pos;
+}
+
+size_t skip_string(std::string_view t, size_t pos) {  // pos at the opening quote
+  for (++pos; pos < t.size(); ++pos) {
+    if (t[pos] == '\\') ++pos;
+    else if (t[pos] == '"') return pos + 1;
+  }
+  return std::string_view::npos;
+}
+
+size_t skip_value(std::string_view t, size_t pos) {
+  pos = skip_space(t, pos);
+  if (pos >= t.size()) return std::string_view::npos;
+  if (t[pos] == '"') return skip_string(t, pos);
+  if (t[pos] == '{' || t[pos] == '[') {
+    int depth = 0;
+    for (; pos < t.size(); ++pos) {
+      char c = t[pos];
+      if (c == '"') {
+        pos = skip_string(t, pos);
+        if (pos == std::string_view::npos) return pos;
+        --pos;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth == 0) return pos + 1;
+      }
+    }
+    return std::string_view::npos;
+  }
+  size_t start = pos;
+  while (pos < t.size() && t[pos] != ',' && t[pos] != '}' && t[pos] != ']' && t[pos] != ' ' && t[pos] != '\n' &&
+         t[pos] != '\r' && t[pos] != '\t')
+    ++pos;
+  return pos == start ? std::string_view::npos : pos;
+}
+
+// The bundle's "type" value and the elements of its "objects" array, as
+// text, without building the whole document: a bundle of a million objects
+// is then parsed one object at a time in a small arena. Nothing when the
+// text is not shaped so (the caller then parses it whole, for the error).
+struct BundleText {
+  std::string_view type;
+  std::vector<std::string_view> objects;
+  bool has_objects = false;
+};
+
+std::optional<BundleText> split_bundle(std::string_view t) {
+  BundleText bundle;
+  size_t pos = skip_space(t, t.size() >= 3 && t.substr(0, 3) == "\xef\xbb\xbf" ? 3 : 0);
+  if (pos >= t.size() || t[pos] != '{') return std::nullopt;
+  pos = skip_space(t, pos + 1);
+  if (pos < t.size() && t[pos] == '}') return skip_space(t, pos + 1) == t.size() ? std::optional(bundle) : std::nullopt;
+  while (true) {
+    if (pos >= t.size() || t[pos] != '"') return std::nullopt;
+    size_t key_end = skip_string(t, pos);
+    if (key_end == std::string_view::npos) return std::nullopt;
+    auto key = t.substr(pos + 1, key_end - pos - 2);
+    pos = skip_space(t, key_end);
+    if (pos >= t.size() || t[pos] != ':') return std::nullopt;
+    size_t value_start = skip_space(t, pos + 1);
+    size_t value_end = skip_value(t, value_start);
+    if (value_end == std::string_view::npos) return std::nullopt;
+    if (key == "type") bundle.type = t.substr(value_start, value_end - value_start);
+    if (key == "objects") {
+      if (t[value_start] != '[') return std::nullopt;
+      bundle.has_objects = true;
+      size_t at = skip_space(t, value_start + 1);
+      if (at < t.size() && t[at] == ']') at = value_end;
+      while (at < value_end) {
+        size_t end = skip_value(t, at);
+        if (end == std::string_view::npos) return std::nullopt;
+        bundle.objects.push_back(t.substr(at, end - at));
+        at = skip_space(t, end);
+        if (at < t.size() && t[at] == ',') at = skip_space(t, at + 1);
+        else if (at < t.size() && t[at] == ']') break;
+        else return std::nullopt;
+      }
+    }
+    pos = skip_space(t, value_end);
+    if (pos < t.size() && t[pos] == ',') {
+      pos = skip_space(t, pos + 1);
+      continue;
+    }
+    if (pos < t.size() && t[pos] == '}' && skip_space(t, pos + 1) == t.size()) return bundle;
+    return std::nullopt;
+  }
+}
+
+void read_stix_object(const json::value& object, size_t index, ParsedImport& out) {
+  std::string where = "objects[" + std::to_string(index) + "]";
+  if (!object.is_object()) {
+    out.rejected.push_back({where, "not an object"});
+    return;
+  }
+  if (string_at(object.get_object(), "type") != "indicator") {
+    ++out.ignored;
+    return;
+  }
+  read_stix_indicator(object.get_object(), where, out);
+}
+
+}  // namespace
+
 Result<ParsedImport> parse_stix_indicators(std::string_view text) {
-  auto doc = parse_json(text, "a STIX bundle");
+  if (auto bundle = split_bundle(text); bundle && bundle->type == "\"bundle\"") {
+    ParsedImport out;
+    // One arena for every object, emptied between them.
+    std::vector<unsigned char> buffer(64 * 1024);
+    bool whole = true;
+    for (size_t i = 0; i < bundle->objects.size() && whole; ++i) {
+      json::monotonic_resource arena(buffer.data(), buffer.size());
+      json::error_code ec;
+      auto object = json::parse(bundle->objects[i], ec, json::storage_ptr(&arena));
+      if (ec) whole = false;  // parsed whole below, for the error's words
+      else read_stix_object(object, i, out);
+    }
+    if (whole) return out;
+  }
+  auto doc = parse_json(text, "a STIX bundle", json::make_shared_resource<json::monotonic_resource>());
   if (!doc) return doc.error();
   if (!doc->is_object() || string_at(doc->get_object(), "type") != "bundle")
     return Error::invalid("not a STIX bundle: the top level is not an object of type \"bundle\"");
@@ -370,18 +510,7 @@ Result<ParsedImport> parse_stix_indicators(std::string_view text) {
   if (!objects) return out;
   if (!objects->is_array()) return Error::invalid("not a STIX bundle: objects is not an array");
   size_t i = 0;
-  for (const auto& object : objects->get_array()) {
-    std::string where = "objects[" + std::to_string(i++) + "]";
-    if (!object.is_object()) {
-      out.rejected.push_back({where, "not an object"});
-      continue;
-    }
-    if (string_at(object.get_object(), "type") != "indicator") {
-      ++out.ignored;
-      continue;
-    }
-    read_stix_indicator(object.get_object(), where, out);
-  }
+  for (const auto& object : objects->get_array()) read_stix_object(object, i++, out);
   return out;
 }
 
