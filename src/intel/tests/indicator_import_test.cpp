@@ -160,6 +160,15 @@ TEST(StixImport, IndicatorsWithMarkingsAndTimes) {
   EXPECT_EQ(parsed->rejected[0].reason, "the indicator is revoked");
   EXPECT_EQ(parsed->rejected[1].reason, "the pattern is sigma, not stix");
 
+  // Objects are parsed one by one; a bad one anywhere is the whole file's error.
+  auto spaced = parse_stix_indicators(" {\n \"objects\" : [ {\"type\": \"note\"} ,\n{\"type\": \"identity\"} ] , \"type\" : \"bundle\" }\n");
+  ASSERT_TRUE(spaced) << spaced.error().message;
+  EXPECT_EQ(spaced->ignored, 2u);
+  auto broken = parse_stix_indicators(R"({"type": "bundle", "objects": [{"type": "note"}, {"type": }]})");
+  ASSERT_FALSE(broken);
+  EXPECT_NE(broken.error().message.find("the JSON cannot be read"), std::string::npos);
+  auto not_bundle = parse_stix_indicators(R"({"type": "report", "objects": []})");
+  ASSERT_FALSE(not_bundle);
   EXPECT_EQ(parse_stix_indicators("[1, 2]").error().message,
             "not a STIX bundle: the top level is not an object of type \"bundle\"");
   EXPECT_NE(parse_stix_indicators("{\"type\": \"bundle\",").error().message.find("the JSON cannot be read"),
