@@ -18,6 +18,7 @@
 #include <future>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "api/indicator_service.h"
 #include "intel/extract.h"
@@ -188,9 +189,7 @@ class HitWriter {
       buffer_ += "\",\"source\":";
       if (const auto* snapshot = indicators_.snapshot.get()) {
         uint32_t at = index.payload(hit.hit.id);
-        buffer_ += "\"store\",\"indicator_id\":" + std::to_string(snapshot->ids[at]) + ",\"tlp\":\"";
-        buffer_ += to_string(snapshot->tlps[at]);
-        buffer_ += '"';
+        buffer_ += store_fields(snapshot->ids[at], snapshot->tlps[at]);
       } else {
         append_quoted(buffer_, indicators_.lists.sources[index.payload(hit.hit.id)]);
       }
@@ -208,6 +207,32 @@ class HitWriter {
   }
 
  private:
+  // For a hit on the store's indicator: who listed it and its incidents,
+  // asked once per indicator however often the log names it.
+  const std::string& store_fields(int64_t id, Tlp tlp) {
+    auto [it, fresh] = store_fields_.try_emplace(id);
+    if (!fresh) return it->second;
+    std::string& out = it->second;
+    std::string sources;
+    std::vector<std::string> incidents;
+    if (options_.store)
+      if (auto context = options_.store->indicator_context(id)) {
+        for (const auto& s : context->sources) sources += (sources.empty() ? "" : ", ") + s;
+        incidents = std::move(context->incidents);
+      }
+    append_quoted(out, sources);
+    out += ",\"incidents\":[";
+    for (size_t i = 0; i < incidents.size(); ++i) {
+      if (i) out += ',';
+      append_quoted(out, incidents[i]);
+    }
+    out += "],\"indicator_id\":" + std::to_string(id) + ",\"tlp\":\"";
+    out += to_string(tlp);
+    out += '"';
+    return out;
+  }
+  std::unordered_map<int64_t, std::string> store_fields_;
+
   FILE* out_;
   const LoadedIndicators& indicators_;
   const MatchOptions& options_;

@@ -18,7 +18,7 @@ struct MatchOptions {
   std::vector<std::string> indicator_files;  // plain lists, one indicator per line
   // Or the store's active indicators (not warninglisted, not expired,
   // vouched for by more than a citizen's report); hits then carry the
-  // indicator's id and TLP.
+  // indicator's sources, incidents, id and TLP.
   Store* store = nullptr;
   std::vector<std::string> logs;             // none, or "-": stdin
   LogFormat format = LogFormat::dns;

@@ -79,6 +79,13 @@ struct IndicatorFilter {
   int limit = 50;                    // 0: no limit (scans for exports)
 };
 
+// What a hit on an indicator says besides the value: who listed it, and the
+// incidents it is part of (through their reports, or imported for them).
+struct IndicatorContext {
+  std::vector<std::string> sources;    // "feed:phishing-weekly.txt", newest first
+  std::vector<std::string> incidents;  // references, newest first
+};
+
 // A link between an indicator and something else the desk holds.
 enum class CorrelationLink { same_value, same_registrable_domain, same_network_24, same_network_48 };
 std::string_view to_string(CorrelationLink link);

@@ -190,6 +190,8 @@ class Store {
   // indicators (with their reports and incidents) under the same registrable
   // domain or in the same /24 or /48; at most `limit` per kind of link.
   virtual Result<std::vector<Correlation>> correlate_indicator(int64_t id, int limit) = 0;
+  // At most ten of each, for annotating matches.
+  virtual Result<IndicatorContext> indicator_context(int64_t id) = 0;
   virtual Result<int64_t> count_indicators() = 0;
   // A number that grows whenever indicators are added or changed, so that a
   // cache of them (the lookup matcher) knows when to rebuild.

@@ -107,8 +107,18 @@ test('--db matches against the store: what was imported, with its id and label',
   assert.deepEqual(found.map((h) => [h.line, h.value, h.indicator, h.reason]),
     fromLists.map((h) => [h.line, h.value, h.indicator.toLowerCase().replace(/\.$/, ''), h.reason]),
     'the same hits as from the list (indicators in their canonical form)');
-  assert.ok(found.every((h) => h.source === 'store' && Number.isInteger(h.indicator_id) && h.tlp === 'TLP:AMBER'));
+  assert.ok(found.every((h) => h.source === 'feed:indicators.txt' && Number.isInteger(h.indicator_id) && h.tlp === 'TLP:AMBER'), run.stdout);
+  assert.ok(found.every((h) => Array.isArray(h.incidents)), 'and the incidents each is part of');
   assert.match(run.stderr, /indicators from the store/);
+
+  // Indicators imported for an incident name it in their hits.
+  const forIncident = join(dir, 'store-incident');
+  const tagged = spawnSync(jagaBin, ['import', '--data-dir', forIncident, '--source-kind', 'incident', '--source', 'INC-2026-000042',
+    '--no-progress', list], { encoding: 'utf8' });
+  assert.equal(tagged.status, 0, tagged.stderr);
+  const incidentHits = hits(match(['--db', forIncident, dnsLog]).stdout);
+  assert.ok(incidentHits.length > 0);
+  assert.ok(incidentHits.every((h) => h.source === 'incident:INC-2026-000042' && h.incidents.join() === 'INC-2026-000042'));
 
   const both = match(['--db', store, '--indicators', list, dnsLog]);
   assert.equal(both.status, 1);

@@ -342,4 +342,29 @@ Result<std::vector<Correlation>> SqliteStore::correlate_indicator(int64_t id, in
   return out;
 }
 
+Result<IndicatorContext> SqliteStore::indicator_context(int64_t id) {
+  auto lease = readers_.lease();
+  ReadTransaction snapshot(*lease);
+  IndicatorContext context;
+  TRY_PREPARE(sources, *lease,
+              "SELECT kind || ':' || name, kind, name FROM indicator_sources WHERE indicator_id = ?1 "
+              "ORDER BY last_seen DESC LIMIT 10");
+  sources.bind(1, id);
+  TRY(sources.for_each_row([&](Statement& q) {
+    context.sources.push_back(q.text(0));
+    if (q.text(1) == "incident") context.incidents.push_back(q.text(2));
+  }));
+  TRY_PREPARE(incidents, *lease,
+              "SELECT i.reference FROM report_indicators ri JOIN incident_reports ir ON ir.report_id = ri.report_id "
+              "JOIN incidents i ON i.id = ir.incident_id WHERE ri.indicator_id = ?1 GROUP BY i.id ORDER BY i.id DESC "
+              "LIMIT 10");
+  incidents.bind(1, id);
+  TRY(incidents.for_each_row([&](Statement& q) {
+    auto reference = q.text(0);
+    if (std::find(context.incidents.begin(), context.incidents.end(), reference) == context.incidents.end())
+      context.incidents.push_back(std::move(reference));
+  }));
+  return context;
+}
+
 }  // namespace jaga::sqlite

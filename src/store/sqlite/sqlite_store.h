@@ -206,6 +206,7 @@ class SqliteStore final : public Store {
   Result<StoredIndicator> find_indicator(int64_t id) override;
   Result<StoredIndicator> find_indicator_by_value(const std::string& kind, const std::string& value) override;
   Result<std::vector<Correlation>> correlate_indicator(int64_t id, int limit) override;
+  Result<IndicatorContext> indicator_context(int64_t id) override;
   Result<int64_t> indicator_generation() override { return count("SELECT generation FROM indicator_generation"); }
   Result<int64_t> count_indicators() override { return count("SELECT count(*) FROM indicators"); }
 
