@@ -153,8 +153,8 @@ int main(int argc, char** argv) {
   import->add_option("--map", import_map,
                      "CSV columns: value=COLUMN[,kind=COLUMN,tlp=COLUMN,confidence=COLUMN,valid_until=COLUMN,...]");
   import->add_option("--source", import_options.intake.source_name, "the source's name (default: the file's name)");
-  import->add_option("--source-kind", import_source_kind, "feed, partner, monitor, incident or report")
-      ->check(CLI::IsMember({"feed", "partner", "monitor", "incident", "report"}))
+  import->add_option("--source-kind", import_source_kind, "feed, partner, monitor or incident (with the incident's reference as --source)")
+      ->check(CLI::IsMember({"feed", "partner", "monitor", "incident"}))
       ->capture_default_str();
   import->add_option("--tlp", import_tlp, "the label of entries the file does not mark: clear, green, amber, amber+strict, red")
       ->capture_default_str();

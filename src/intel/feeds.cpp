@@ -1,10 +1,10 @@
 #include "intel/feeds.h"
 
-#include <boost/json.hpp>
 
 #include "intel/rpz.h"
 #include "intel/stix_vocabulary.h"
 #include "util/csv.h"
+#include "util/text.h"
 
 namespace jaga {
 
@@ -47,37 +47,47 @@ Feed csv(const std::vector<FeedEntry>& entries) {
   return feed;
 }
 
+// Written as text, field by field: a bundle of a million indicators is not
+// built as a document first. Canonical values are ASCII, escaped all the same.
 Feed stix(const std::vector<FeedEntry>& entries, const FeedOptions& options) {
   Feed feed;
-  boost::json::array objects;
+  std::string objects, ids;
+  auto field = [&objects](std::string_view name, std::string_view value, bool first = false) {
+    if (!first) objects += ',';
+    objects += '"';
+    objects += name;
+    objects += "\":\"";
+    objects += json_escape(value);
+    objects += '"';
+  };
   for (const auto& e : entries) {
     const std::string& created = e.first_seen.empty() ? options.made_at : e.first_seen;
-    const std::string& modified = e.last_seen.empty() ? created : e.last_seen;
-    boost::json::object o{{"type", "indicator"},
-                          {"spec_version", "2.1"},
-                          {"id", stix_indicator_id(e.indicator)},
-                          {"created", created},
-                          {"modified", modified < created ? created : modified},
-                          {"name", e.indicator.value},
-                          {"indicator_types", boost::json::array{"malicious-activity"}},
-                          {"pattern", pattern_of(e.indicator)},
-                          {"pattern_type", "stix"},
-                          {"pattern_version", "2.1"},
-                          {"valid_from", created},
-                          {"object_marking_refs", boost::json::array{tlp_marking_id(e.tlp)}}};
-    if (!e.valid_until.empty() && e.valid_until > created) o["valid_until"] = e.valid_until;
-    if (e.confidence) o["confidence"] = *e.confidence;
-    objects.push_back(std::move(o));
+    const std::string& modified = e.last_seen.empty() || e.last_seen < created ? created : e.last_seen;
+    std::string id = stix_indicator_id(e.indicator);
+    ids += id;
+    objects += objects.empty() ? "{" : ",{";
+    field("type", "indicator", true);
+    field("spec_version", "2.1");
+    field("id", id);
+    field("created", created);
+    field("modified", modified);
+    field("name", e.indicator.value);
+    objects += ",\"indicator_types\":[\"malicious-activity\"]";
+    field("pattern", pattern_of(e.indicator));
+    field("pattern_type", "stix");
+    field("pattern_version", "2.1");
+    field("valid_from", created);
+    if (!e.valid_until.empty() && e.valid_until > created) field("valid_until", e.valid_until);
+    if (e.confidence) objects += ",\"confidence\":" + std::to_string(*e.confidence);
+    objects += ",\"object_marking_refs\":[\"";
+    objects += tlp_marking_id(e.tlp);
+    objects += "\"]}";
     ++feed.written;
   }
   // The bundle's id is random by the specification; a digest of its contents
   // keeps it stable for the same export.
-  std::string ids;
-  for (const auto& o : objects) ids += o.as_object().at("id").as_string().c_str();
-  boost::json::object bundle{{"type", "bundle"},
-                             {"id", deterministic_stix_id("bundle", ids + options.made_at)},
-                             {"objects", std::move(objects)}};
-  feed.text = boost::json::serialize(bundle) + "\n";
+  feed.text = "{\"type\":\"bundle\",\"id\":\"" + deterministic_stix_id("bundle", ids + options.made_at) +
+              "\",\"objects\":[" + objects + "]}\n";
   return feed;
 }
 
