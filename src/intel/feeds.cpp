@@ -51,7 +51,18 @@ Feed csv(const std::vector<FeedEntry>& entries) {
 // built as a document first. Canonical values are ASCII, escaped all the same.
 Feed stix(const std::vector<FeedEntry>& entries, const FeedOptions& options) {
   Feed feed;
-  std::string objects, ids;
+  // The bundle's id is random by the specification; a digest of its
+  // contents keeps it stable for the same export. It comes first in the
+  // text, so the ids are made first.
+  std::vector<std::string> ids;
+  ids.reserve(entries.size());
+  std::string all_ids;
+  for (const auto& e : entries) all_ids += ids.emplace_back(stix_indicator_id(e.indicator));
+  std::string& objects = feed.text;
+  objects.reserve(64 + entries.size() * 480);
+  objects = "{\"type\":\"bundle\",\"id\":\"" + deterministic_stix_id("bundle", all_ids + options.made_at) +
+            "\",\"objects\":[";
+  bool first_object = true;
   auto field = [&objects](std::string_view name, std::string_view value, bool first = false) {
     if (!first) objects += ',';
     objects += '"';
@@ -60,12 +71,13 @@ Feed stix(const std::vector<FeedEntry>& entries, const FeedOptions& options) {
     objects += json_escape(value);
     objects += '"';
   };
-  for (const auto& e : entries) {
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& e = entries[i];
     const std::string& created = e.first_seen.empty() ? options.made_at : e.first_seen;
     const std::string& modified = e.last_seen.empty() || e.last_seen < created ? created : e.last_seen;
-    std::string id = stix_indicator_id(e.indicator);
-    ids += id;
-    objects += objects.empty() ? "{" : ",{";
+    const std::string& id = ids[i];
+    objects += first_object ? "{" : ",{";
+    first_object = false;
     field("type", "indicator", true);
     field("spec_version", "2.1");
     field("id", id);
@@ -84,10 +96,7 @@ Feed stix(const std::vector<FeedEntry>& entries, const FeedOptions& options) {
     objects += "\"]}";
     ++feed.written;
   }
-  // The bundle's id is random by the specification; a digest of its contents
-  // keeps it stable for the same export.
-  feed.text = "{\"type\":\"bundle\",\"id\":\"" + deterministic_stix_id("bundle", ids + options.made_at) +
-              "\",\"objects\":[" + objects + "]}\n";
+  objects += "]}\n";
   return feed;
 }
 
