@@ -73,6 +73,7 @@ test('an analyst looks up, imports, and follows an indicator to the report that 
   await page.getByRole('button', { name: 'Apply' }).click();
   await page.waitForURL(/\/desk\/indicators\?q=bank-login&kind=domain/);
   const rows = page.locator('#indicators tbody tr');
+  await rows.nth(1).waitFor({ state: 'detached' });  // the unfiltered list has gone
   await rows.first().waitFor();
   assert.equal(await rows.count(), 1);
   assert.match(await rows.first().textContent(), /bank-login-verify\.xyzdomainTLP:GREEN1/);
