@@ -41,7 +41,7 @@ class IndicatorLookup {
   ~IndicatorLookup() { stop(); }
 
   // Builds the first snapshot in the background and then checks every
-  // `interval_ms` whether the indicators changed (an import, a report).
+  // `interval_ms` whether an import changed the indicators.
   void start(int interval_ms = 2000);
   void stop();
   // Asks for a rebuild now (after an import through the API).

@@ -193,8 +193,9 @@ class Store {
   // At most ten of each, for annotating matches.
   virtual Result<IndicatorContext> indicator_context(int64_t id) = 0;
   virtual Result<int64_t> count_indicators() = 0;
-  // A number that grows whenever indicators are added or changed, so that a
-  // cache of them (the lookup matcher) knows when to rebuild.
+  // A number that grows whenever an import adds or changes indicators, so
+  // that a cache of them (the lookup matcher) knows when to rebuild. Reports
+  // do not move it: what only reports name is never matched.
   virtual Result<int64_t> indicator_generation() = 0;
 
   // Stops accepting writes, commits what is queued, closes connections.
