@@ -677,3 +677,89 @@ TEST_F(OutboxStoreTest, RemindersGoOncePerDueTimeAndTemplatesCanBeReplaced) {
 
 }  // namespace
 }  // namespace jaga
+
+namespace jaga {
+
+namespace {
+
+IndicatorInput input(std::string kind, std::string value, Tlp tlp, std::string registrable = "") {
+  IndicatorInput in;
+  in.kind = std::move(kind);
+  in.value = std::move(value);
+  in.tlp = tlp;
+  in.registrable = std::move(registrable);
+  return in;
+}
+
+IndicatorImport batch(IndicatorSourceKind kind, std::string name, std::vector<IndicatorInput> indicators) {
+  return IndicatorImport{kind, std::move(name), std::move(indicators)};
+}
+
+}  // namespace
+
+TEST_F(StoreTest, IndicatorsUpsertByValueWithTheirSourcesAndTheLoosestLabel) {
+  auto import = [&](IndicatorImport b) {
+    return wait_for<IndicatorImportCounts>([&](auto cb) { store_->import_indicators(std::move(b), {}, std::nullopt, cb); });
+  };
+  auto first = import(batch(IndicatorSourceKind::feed, "weekly",
+                            {input("domain", "evil.example", Tlp::green, "evil.example"),
+                             input("domain", "evil.example", Tlp::green, "evil.example"),  // twice in one file: once
+                             input("ipv4", "203.0.113.7", Tlp::amber)}));
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->added, 2);
+  auto generation = store_->indicator_generation();
+  auto again = import(batch(IndicatorSourceKind::feed, "weekly", {input("domain", "evil.example", Tlp::green)}));
+  EXPECT_EQ(again->added, 0);
+  EXPECT_EQ(again->updated, 1);
+  EXPECT_GT(*store_->indicator_generation(), *generation) << "an import tells the matcher to rebuild";
+  EXPECT_EQ(*store_->count_indicators(), 2);
+
+  auto evil = store_->find_indicator_by_value("domain", "evil.example");
+  ASSERT_TRUE(evil);
+  ASSERT_EQ(evil->sources.size(), 1u);
+  EXPECT_EQ(evil->sources[0].count, 2) << "named twice, in two imports";
+  EXPECT_EQ(evil->tlp, Tlp::green);
+
+  // A partner names it under RED: the value is still known under GREEN.
+  ASSERT_TRUE(import(batch(IndicatorSourceKind::partner, "CN-CERT", {input("domain", "evil.example", Tlp::red)})));
+  EXPECT_EQ(store_->find_indicator(evil->id)->tlp, Tlp::green);
+  // The feed re-labels it AMBER: the loosest label left is AMBER, not GREEN.
+  ASSERT_TRUE(import(batch(IndicatorSourceKind::feed, "weekly", {input("domain", "evil.example", Tlp::amber)})));
+  auto relabelled = store_->find_indicator(evil->id);
+  EXPECT_EQ(relabelled->tlp, Tlp::amber);
+  EXPECT_EQ(relabelled->sources.size(), 2u);
+
+  IndicatorFilter green;
+  green.max_tlp = Tlp::green;
+  green.limit = 0;
+  EXPECT_TRUE(store_->list_indicators(green)->empty()) << "nothing is shareable at GREEN any more";
+}
+
+TEST_F(StoreTest, CorrelationsFollowTheRegistrableDomainToReports) {
+  auto r = report("JG-2222-4444", {{"url", "http://login.evil.example/a", "text", "evil.example", ""}});
+  ASSERT_TRUE(wait_for<int64_t>([&](auto cb) { store_->create_report(r, std::nullopt, cb); }));
+  ASSERT_TRUE(wait_for<IndicatorImportCounts>([&](auto cb) {
+    store_->import_indicators(batch(IndicatorSourceKind::feed, "weekly", {input("domain", "evil.example", Tlp::green, "evil.example")}),
+                              {}, std::nullopt, cb);
+  }));
+  auto evil = store_->find_indicator_by_value("domain", "evil.example");
+  auto links = store_->correlate_indicator(evil->id, 10);
+  ASSERT_TRUE(links) << links.error().message;
+  bool report_found = false, neighbour_found = false;
+  for (const auto& c : *links) {
+    report_found |= c.link == CorrelationLink::same_registrable_domain && c.object_kind == "report" && c.object == "JG-2222-4444";
+    neighbour_found |= c.object_kind == "indicator" && c.indicator == "http://login.evil.example/a" && c.title == "report: reports";
+  }
+  EXPECT_TRUE(report_found);
+  EXPECT_TRUE(neighbour_found);
+
+  // What only a report names is not vetted: feeds and lookups leave it out.
+  IndicatorFilter vetted;
+  vetted.vetted_only = true;
+  vetted.limit = 0;
+  auto listed = store_->list_indicators(vetted);
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].value, "evil.example");
+}
+
+}  // namespace jaga
