@@ -14,7 +14,8 @@
 namespace jaga {
 
 // Where an indicator came from. A report's indicators are linked as they are
-// extracted; the others arrive by `jaga import` or the API.
+// extracted (and read back as the one source "reports"); the others arrive
+// by `jaga import` or the API.
 enum class IndicatorSourceKind { report, incident, partner, feed, monitor };
 std::string_view to_string(IndicatorSourceKind kind);
 std::optional<IndicatorSourceKind> parse_indicator_source_kind(std::string_view text);

@@ -96,16 +96,18 @@ StoredIndicator read_indicator(Statement& q) {
 #define JAGA_INDICATOR_COLUMNS                                                                              \
   "i.id, i.type, i.value, coalesce(i.registrable, ''), coalesce(i.network, ''), i.tlp, i.confidence, "      \
   "coalesce(i.valid_until, ''), i.first_seen, i.last_seen, coalesce(i.warninglist, ''), "                   \
-  "(SELECT count(*) FROM indicator_sources s WHERE s.indicator_id = i.id)"
+  "(SELECT count(*) FROM indicator_sources s WHERE s.indicator_id = i.id) + "                               \
+  "EXISTS (SELECT 1 FROM report_indicators ri WHERE ri.indicator_id = i.id)"
 
 constexpr const char* kScanSql =
     "SELECT " JAGA_INDICATOR_COLUMNS
     " FROM indicators i WHERE i.id > ?1 AND (?2 IS NULL OR i.type = ?2) "
     "AND (?3 IS NULL OR substr(i.value, 1, length(?3)) = ?3) "
-    "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM indicator_sources s WHERE s.indicator_id = i.id AND s.kind = ?4)) "
+    "AND (?4 IS NULL OR EXISTS (SELECT 1 FROM indicator_sources s WHERE s.indicator_id = i.id AND s.kind = ?4) "
+    "OR (?4 = 'report' AND EXISTS (SELECT 1 FROM report_indicators ri WHERE ri.indicator_id = i.id))) "
     "AND (?5 IS NULL OR i.tlp <= ?5) AND (?6 OR i.warninglist IS NULL) "
     "AND (?7 OR i.valid_until IS NULL OR i.valid_until > ?8) "
-    "AND (NOT ?10 OR EXISTS (SELECT 1 FROM indicator_sources s WHERE s.indicator_id = i.id AND s.kind <> 'report')) "
+    "AND (NOT ?10 OR EXISTS (SELECT 1 FROM indicator_sources s WHERE s.indicator_id = i.id)) "
     "ORDER BY i.id LIMIT ?9";
 
 Status scan(Connection& db, const IndicatorFilter& f, const std::function<bool(const StoredIndicator&)>& each) {
@@ -138,6 +140,16 @@ Result<StoredIndicator> with_sources(Connection& db, StoredIndicator indicator) 
     source.last_seen = s.text(5);
     indicator.sources.push_back(std::move(source));
   }));
+  // The reports naming it, from their links, as one source.
+  TRY_PREPARE(reports, db,
+              "SELECT count(*), coalesce(min(r.created_at), ''), coalesce(max(r.created_at), '') FROM report_indicators ri "
+              "JOIN reports r ON r.id = ri.report_id WHERE ri.indicator_id = ?1");
+  reports.bind(1, indicator.id);
+  auto row = reports.step();
+  if (!row) return row.error();
+  if (*row && reports.integer(0) > 0)
+    indicator.sources.push_back(
+        {IndicatorSourceKind::report, "reports", Tlp::amber, reports.integer(0), reports.text(1), reports.text(2)});
   return indicator;
 }
 
@@ -154,7 +166,10 @@ struct KeyQueries {
   KeyQueries {                                                                                                     \
     "SELECT coalesce(" column ", '') FROM indicators WHERE id = ?1",                                               \
         "SELECT o.id, o.value, coalesce((SELECT group_concat(s.kind || ': ' || s.name, ', ') FROM "                  \
-        "indicator_sources s WHERE s.indicator_id = o.id), '') FROM indicators o WHERE o." column " = ?1 AND "      \
+        "indicator_sources s WHERE s.indicator_id = o.id) || CASE WHEN EXISTS (SELECT 1 FROM report_indicators "    \
+        "ri WHERE ri.indicator_id = o.id) THEN ', report: reports' ELSE '' END, CASE WHEN EXISTS (SELECT 1 FROM "   \
+        "report_indicators ri WHERE ri.indicator_id = o.id) THEN 'report: reports' ELSE '' END) "                  \
+        "FROM indicators o WHERE o." column " = ?1 AND "                                                          \
         "o.id <> ?2 ORDER BY o.last_seen DESC LIMIT ?3",                                                           \
         "SELECT o.value, r.tracking_code, r.created_at FROM indicators o JOIN report_indicators ri ON "             \
         "ri.indicator_id = o.id JOIN reports r ON r.id = ri.report_id WHERE o." column " = ?1 AND o.id <> ?2 "     \
@@ -354,6 +369,13 @@ Result<IndicatorContext> SqliteStore::indicator_context(int64_t id) {
     context.sources.push_back(q.text(0));
     if (q.text(1) == "incident") context.incidents.push_back(q.text(2));
   }));
+  {
+    TRY_PREPARE(reported, *lease, "SELECT EXISTS (SELECT 1 FROM report_indicators WHERE indicator_id = ?1)");
+    reported.bind(1, id);
+    auto row = reported.step();
+    if (!row) return row.error();
+    if (*row && reported.integer(0)) context.sources.push_back("report:reports");
+  }
   TRY_PREPARE(incidents, *lease,
               "SELECT i.reference FROM report_indicators ri JOIN incident_reports ir ON ir.report_id = ri.report_id "
               "JOIN incidents i ON i.id = ir.incident_id WHERE ri.indicator_id = ?1 GROUP BY i.id ORDER BY i.id DESC "

@@ -316,10 +316,8 @@ CREATE INDEX indicator_sources_by_source ON indicator_sources(kind, name, indica
 -- Grows with every change to the indicators: the lookup matcher rebuilds when it does.
 CREATE TABLE indicator_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
 INSERT INTO indicator_generation VALUES (1, 0);
--- Reports named their indicators before sources were kept.
-INSERT INTO indicator_sources(indicator_id, kind, name, tlp, count, first_seen, last_seen)
-  SELECT ri.indicator_id, 'report', 'reports', 2, count(*), min(r.created_at), max(r.created_at)
-  FROM report_indicators ri JOIN reports r ON r.id = ri.report_id GROUP BY ri.indicator_id;
+-- Reports are not rows here: report_indicators already records which
+-- reports name a value, and each read adds them as the source "reports".
 )sql"},
   };
   return all;

@@ -38,15 +38,6 @@ Status link_indicators(Connection& db, int64_t report_id, const std::vector<Indi
         "ON CONFLICT DO NOTHING");
     link.bind(1, report_id).bind(2, indicator_id).bind(3, indicator.source);
     TRY(link.run());
-    if (db.changes() == 0) continue;  // this report named it already
-    // Reports are one source; a citizen's report alone never puts a value
-    // in a feed (see IndicatorFilter::vetted_only).
-    TRY_PREPARE(source, db,
-                "INSERT INTO indicator_sources(indicator_id, kind, name, tlp, count, first_seen, last_seen) "
-                "VALUES (?1, 'report', 'reports', 2, 1, ?2, ?2) ON CONFLICT(indicator_id, kind, name) DO UPDATE SET "
-                "count = count + 1, last_seen = excluded.last_seen");
-    source.bind(1, indicator_id).bind(2, now);
-    TRY(source.run());
   }
   // No new indicator generation: what only reports name is not matched or
   // looked up, so the matcher need not be rebuilt for every report filed.
