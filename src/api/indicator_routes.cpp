@@ -59,13 +59,6 @@ boost::json::object indicator_json(const StoredIndicator& s) {
   return o;
 }
 
-Result<int64_t> indicator_id(const http::Request& request) {
-  const auto& text = request.params.at("id");
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
-    return Error::not_found("no indicator " + text);
-  return std::stoll(text);
-}
-
 Result<std::optional<Tlp>> query_tlp(const http::Request& request, const char* name) {
   auto text = request.query_value(name);
   if (text.empty()) return std::optional<Tlp>();
@@ -242,7 +235,7 @@ void add_indicator_routes(http::Router& router, ApiContext& ctx) {
   // After the literal paths above, which it would otherwise take.
   router.add({"GET", "/api/v1/indicators/{id}", "indicators_read", 0,
               guard(ctx, intel_readers(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
-    auto id = indicator_id(request);
+    auto id = path_id(request, "indicator");
     if (!id) return reply(http::problem(id.error()));
     auto found = ctx.store.find_indicator(*id);
     if (!found) return reply(http::problem(found.error()));

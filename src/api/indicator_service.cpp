@@ -1,5 +1,6 @@
 #include "api/indicator_service.h"
 
+#include "intel/warninglist.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -81,6 +82,9 @@ std::shared_ptr<const IndicatorSnapshot> IndicatorLookup::snapshot() const {
 }
 
 void IndicatorLookup::run(int interval_ms) {
+  // Lookups check the shipped warninglists too; they are parsed here, before
+  // the first matcher is published, not in the first lookup's request.
+  (void)shipped_warninglists();
   uint64_t built_generation = 0;
   bool built = false;
   std::string built_hour;

@@ -108,12 +108,10 @@ void add_notification_routes(http::Router& router, ApiContext& ctx) {
 
   router.add({"POST", "/api/v1/outbox/{id}/retry", "outbox_retry", 1024,
               guard(ctx, outbox_staff(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
-    const auto& text = request.params.at("id");
-    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
-      return reply(http::problem(Error::not_found("no message " + text)));
-    int64_t id = std::stoll(text);
-    auto audit = caller_event(request, caller, "notification.retry", "notification", text);
-    ctx.store.retry_message(id, audit, [reply, id](Result<bool> done) {
+    auto id = path_id(request, "message");
+    if (!id) return reply(http::problem(id.error()));
+    auto audit = caller_event(request, caller, "notification.retry", "notification", std::to_string(*id));
+    ctx.store.retry_message(*id, audit, [reply, id = *id](Result<bool> done) {
       if (!done) return reply(http::problem(done.error()));
       reply(json_response(200, {{"id", id}, {"status", "queued"}}));
     });

@@ -5,6 +5,7 @@
 
 #include "api/access.h"
 #include "api/json_input.h"
+#include "api/query_input.h"
 #include "api/routes.h"
 #include "api/submission.h"
 #include "http/problem.h"
@@ -101,13 +102,6 @@ Result<Organisation> read_organisation(const boost::json::object& body) {
   return o;
 }
 
-Result<int64_t> id_param(const http::Request& request) {
-  const auto& text = request.params.at("id");
-  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
-    return Error::not_found("no organisation " + text);
-  return std::stoll(text);
-}
-
 }  // namespace
 
 void route_incident(ApiContext& ctx, const std::string& reference, std::function<void()> then) {
@@ -198,7 +192,7 @@ void add_organisation_routes(http::Router& router, ApiContext& ctx) {
 
   router.add({"GET", "/api/v1/organisations/{id}", "organisations_read", 0,
               guard(ctx, registry_readers(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
-    auto id = id_param(request);
+    auto id = path_id(request, "organisation");
     if (!id) return reply(http::problem(id.error()));
     auto org = ctx.store.find_organisation(*id);
     if (!org) return reply(http::problem(org.error()));
@@ -207,7 +201,7 @@ void add_organisation_routes(http::Router& router, ApiContext& ctx) {
 
   router.add({"PUT", "/api/v1/organisations/{id}", "organisations_update", 256 * 1024,
               guard(ctx, registry_editors(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
-    auto id = id_param(request);
+    auto id = path_id(request, "organisation");
     if (!id) return reply(http::problem(id.error()));
     auto body = parse_json_object(request.body);
     if (!body) return reply(http::problem(body.error()));
@@ -225,7 +219,7 @@ void add_organisation_routes(http::Router& router, ApiContext& ctx) {
 
   router.add({"DELETE", "/api/v1/organisations/{id}", "organisations_delete", 0,
               guard(ctx, registry_editors(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
-    auto id = id_param(request);
+    auto id = path_id(request, "organisation");
     if (!id) return reply(http::problem(id.error()));
     auto audit = caller_event(request, caller, "organisation.delete", "organisation", std::to_string(*id));
     ctx.store.delete_organisation(*id, audit, [reply](Result<bool> done) {

@@ -23,6 +23,13 @@ Result<std::string> query_time(const http::Request& request, const char* name, b
       *when + (end_of_day && value.size() == 10 ? std::chrono::hours(24) : std::chrono::hours(0)));
 }
 
+Result<int64_t> path_id(const http::Request& request, std::string_view what) {
+  const auto& text = request.params.at("id");
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+    return Error::not_found("no " + std::string(what) + " " + text);
+  return std::stoll(text);
+}
+
 Result<std::string> query_search(const http::Request& request) {
   auto text = request.query_value("q");
   if (!text.empty() && text.size() < 3)

@@ -20,7 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<std::string> read_file(const fs::path& path) { return read_whole_file(path.string()); }
 
 // One file to import: its text, or for a MISP feed each event's.
 struct Source {
@@ -35,18 +34,18 @@ Result<Source> read_source(const std::string& path) {
     // A MISP feed: the manifest names the events, one file each.
     fs::path dir(path);
     if (source.name.empty()) source.name = dir.parent_path().filename().string();
-    auto manifest = read_file(dir / "manifest.json");
+    auto manifest = read_whole_file((dir / "manifest.json").string());
     if (!manifest) return Error::invalid(path + " is a directory without a MISP feed's manifest.json");
     auto uuids = parse_misp_manifest(*manifest);
     if (!uuids) return Error::invalid((dir / "manifest.json").string() + ": " + uuids.error().message);
     for (const auto& uuid : *uuids) {
-      auto event = read_file(dir / (uuid + ".json"));
+      auto event = read_whole_file((dir / (uuid + ".json")).string());
       if (!event) return Error::invalid("the feed's manifest names " + uuid + ", but " + event.error().message);
       source.texts.emplace_back((dir / (uuid + ".json")).string(), std::move(*event));
     }
     return source;
   }
-  auto text = read_file(path);
+  auto text = read_whole_file(path);
   if (!text) return text.error();
   source.texts.emplace_back(path, std::move(*text));
   return source;

@@ -54,7 +54,7 @@ Result<json::value> parse_json(std::string_view text, std::string_view what, jso
 // ---- STIX
 
 void read_stix_indicator(const json::object& object, const std::string& where, ParsedImport& out) {
-  auto reject = [&](std::string reason) { out.rejected.push_back({where, std::move(reason)}); };
+  auto reject = [&](std::string reason) { out.reject(where, std::move(reason)); };
   if (auto* revoked = object.if_contains("revoked"); revoked && revoked->is_bool() && revoked->get_bool())
     return reject("the indicator is revoked");
   auto pattern_type = string_at(object, "pattern_type");
@@ -150,7 +150,7 @@ void read_misp_attribute(const json::object& attribute, std::optional<Tlp> event
   }
   auto value = string_at(attribute, "value");
   if (value.empty()) {
-    out.rejected.push_back({where, "the attribute has no value"});
+    out.reject(where, "the attribute has no value");
     return;
   }
   ImportedIndicator base;
@@ -175,7 +175,7 @@ void read_misp_attribute(const json::object& attribute, std::optional<Tlp> event
   }
   if (known->part == 1) {
     if (bar == std::string_view::npos) {
-      out.rejected.push_back({where, "a " + std::string(type) + " attribute without its '|'"});
+      out.reject(where, "a " + std::string(type) + " attribute without its '|'");
       return;
     }
     base.text = value.substr(bar + 1);
@@ -331,20 +331,20 @@ Result<ParsedImport> parse_csv_indicators(std::string_view text, const CsvColumn
     one.where = where;
     one.text = std::string(cell(fields[0]));
     if (one.text.empty()) {
-      out.rejected.push_back({where, "the value is empty"});
+      out.reject(where, "the value is empty");
       continue;
     }
     if (auto kind = cell(fields[1]); !kind.empty()) {
       one.kind = parse_indicator_kind(to_lower_ascii(kind));
       if (!one.kind) {
-        out.rejected.push_back({where, "unknown kind " + std::string(kind)});
+        out.reject(where, "unknown kind " + std::string(kind));
         continue;
       }
     }
     if (auto tlp = cell(fields[2]); !tlp.empty()) {
       one.tlp = parse_tlp_any_version(tlp);
       if (!one.tlp) {
-        out.rejected.push_back({where, "unknown TLP label " + std::string(tlp)});
+        out.reject(where, "unknown TLP label " + std::string(tlp));
         continue;
       }
     }
@@ -352,7 +352,7 @@ Result<ParsedImport> parse_csv_indicators(std::string_view text, const CsvColumn
       int c = -1;
       auto [end, ec] = std::from_chars(confidence.data(), confidence.data() + confidence.size(), c);
       if (ec != std::errc() || end != confidence.data() + confidence.size() || c < 0 || c > 100) {
-        out.rejected.push_back({where, "confidence is not a number from 0 to 100: " + std::string(confidence)});
+        out.reject(where, "confidence is not a number from 0 to 100: " + std::string(confidence));
         continue;
       }
       one.confidence = c;
@@ -363,7 +363,7 @@ Result<ParsedImport> parse_csv_indicators(std::string_view text, const CsvColumn
           std::tuple{&fields[6], "last_seen", &one.last_seen}}) {
       auto t = time_field(name, cell(*field));
       if (!t) {
-        out.rejected.push_back({where, t.error().message});
+        out.reject(where, t.error().message);
         bad_time = true;
         break;
       }
@@ -474,7 +474,7 @@ std::optional<BundleText> split_bundle(std::string_view t) {
 void read_stix_object(const json::value& object, size_t index, ParsedImport& out) {
   std::string where = "objects[" + std::to_string(index) + "]";
   if (!object.is_object()) {
-    out.rejected.push_back({where, "not an object"});
+    out.reject(where, "not an object");
     return;
   }
   if (string_at(object.get_object(), "type") != "indicator") {

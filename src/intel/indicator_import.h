@@ -35,12 +35,17 @@ struct ImportedIndicator {
 
 struct ImportRejection {
   std::string where, reason;
+  size_t before = 0;  // how many indicators were read before it: its place among them in the file
 };
 
 struct ParsedImport {
   std::vector<ImportedIndicator> indicators;
   std::vector<ImportRejection> rejected;
   uint64_t ignored = 0;  // entries that name no indicator (other STIX objects, MISP comments)
+
+  void reject(std::string where, std::string reason) {
+    rejected.push_back({std::move(where), std::move(reason), indicators.size()});
+  }
 };
 
 // One indicator per line; '#' and '!' comments; hosts-file and adblock lines.

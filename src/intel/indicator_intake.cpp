@@ -98,7 +98,7 @@ Result<IndicatorImport> take_in_indicators(std::string_view text, const IntakeOp
   size_t kept = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (!ok[i]) {
-      report.rejected.push_back({std::move(entries[i].where), std::move(errors[i])});
+      report.rejected.push_back({std::move(entries[i].where), std::move(errors[i]), i});
       continue;
     }
     if (!inputs[i].warninglist.empty() && ++report.warninglisted <= 3)
@@ -108,15 +108,10 @@ Result<IndicatorImport> take_in_indicators(std::string_view text, const IntakeOp
   }
   inputs.resize(kept);
   batch.indicators = std::move(inputs);
-  // Rejections in line order, whichever step found them.
-  if (report.format == ImportFormat::plain || report.format == ImportFormat::csv)
-    std::stable_sort(report.rejected.begin(), report.rejected.end(), [](const auto& a, const auto& b) {
-    auto number = [](const std::string& where) {
-      auto digits = where.find_first_of("0123456789");
-      return digits == std::string::npos ? 0 : std::stoull(where.substr(digits));
-    };
-    return number(a.where) < number(b.where);
-  });
+  // Rejections in file order, whichever step found them: the parser's come
+  // before the indicator they preceded, which the stable sort keeps.
+  std::stable_sort(report.rejected.begin(), report.rejected.end(),
+                   [](const auto& a, const auto& b) { return a.before < b.before; });
   return batch;
 }
 

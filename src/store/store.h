@@ -128,12 +128,11 @@ class Store {
   virtual void delete_session(std::string token_hash, AuditEvent audit, Callback<bool> done) = 0;
   virtual Result<Session> find_session(const std::string& token_hash) = 0;
 
-  // API tokens. find_token returns revoked ones too (the caller says why it
-  // refuses); touch_token records the last use, at most once a minute.
+  // API tokens. find_token_with_user returns revoked ones too (the caller
+  // says why it refuses); touch_token records the last use, at most once a minute.
   virtual void create_token(ApiToken token, AuditEvent audit, Callback<int64_t> done) = 0;
   virtual void revoke_token(int64_t id, AuditEvent audit, Callback<bool> done) = 0;
   virtual void touch_token(int64_t id) = 0;
-  virtual Result<ApiToken> find_token(const std::string& token_hash) = 0;
   // The token and its user in one read: every API call with a token asks.
   virtual Result<std::pair<ApiToken, User>> find_token_with_user(const std::string& token_hash) = 0;
   virtual Result<std::vector<ApiToken>> list_tokens() = 0;

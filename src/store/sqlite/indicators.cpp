@@ -156,7 +156,6 @@ Result<StoredIndicator> with_sources(Connection& db, StoredIndicator indicator) 
 // The statements of one kind of shared key (registrable domain or network),
 // each text with one address for the statement cache.
 struct KeyQueries {
-  const char* key;         // the indicator's key
   const char* neighbours;  // other indicators with the same key, with their sources
   const char* reports;     // reports naming one of them, each once
   const char* incidents;   // incidents linking such reports
@@ -164,11 +163,9 @@ struct KeyQueries {
 
 #define JAGA_KEY_QUERIES(column)                                                                                   \
   KeyQueries {                                                                                                     \
-    "SELECT coalesce(" column ", '') FROM indicators WHERE id = ?1",                                               \
-        "SELECT o.id, o.value, coalesce((SELECT group_concat(s.kind || ': ' || s.name, ', ') FROM "                  \
-        "indicator_sources s WHERE s.indicator_id = o.id) || CASE WHEN EXISTS (SELECT 1 FROM report_indicators "    \
-        "ri WHERE ri.indicator_id = o.id) THEN ', report: reports' ELSE '' END, CASE WHEN EXISTS (SELECT 1 FROM "   \
-        "report_indicators ri WHERE ri.indicator_id = o.id) THEN 'report: reports' ELSE '' END) "                  \
+    "SELECT o.id, o.value, coalesce((SELECT group_concat(source, ', ') FROM (SELECT s.kind || ': ' || s.name "    \
+        "AS source FROM indicator_sources s WHERE s.indicator_id = o.id UNION ALL SELECT 'report: reports' WHERE "  \
+        "EXISTS (SELECT 1 FROM report_indicators ri WHERE ri.indicator_id = o.id))), '') "                        \
         "FROM indicators o WHERE o." column " = ?1 AND "                                                          \
         "o.id <> ?2 ORDER BY o.last_seen DESC LIMIT ?3",                                                           \
         "SELECT o.value, r.tracking_code, r.created_at FROM indicators o JOIN report_indicators ri ON "             \
@@ -300,14 +297,16 @@ Result<std::vector<Correlation>> SqliteStore::correlate_indicator(int64_t id, in
   Connection& db = *lease;
   ReadTransaction snapshot(db);
   std::vector<Correlation> out;
-  std::string value;
+  std::string value, registrable, network;
   {
-    TRY_PREPARE(q, db, "SELECT value FROM indicators WHERE id = ?1");
+    TRY_PREPARE(q, db, "SELECT value, coalesce(registrable, ''), coalesce(network, '') FROM indicators WHERE id = ?1");
     q.bind(1, id);
     auto row = q.step();
     if (!row) return row.error();
     if (!*row) return Error::not_found("no indicator " + std::to_string(id));
     value = q.text(0);
+    registrable = q.text(1);
+    network = q.text(2);
   }
   {
     TRY_PREPARE(q, db,
@@ -328,29 +327,21 @@ Result<std::vector<Correlation>> SqliteStore::correlate_indicator(int64_t id, in
       out.push_back({CorrelationLink::same_value, value, "incident", s.text(0), s.text(1)});
     }));
   }
-  for (const KeyQueries* queries : {&kRegistrableQueries, &kNetworkQueries}) {
-    std::string key;
-    {
-      TRY_PREPARE(q, db, queries->key);
-      q.bind(1, id);
-      auto row = q.step();
-      if (!row) return row.error();
-      if (*row) key = q.text(0);
-    }
-    if (key.empty()) continue;
+  for (auto [queries, key] : {std::pair{&kRegistrableQueries, &registrable}, std::pair{&kNetworkQueries, &network}}) {
+    if (key->empty()) continue;
     CorrelationLink link = queries == &kRegistrableQueries ? CorrelationLink::same_registrable_domain
-                           : key.find(':') != std::string::npos ? CorrelationLink::same_network_48
+                           : key->find(':') != std::string::npos ? CorrelationLink::same_network_48
                                                                  : CorrelationLink::same_network_24;
     TRY_PREPARE(neighbours, db, queries->neighbours);
-    neighbours.bind(1, key).bind(2, id).bind(3, static_cast<int64_t>(limit));
+    neighbours.bind(1, *key).bind(2, id).bind(3, static_cast<int64_t>(limit));
     TRY(neighbours.for_each_row([&](Statement& s) {
       out.push_back({link, s.text(1), "indicator", std::to_string(s.integer(0)), s.text(2)});
     }));
     TRY_PREPARE(reports, db, queries->reports);
-    reports.bind(1, key).bind(2, id).bind(3, static_cast<int64_t>(limit));
+    reports.bind(1, *key).bind(2, id).bind(3, static_cast<int64_t>(limit));
     TRY(reports.for_each_row([&](Statement& s) { out.push_back({link, s.text(0), "report", s.text(1), s.text(2)}); }));
     TRY_PREPARE(incidents, db, queries->incidents);
-    incidents.bind(1, key).bind(2, id).bind(3, static_cast<int64_t>(limit));
+    incidents.bind(1, *key).bind(2, id).bind(3, static_cast<int64_t>(limit));
     TRY(incidents.for_each_row(
         [&](Statement& s) { out.push_back({link, s.text(0), "incident", s.text(1), s.text(2)}); }));
   }

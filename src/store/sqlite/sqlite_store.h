@@ -239,7 +239,6 @@ class SqliteStore final : public Store {
   void create_token(ApiToken token, AuditEvent audit, Callback<int64_t> done) override;
   void revoke_token(int64_t id, AuditEvent audit, Callback<bool> done) override;
   void touch_token(int64_t id) override;
-  Result<ApiToken> find_token(const std::string& token_hash) override;
   Result<std::vector<ApiToken>> list_tokens() override;
   void append_audit(AuditEvent event, Callback<int64_t> done) override;
   Result<std::vector<AuditEntry>> list_audit(const AuditFilter& f) override;

@@ -265,17 +265,6 @@ void SqliteStore::touch_token(int64_t id) {
       [](Status) {});
 }
 
-Result<ApiToken> SqliteStore::find_token(const std::string& token_hash) {
-  static const std::string sql = std::string(token_columns_sql) + "WHERE t.token_hash = ?1";
-  auto lease = readers_.lease();
-  TRY_PREPARE(q, *lease, sql.c_str());
-  q.bind(1, token_hash);
-  auto row = q.step();
-  if (!row) return row.error();
-  if (!*row) return Error::unauthenticated("unknown token");
-  return read_token(q);
-}
-
 Result<std::pair<ApiToken, User>> SqliteStore::find_token_with_user(const std::string& token_hash) {
   static const std::string token_sql = std::string(token_columns_sql) + "WHERE t.token_hash = ?1";
   static const std::string user_sql = std::string(user_columns_sql) + "WHERE id = ?1";
