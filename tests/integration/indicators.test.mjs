@@ -14,7 +14,7 @@ import { loadSpec } from '../lib/openapi.mjs';
 import { addUser, fileReport, jagaBin, startServer } from '../lib/server.mjs';
 
 const sourceDir = process.env.JAGA_SOURCE_DIR ?? process.cwd();
-const shared = join(sourceDir, '..', 'shared', 'data');
+const fixtures = join(sourceDir, 'tests', 'fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'jaga-indicators-'));
 let server, conforms;
 const auth = {};
@@ -64,11 +64,11 @@ test('jaga import reads a plain list, a STIX bundle and a MISP event, and says w
   assert.match(again.stdout, /^7 read: 0 added, 5 updated,/, 'a re-import updates, it does not add');
 
   const stix = jaga('import', '--source-kind', 'partner', '--source', 'CN-CERT', '--no-progress',
-    join(shared, 'stix/examples/indicator-for-c2-ip-address.json'));
+    join(fixtures, 'stix-indicator-for-c2-ip-address.json'));
   assert.equal(stix.status, 0, stix.stderr);
   assert.match(stix.stdout, /^\d+ read: \d+ added/);
 
-  const misp = jaga('import', '--no-progress', join(shared, 'misp-events/mozi--mozi.misp-event.json'));
+  const misp = jaga('import', '--no-progress', join(fixtures, 'misp-event-mozi.json'));
   assert.equal(misp.status, 0, misp.stderr);
   assert.match(misp.stdout, /^79 read: 79 added, 0 updated, 0 skipped as warninglisted \(kept, flagged\), 0 rejected; 72 entries were not indicators/);
 
