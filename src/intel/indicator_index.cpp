@@ -35,9 +35,8 @@ struct LowerTable {
 };
 constexpr LowerTable kLower;
 
-// One step of the right-to-left hash; ASCII case does not count, so that a
-// name is found however the log spells it.
-inline uint64_t step(uint64_t h, char c) { return (h ^ kLower.map[static_cast<uint8_t>(c)]) * kPrime; }
+// One step of the byte-wise hash of URL, address and other keys.
+inline uint64_t step(uint64_t h, char c) { return (h ^ static_cast<uint8_t>(c)) * kPrime; }
 
 // The finaliser of MurmurHash3: spreads every input bit over the word.
 inline uint64_t mix(uint64_t k) {
@@ -59,14 +58,101 @@ inline uint64_t filter_bits(uint64_t k) {
          (1ull << ((spread >> 40) & 63));
 }
 
-uint64_t hash_key(Space space, std::string_view key) {
-  uint64_t h = kSeeds[space];
-  for (size_t i = key.size(); i-- > 0;) h = step(h, key[i]);
-  return h;
+// Domain names are read eight bytes at a time, as 64-bit words whose first
+// byte is the lowest.
+static_assert(std::endian::native == std::endian::little, "the domain hash reads names as little-endian words");
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+
+inline uint64_t load_word(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, 8);
+  return word;
 }
 
+// ASCII letters of all eight bytes in lower case at once; other bytes kept.
+inline uint64_t lower_word(uint64_t word) {
+  uint64_t low7 = word & (0x7f * kOnes);
+  uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;    // bit 7 set where a byte is >= 'A'
+  uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;   // ... where it is > 'Z'
+  uint64_t upper = at_least_a & ~above_z & ~word & (0x80 * kOnes);
+  return word | (upper >> 2);
+}
+
+// 0x80 in each byte of the word that is a dot, exactly (no borrow between bytes).
+inline uint64_t dot_bytes(uint64_t word) {
+  uint64_t x = word ^ ('.' * kOnes);
+  return ~(((x & (0x7f * kOnes)) + 0x7f * kOnes) | x | (0x7f * kOnes));
+}
+
+// The first `count` (1..7) bytes of a name of `size` bytes, in the top bytes
+// of a word: the word that would be read at p + count - 8, without reading
+// before p.
+inline uint64_t load_leftmost(const char* p, size_t count, size_t size) {
+  if (size >= 8) return load_word(p) << (8 * (8 - count));
+  uint64_t word = 0;
+  for (size_t j = 0; j < count; ++j) word |= uint64_t{static_cast<uint8_t>(p[j])} << (8 * (8 - count + j));
+  return word;
+}
+
+inline uint64_t suffix_hash(uint64_t chain, uint64_t partial, size_t length) {
+  return mix((chain ^ partial) * kPrime + length);
+}
+
+// The hash of every suffix of `name` that starts a label, in one pass from the
+// right, ignoring ASCII case: found(hash, start) for the shortest suffix (the
+// last label) first and the whole name last. The name is read in words
+// aligned on its end, which every suffix shares: a suffix of r bytes hashes
+// the chain of its r / 8 whole words and the r % 8 bytes left of them, so
+// that a label costs a few operations whatever its length, instead of a
+// multiply per byte. Keys in the table are hashed the same way (the whole
+// key is its own longest suffix).
+template <class Found>
+inline void for_each_suffix_hash(const char* p, size_t size, Found&& found) {
+  uint64_t chain = kSeeds[domain_space];
+  size_t words = (size + 7) / 8;
+  for (size_t k = 1; k <= words; ++k) {
+    size_t count = std::min<size_t>(8, size - 8 * (k - 1));  // bytes of the name in this word
+    uint64_t word = lower_word(count == 8 ? load_word(p + size - 8 * k) : load_leftmost(p, count, size));
+    uint64_t starts = dot_bytes(word);  // a label starts after each dot...
+    if (count < 8) starts |= uint64_t{0x80} << (8 * (7 - count));  // ...and at the name's first byte
+    while (starts) {
+      int bit = 63 - std::countl_zero(starts);
+      starts &= ~(uint64_t{1} << bit);
+      size_t j = static_cast<size_t>(bit) / 8;  // the dot's byte in the word
+      size_t length = 8 * k - j - 1;
+      if (length == 0) continue;  // a trailing dot starts no label
+      found(suffix_hash(chain, (word >> (8 * j)) >> 8, length), size - length);
+    }
+    chain = (chain ^ word) * kPrime;
+  }
+  if (size % 8 == 0 && size > 0) found(suffix_hash(chain, 0, size), 0);
+}
+
+uint64_t domain_hash(std::string_view key) {
+  uint64_t whole = 0;
+  for_each_suffix_hash(key.data(), key.size(), [&](uint64_t hash, size_t start) {
+    if (start == 0) whole = hash;
+  });
+  return whole;
+}
+
+// The mixed hash of a key of any space.
+uint64_t key_hash(Space space, std::string_view key) {
+  if (space == domain_space) return domain_hash(key);
+  uint64_t h = kSeeds[space];
+  for (size_t i = key.size(); i-- > 0;) h = step(h, key[i]);
+  return mix(h);
+}
+
+// Domains are compared ignoring case, a word at a time; `lower` is a key of
+// the table, in lower case already.
 bool equal_ignoring_case(const char* a, const char* lower, size_t n) {
-  for (size_t i = 0; i < n; ++i)
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    if (lower_word(load_word(a + i)) != load_word(lower + i)) return false;
+  if (i == n) return true;
+  if (n >= 8) return lower_word(load_word(a + n - 8)) == load_word(lower + n - 8);
+  for (; i < n; ++i)
     if (kLower.map[static_cast<uint8_t>(a[i])] != static_cast<uint8_t>(lower[i])) return false;
   return true;
 }
@@ -124,7 +210,7 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
 
   for (auto& p : pending_) {
     auto space = space_of(p.kind);
-    uint64_t k = mix(hash_key(space, p.key));
+    uint64_t k = key_hash(space, p.key);
     uint32_t tag = static_cast<uint32_t>(k >> 32) | 1;
     size_t pos = k & index.mask_;
     bool duplicate = false;
@@ -176,7 +262,7 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
     index.mask_ = needed - 1;
     for (uint32_t id = 0; id < index.entries_.size(); ++id) {
       const auto& e = index.entries_[id];
-      uint64_t k = mix(hash_key(static_cast<Space>(e.space), std::string_view(index.arena_).substr(e.key_offset, e.key_length)));
+      uint64_t k = key_hash(static_cast<Space>(e.space), std::string_view(index.arena_).substr(e.key_offset, e.key_length));
       size_t pos = k & index.mask_;
       while (index.slots_[pos].tag != 0) pos = (pos + 1) & index.mask_;
       index.slots_[pos] = Slot{static_cast<uint32_t>(k >> 32) | 1, id};
@@ -189,7 +275,7 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
   index.filter_.assign(words, 0);
   index.filter_mask_ = words - 1;
   for (const auto& e : index.entries_) {
-    uint64_t k = mix(hash_key(static_cast<Space>(e.space), std::string_view(index.arena_).substr(e.key_offset, e.key_length)));
+    uint64_t k = key_hash(static_cast<Space>(e.space), std::string_view(index.arena_).substr(e.key_offset, e.key_length));
     index.filter_[(k >> 32) & index.filter_mask_] |= filter_bits(k);
   }
   for (int prefix = 128; prefix >= 0; --prefix) {
@@ -226,8 +312,7 @@ std::string_view IndicatorIndex::listed(uint32_t id) const {
   return std::string_view(arena_).substr(e.listed_offset, e.listed_length);
 }
 
-inline std::optional<uint32_t> IndicatorIndex::find(uint64_t hash, std::string_view key, uint8_t space) const {
-  uint64_t k = mix(hash);
+inline std::optional<uint32_t> IndicatorIndex::find(uint64_t k, std::string_view key, uint8_t space) const {
   uint64_t bits = filter_bits(k);
   if ((filter_[(k >> 32) & filter_mask_] & bits) != bits) return std::nullopt;
   return probe(k, key, space);
@@ -255,22 +340,14 @@ inline std::optional<uint32_t> IndicatorIndex::probe(uint64_t k, std::string_vie
 std::optional<IndexHit> IndicatorIndex::match_domain(std::string_view name) const {
   if (!has(IndicatorKind::domain) || name.empty()) return std::nullopt;
   std::optional<IndexHit> best;
-  uint64_t h = kSeeds[domain_space];
-  const char* p = name.data();
   bool first_label = true;
-  // Right to left: every suffix starting at a label is hashed on the way, so
-  // the parents cost one table probe each and no second pass. The later a
-  // hit, the longer (more specific) the suffix.
-  for (size_t i = name.size(); i-- > 0;) {
-    h = step(h, p[i]);
-    if (i == 0 || p[i - 1] == '.') {
-      if (!first_label || single_label_domains_) {
-        if (auto id = find(h, std::string_view(p + i, name.size() - i), domain_space))
-          best = IndexHit{*id, i == 0 ? MatchReason::exact : MatchReason::parent_domain};
-      }
-      first_label = false;
-    }
-  }
+  // Shorter suffixes come first, so the later a hit, the more specific.
+  for_each_suffix_hash(name.data(), name.size(), [&](uint64_t hash, size_t start) {
+    if (!first_label || single_label_domains_)
+      if (auto id = find(hash, name.substr(start), domain_space))
+        best = IndexHit{*id, start == 0 ? MatchReason::exact : MatchReason::parent_domain};
+    first_label = false;
+  });
   return best;
 }
 
@@ -313,20 +390,14 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
       out[i] = match_domain(name);
       continue;
     }
-    uint64_t h = kSeeds[domain_space];
-    const char* p = name.data();
     bool first_label = true;
-    for (size_t j = name.size(); j-- > 0;) {
-      h = step(h, p[j]);
-      if (j == 0 || p[j - 1] == '.') {
-        if (!first_label || single_label_domains_) {
-          uint64_t k = mix(h);
-          __builtin_prefetch(&filter_[(k >> 32) & filter_mask_]);
-          if (count_probes < kMaxProbes) probes[count_probes++] = Probe{k, static_cast<uint32_t>(i), static_cast<uint32_t>(j)};
-        }
-        first_label = false;
+    for_each_suffix_hash(name.data(), name.size(), [&](uint64_t k, size_t start) {
+      if (!first_label || single_label_domains_) {
+        __builtin_prefetch(&filter_[(k >> 32) & filter_mask_]);
+        if (count_probes < kMaxProbes) probes[count_probes++] = Probe{k, static_cast<uint32_t>(i), static_cast<uint32_t>(start)};
       }
-    }
+      first_label = false;
+    });
   }
   run();
 }
@@ -335,7 +406,7 @@ std::optional<IndexHit> IndicatorIndex::longest_network(const IpAddress& address
   for (uint8_t prefix : address.v6 ? v6_prefixes_ : v4_prefixes_) {
     if (prefix > widest) continue;
     auto key = address_key(address, prefix);
-    if (auto id = find(hash_key(address_space, key), key, address_space))
+    if (auto id = find(key_hash(address_space, key), key, address_space))
       return IndexHit{*id, prefix == widest ? MatchReason::exact : MatchReason::cidr};
   }
   return std::nullopt;
@@ -353,7 +424,7 @@ std::optional<IndexHit> IndicatorIndex::match_url(std::string_view canonical_url
   if (has(IndicatorKind::url)) {
     auto expressions = url_expressions(canonical_url);
     for (size_t i = 0; i < expressions.size(); ++i)
-      if (auto id = find(hash_key(url_space, expressions[i]), expressions[i], url_space))
+      if (auto id = find(key_hash(url_space, expressions[i]), expressions[i], url_space))
         return IndexHit{*id, i == 0 ? MatchReason::exact : MatchReason::url_prefix};
   }
   auto host = url_host(canonical_url);
@@ -363,7 +434,7 @@ std::optional<IndexHit> IndicatorIndex::match_url(std::string_view canonical_url
 
 std::optional<IndexHit> IndicatorIndex::match_exact(IndicatorKind kind, std::string_view canonical) const {
   if (!has(kind)) return std::nullopt;
-  if (auto id = find(hash_key(other_space, canonical), canonical, other_space)) return IndexHit{*id, MatchReason::exact};
+  if (auto id = find(key_hash(other_space, canonical), canonical, other_space)) return IndexHit{*id, MatchReason::exact};
   return std::nullopt;
 }
 

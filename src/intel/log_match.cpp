@@ -132,10 +132,13 @@ void add_hit(ChunkResult& out, uint64_t line, std::string_view field, std::strin
 // together so that their memory accesses overlap (see match_domains).
 class DnsBatch {
  public:
-  DnsBatch(const IndicatorIndex& index, ChunkResult& out) : index_(index), out_(out) {}
+  DnsBatch(const IndicatorIndex& index, ChunkResult& out)
+      : index_(index), out_(out), addresses_(index.has_addresses()) {}
   ~DnsBatch() { flush(); }
 
-  void add(uint64_t number, std::string_view client, std::string_view query) {
+  // `plain`: the query has no byte that takes the slow path (non-ASCII,
+  // ':' or '['); see scan_dns.
+  void add(uint64_t number, std::string_view client, std::string_view query, bool plain) {
     Line& l = lines_[size_];
     l.number = number;
     l.client = client;
@@ -143,8 +146,7 @@ class DnsBatch {
     std::string_view name = query;
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     // Addresses, Unicode names and oddities take the slow path.
-    l.fast = !name.empty() && !is_digit(name.back()) && name.find(':') == std::string_view::npos && !has_high_bytes(name) &&
-             name.front() != '[';
+    l.fast = plain && !name.empty() && !is_digit(name.back());
     if (l.fast) {
       l.slot = static_cast<uint32_t>(names_count_);
       names_[names_count_++] = name;
@@ -157,8 +159,9 @@ class DnsBatch {
     index_.match_domains(names_, names_count_, found_);
     for (size_t i = 0; i < size_; ++i) {
       const Line& l = lines_[i];
-      add_hit(out_, l.number, "client", l.client, match_address_text(index_, l.client));
-      add_hit(out_, l.number, "query", l.query, l.fast ? found_[l.slot] : match_host(index_, l.query));
+      if (addresses_) add_hit(out_, l.number, "client", l.client, match_address_text(index_, l.client));
+      if (!l.fast) add_hit(out_, l.number, "query", l.query, match_host(index_, l.query));
+      else if (found_[l.slot]) add_hit(out_, l.number, "query", l.query, found_[l.slot]);
     }
     size_ = names_count_ = 0;
   }
@@ -173,39 +176,47 @@ class DnsBatch {
   };
   const IndicatorIndex& index_;
   ChunkResult& out_;
+  const bool addresses_;
   Line lines_[kBatch];
   std::string_view names_[kBatch];
   std::optional<IndexHit> found_[kBatch];
   size_t size_ = 0, names_count_ = 0;
 };
 
-// Bytes that separate fields (space, tab, CR and the other controls) and
-// line ends, as bit masks over 64 bytes: SSE2, which every x86-64 has.
+// Bytes that separate fields (space, tab, CR and the other controls), line
+// ends, and bytes that send a name to the slow path (non-ASCII, ':' of an
+// IPv6 address, '[' of a bracketed one), as bit masks over 64 bytes: SSE2,
+// which every x86-64 has.
 struct BlockMasks {
-  uint64_t separator, newline;
+  uint64_t separator, newline, special;
 };
 
 #if defined(__SSE2__)
 inline BlockMasks block_masks(const char* p) {
-  const __m128i space = _mm_set1_epi8(0x20), nl = _mm_set1_epi8('\n');
-  uint64_t separator = 0, newline = 0;
+  const __m128i space = _mm_set1_epi8(0x20), nl = _mm_set1_epi8('\n'), colon = _mm_set1_epi8(':'),
+                bracket = _mm_set1_epi8('[');
+  uint64_t separator = 0, newline = 0, special = 0;
   for (int k = 0; k < 4; ++k) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
     __m128i low = _mm_cmpeq_epi8(_mm_max_epu8(x, space), space);  // x <= 0x20, unsigned
     separator |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(low))) << (16 * k);
     newline |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)))) << (16 * k);
+    __m128i odd = _mm_or_si128(_mm_cmpeq_epi8(x, colon), _mm_cmpeq_epi8(x, bracket));
+    // movemask of x itself: the bytes with the high bit set
+    special |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(x, odd)))) << (16 * k);
   }
-  return {separator, newline};
+  return {separator, newline, special};
 }
 #else
 inline BlockMasks block_masks(const char* p) {
-  uint64_t separator = 0, newline = 0;
+  uint64_t separator = 0, newline = 0, special = 0;
   for (int i = 0; i < 64; ++i) {
     auto c = static_cast<unsigned char>(p[i]);
     separator |= static_cast<uint64_t>(c <= 0x20) << i;
     newline |= static_cast<uint64_t>(c == '\n') << i;
+    special |= static_cast<uint64_t>(c >= 0x80 || c == ':' || c == '[') << i;
   }
-  return {separator, newline};
+  return {separator, newline, special};
 }
 #endif
 
@@ -220,6 +231,11 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
   size_t line_start = 0;
   int fields = 0;
   size_t field_start[3] = {0, 0, 0}, field_end[3] = {0, 0, 0};
+  // Whether the query (the third field) holds a special byte: those of the
+  // blocks it spans before the current one, and from which bit of the
+  // current block it counts.
+  bool query_special = false;
+  int query_from = 0;
   auto end_line = [&](size_t at) {
     ++number;
     if (at == line_start) return;  // an empty line
@@ -228,10 +244,11 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
       return;
     }
     batch.add(number, std::string_view(base + field_start[1], field_end[1] - field_start[1]),
-              std::string_view(base + field_start[2], field_end[2] - field_start[2]));
+              std::string_view(base + field_start[2], field_end[2] - field_start[2]), !query_special);
   };
   bool after_separator = true;  // the first byte of a chunk starts a line
   alignas(64) char tail[64];
+  uint64_t special = 0;
   for (size_t block = 0; block < size; block += 64) {
     const char* p = base + block;
     size_t valid = std::min<size_t>(64, size - block);
@@ -240,7 +257,13 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
       std::memset(tail + valid, ' ', 64 - valid);
       p = tail;
     }
-    auto [separator, newline] = block_masks(p);
+    if (fields == 3) {  // the query runs on from the block before
+      query_special |= (special >> query_from) != 0;
+      query_from = 0;
+    }
+    BlockMasks masks = block_masks(p);
+    uint64_t separator = masks.separator, newline = masks.newline;
+    special = masks.special;
     uint64_t previous = (separator << 1) | (after_separator ? 1 : 0);
     uint64_t starts = ~separator & previous, ends = separator & ~previous;
     if (valid < 64) {
@@ -257,9 +280,14 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
       size_t at = block + bit;
       if (ends & one) {
         if (fields >= 1 && fields <= 3) field_end[fields - 1] = at;
+        if (fields == 3) query_special |= ((special & (one - 1)) >> query_from) != 0;
       }
       if (starts & one) {
         if (fields < 3) field_start[fields] = at;
+        if (fields == 2) {
+          query_special = false;
+          query_from = bit;
+        }
         ++fields;
       }
       if (newline & one) {
@@ -270,7 +298,10 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
     }
   }
   if (line_start < size) {
-    if (fields >= 1 && fields <= 3 && field_end[fields - 1] < field_start[fields - 1]) field_end[fields - 1] = size;
+    if (fields >= 1 && fields <= 3 && field_end[fields - 1] < field_start[fields - 1]) {
+      field_end[fields - 1] = size;
+      if (fields == 3) query_special |= (special >> query_from) != 0;
+    }
     end_line(size);
   }
   batch.flush();

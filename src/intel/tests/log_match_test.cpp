@@ -53,6 +53,30 @@ TEST(LogMatch, DnsLines) {
   EXPECT_EQ(result.unreadable, 1u);
 }
 
+// Unicode names and IPv6 queries take another path than plain names; which
+// path a query takes is decided from 64-byte blocks, so the queries are put
+// at every offset from a block's start, straddling block ends.
+TEST(LogMatch, DnsQueriesThatAreNotPlainNamesAtEveryOffset) {
+  auto index = index_of({"bücher.example", "2001:db8::/32", "plain-name.example.org"});
+  std::string log;
+  std::vector<std::string> want;
+  int line = 0;
+  for (int pad = 0; pad < 70; ++pad) {
+    std::string ts = "1700000000." + std::string(static_cast<size_t>(pad), '7');
+    for (std::string query : {"www.bücher.example", "2001:db8::5", "[2001:db8::6]", "WWW.Plain-Name.Example.ORG.",
+                              "longer-label-than-a-word.plain-name.example.org"}) {
+      log += ts + " 10.1.2.3 " + query + " A\n";
+      ++line;
+      std::string listed = query.find("bücher") != std::string::npos ? "bücher.example"
+                           : query.find(':') != std::string::npos    ? "2001:db8::/32"
+                                                                     : "plain-name.example.org";
+      std::string reason = query.find(':') != std::string::npos ? "cidr" : "parent_domain";
+      want.push_back(std::to_string(line) + " query " + query + " -> " + listed + " " + reason);
+    }
+  }
+  EXPECT_EQ(hits(index, LogFormat::dns, log), want);
+}
+
 TEST(LogMatch, ProxyLines) {
   auto index = index_of({"http://phish.example.com/login/", "evil.example.org", "198.51.100.7"});
   auto got = hits(index, LogFormat::proxy,
@@ -158,7 +182,7 @@ TEST(LogMatch, DnsMatchesTheReferenceOnGeneratedLogs) {
       std::string query;
       switch (rng() % 7) {
         case 0: query = base; break;
-        case 1: query = random_label(rng) + "." + base; break;
+        case 1: query = random_label(rng, 1, 20) + "." + base; break;  // labels longer than a word too
         case 2: query = random_label(rng, 1, 3) + base; break;              // decoy: "mybad.com"
         case 3: query = base.substr(base.find('.') + 1); break;            // a parent
         case 4: query = random_label(rng) + "." + random_label(rng) + "." + tlds[rng() % 8]; break;
