@@ -203,8 +203,10 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
   index.slots_.assign(capacity, Slot{0, 0});
   index.mask_ = capacity - 1;
   index.entries_.reserve(pending_.size());
+  std::vector<uint64_t> hashes;  // of each entry's key
+  hashes.reserve(pending_.size());
   size_t arena_size = 0;
-  for (const auto& p : pending_) arena_size += p.key.size() + p.listed.size();
+  for (const auto& p : pending_) arena_size += sizeof(KeyHeader) + p.key.size() + p.listed.size() + 7;
   index.arena_.reserve(arena_size);
   std::array<bool, 129> v4{}, v6{};
 
@@ -214,37 +216,29 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
     uint32_t tag = static_cast<uint32_t>(k >> 32) | 1;
     size_t pos = k & index.mask_;
     bool duplicate = false;
-    while (index.slots_[pos].tag != 0) {
+    for (; index.slots_[pos].tag != 0; pos = (pos + 1) & index.mask_) {
       const auto& slot = index.slots_[pos];
-      const auto& e = index.entries_[slot.id];
-      if (slot.tag == tag && e.space == space && e.key_length == p.key.size() &&
-          std::memcmp(index.arena_.data() + e.key_offset, p.key.data(), p.key.size()) == 0) {
+      if (slot.tag == tag && index.record_holds(slot.record, p.key, space, false)) {
         duplicate = true;
         break;
       }
-      pos = (pos + 1) & index.mask_;
     }
     if (duplicate) {
       ++index.duplicates_;
       continue;
     }
-    Entry e{};
-    e.kind = p.kind;
-    e.space = space;
-    e.payload = p.payload;
-    e.key_offset = static_cast<uint32_t>(index.arena_.size());
-    e.key_length = static_cast<uint16_t>(p.key.size());
+    uint64_t record = index.arena_.size() / 8;
+    if (record > UINT32_MAX) throw std::length_error("the indicator index holds at most 32 GiB of values");
+    auto id = static_cast<uint32_t>(index.entries_.size());
+    KeyHeader header{id, static_cast<uint16_t>(p.key.size()), space, 0};
+    index.arena_.append(reinterpret_cast<const char*>(&header), sizeof header);
     index.arena_ += p.key;
-    if (p.listed.empty()) {
-      e.listed_offset = e.key_offset;
-      e.listed_length = e.key_length;
-    } else {
-      e.listed_offset = static_cast<uint32_t>(index.arena_.size());
-      e.listed_length = static_cast<uint16_t>(p.listed.size());
-      index.arena_ += p.listed;
-    }
-    index.slots_[pos] = Slot{tag, static_cast<uint32_t>(index.entries_.size())};
-    index.entries_.push_back(e);
+    index.arena_ += p.listed;
+    index.arena_.resize((index.arena_.size() + 7) / 8 * 8, '\0');  // the next record starts a word
+    index.entries_.push_back(Entry{static_cast<uint32_t>(record), static_cast<uint16_t>(p.listed.size()), p.kind,
+                                   p.listed.empty(), p.payload});
+    index.slots_[pos] = Slot{tag, static_cast<uint32_t>(record)};
+    hashes.push_back(k);
     index.kinds_ |= 1u << static_cast<int>(p.kind);
     if (p.kind == IndicatorKind::domain && p.key.find('.') == std::string::npos) index.single_label_domains_ = true;
     if (space == address_space) {
@@ -260,12 +254,11 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
     index.slots_.assign(needed, Slot{0, 0});
     index.slots_.shrink_to_fit();
     index.mask_ = needed - 1;
-    for (uint32_t id = 0; id < index.entries_.size(); ++id) {
-      const auto& e = index.entries_[id];
-      uint64_t k = key_hash(static_cast<Space>(e.space), std::string_view(index.arena_).substr(e.key_offset, e.key_length));
+    for (size_t id = 0; id < index.entries_.size(); ++id) {
+      uint64_t k = hashes[id];
       size_t pos = k & index.mask_;
       while (index.slots_[pos].tag != 0) pos = (pos + 1) & index.mask_;
-      index.slots_[pos] = Slot{static_cast<uint32_t>(k >> 32) | 1, id};
+      index.slots_[pos] = Slot{static_cast<uint32_t>(k >> 32) | 1, index.entries_[id].record};
     }
   }
   index.entries_.shrink_to_fit();
@@ -274,10 +267,7 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
   while (words * 64 < index.entries_.size() * 8) words *= 2;
   index.filter_.assign(words, 0);
   index.filter_mask_ = words - 1;
-  for (const auto& e : index.entries_) {
-    uint64_t k = key_hash(static_cast<Space>(e.space), std::string_view(index.arena_).substr(e.key_offset, e.key_length));
-    index.filter_[(k >> 32) & index.filter_mask_] |= filter_bits(k);
-  }
+  for (uint64_t k : hashes) index.filter_[(k >> 32) & index.filter_mask_] |= filter_bits(k);
   for (int prefix = 128; prefix >= 0; --prefix) {
     if (v4[prefix]) index.v4_prefixes_.push_back(static_cast<uint8_t>(prefix));
     if (v6[prefix]) index.v6_prefixes_.push_back(static_cast<uint8_t>(prefix));
@@ -293,13 +283,25 @@ size_t IndicatorIndex::memory_bytes() const {
          v4_prefixes_.capacity() + v6_prefixes_.capacity() + sizeof(*this);
 }
 
+inline IndicatorIndex::KeyHeader IndicatorIndex::header(uint32_t record) const {
+  KeyHeader header;
+  std::memcpy(&header, arena_.data() + 8 * uint64_t{record}, sizeof header);
+  return header;
+}
+
+std::string_view IndicatorIndex::key(uint32_t id) const {
+  uint32_t record = entries_[id].record;
+  return std::string_view(arena_).substr(8 * uint64_t{record} + sizeof(KeyHeader), header(record).length);
+}
+
 std::string IndicatorIndex::value(uint32_t id) const {
   const auto& e = entries_[id];
   if (e.kind == IndicatorKind::url) return std::string(listed(id));  // keyed by its expression
-  if (e.space != address_space) return arena_.substr(e.key_offset, e.key_length);
+  auto bytes = key(id);
+  if (space_of(e.kind) != address_space) return std::string(bytes);
   Network network;
-  int prefix = static_cast<uint8_t>(arena_[e.key_offset]);
-  std::memcpy(network.base.bytes.data(), arena_.data() + e.key_offset + 1, 16);
+  int prefix = static_cast<uint8_t>(bytes[0]);
+  std::memcpy(network.base.bytes.data(), bytes.data() + 1, 16);
   network.base.v6 = e.kind == IndicatorKind::ipv6 || !is_ipv4_mapped(network.base.bytes.data());
   network.prefix = network.base.v6 ? prefix : prefix - 96;
   auto text = network.text();
@@ -309,31 +311,32 @@ std::string IndicatorIndex::value(uint32_t id) const {
 
 std::string_view IndicatorIndex::listed(uint32_t id) const {
   const auto& e = entries_[id];
-  return std::string_view(arena_).substr(e.listed_offset, e.listed_length);
+  auto bytes = key(id);
+  if (e.listed_is_key) return bytes;
+  return {bytes.data() + bytes.size(), e.listed_length};
+}
+
+// Only domains are compared ignoring case (when asked): URL paths are
+// case-sensitive and address keys are bytes.
+inline bool IndicatorIndex::record_holds(uint32_t record, std::string_view key, uint8_t space, bool any_case) const {
+  auto h = header(record);
+  if (h.space != space || h.length != key.size()) return false;
+  const char* bytes = arena_.data() + 8 * uint64_t{record} + sizeof(KeyHeader);
+  return any_case ? equal_ignoring_case(key.data(), bytes, key.size()) : std::memcmp(key.data(), bytes, key.size()) == 0;
 }
 
 inline std::optional<uint32_t> IndicatorIndex::find(uint64_t k, std::string_view key, uint8_t space) const {
   uint64_t bits = filter_bits(k);
   if ((filter_[(k >> 32) & filter_mask_] & bits) != bits) return std::nullopt;
-  return probe(k, key, space);
+  return probe(k & mask_, k, key, space);
 }
 
-inline std::optional<uint32_t> IndicatorIndex::probe(uint64_t k, std::string_view key, uint8_t space) const {
+inline std::optional<uint32_t> IndicatorIndex::probe(size_t pos, uint64_t k, std::string_view key, uint8_t space) const {
   uint32_t tag = static_cast<uint32_t>(k >> 32) | 1;
-  size_t pos = k & mask_;
-  for (;;) {
+  for (;; pos = (pos + 1) & mask_) {
     const Slot& slot = slots_[pos];
     if (slot.tag == 0) return std::nullopt;
-    if (slot.tag == tag) {
-      const Entry& e = entries_[slot.id];
-      // Only domains are compared ignoring case: URL paths are case-sensitive
-      // and address keys are bytes.
-      if (e.space == space && e.key_length == key.size() &&
-          (space == domain_space ? equal_ignoring_case(key.data(), arena_.data() + e.key_offset, key.size())
-                                 : std::memcmp(key.data(), arena_.data() + e.key_offset, key.size()) == 0))
-        return slot.id;
-    }
-    pos = (pos + 1) & mask_;
+    if (slot.tag == tag && record_holds(slot.record, key, space, space == domain_space)) return header(slot.record).id;
   }
 }
 
@@ -360,13 +363,16 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
     uint64_t mixed;
     uint32_t name;
     uint32_t start;
+    uint64_t slot;  // where its tag was found
   };
   constexpr size_t kMaxProbes = 2048;
   Probe probes[kMaxProbes];
   size_t count_probes = 0;
   auto run = [&] {
-    // The filter words were prefetched as the hashes were made; now those
-    // that pass prefetch their slots, and only then are slots read.
+    // Three rounds, each starting the memory reads of the next, so that a
+    // batch waits for memory about three times instead of three times per
+    // name. The filter words were fetched as the hashes were made; the
+    // probes that pass fetch their slots.
     size_t passed = 0;
     for (size_t p = 0; p < count_probes; ++p) {
       uint64_t k = probes[p].mixed;
@@ -375,10 +381,23 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
       __builtin_prefetch(&slots_[k & mask_]);
       probes[passed++] = probes[p];
     }
+    // The first slot with a probe's tag names the record to compare (almost
+    // always the only one); that record is fetched.
+    size_t candidates = 0;
     for (size_t p = 0; p < passed; ++p) {
+      uint64_t k = probes[p].mixed;
+      uint32_t tag = static_cast<uint32_t>(k >> 32) | 1;
+      size_t pos = k & mask_;
+      while (slots_[pos].tag != 0 && slots_[pos].tag != tag) pos = (pos + 1) & mask_;
+      if (slots_[pos].tag == 0) continue;
+      __builtin_prefetch(arena_.data() + 8 * uint64_t{slots_[pos].record});
+      probes[candidates] = probes[p];
+      probes[candidates++].slot = pos;
+    }
+    for (size_t p = 0; p < candidates; ++p) {
       const auto& pr = probes[p];
       std::string_view name = names[pr.name];
-      if (auto id = probe(pr.mixed, name.substr(pr.start), domain_space))
+      if (auto id = probe(pr.slot, pr.mixed, name.substr(pr.start), domain_space))
         out[pr.name] = IndexHit{*id, pr.start == 0 ? MatchReason::exact : MatchReason::parent_domain};
     }
     count_probes = 0;
@@ -394,7 +413,7 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
     for_each_suffix_hash(name.data(), name.size(), [&](uint64_t k, size_t start) {
       if (!first_label || single_label_domains_) {
         __builtin_prefetch(&filter_[(k >> 32) & filter_mask_]);
-        if (count_probes < kMaxProbes) probes[count_probes++] = Probe{k, static_cast<uint32_t>(i), static_cast<uint32_t>(start)};
+        if (count_probes < kMaxProbes) probes[count_probes++] = Probe{k, static_cast<uint32_t>(i), static_cast<uint32_t>(start), 0};
       }
       first_label = false;
     });

@@ -3,11 +3,12 @@
 // canonical indicators, then read-only and safe to share between threads.
 //
 // Laid out for matching at line rate: one open-addressing table of 8-byte
-// slots (a 32-bit tag and an entry number) over all kinds, strings in one
+// slots (a 32-bit tag and where the key is) over all kinds, keys in one
 // arena, so that a lookup that misses (nearly all of them in a log) touches
 // one cache line, and a small Bloom filter in front of it turns most misses
-// away before that. A domain's parents are hashed in the same right-to-left
-// pass that reads the name. About 50 bytes per indicator.
+// away before that; a hit reads one slot and one key. A domain's parents are
+// hashed in the same right-to-left pass that reads the name. About 60 bytes
+// per indicator.
 #pragma once
 
 #include <cstdint>
@@ -84,25 +85,36 @@ class IndicatorIndex {
   std::optional<IndexHit> match(const CanonicalIndicator& indicator) const;
 
  private:
+  // A key in the arena, where a slot points: this header, the key's bytes,
+  // then the listed text when it differs; each record starts on an 8-byte
+  // boundary, so that a slot names it in 32 bits. A lookup compares the
+  // key and learns the id from this one place.
+  struct KeyHeader {
+    uint32_t id;
+    uint16_t length;
+    uint8_t space;  // which key space: domains, URL expressions, addresses, the rest
+    uint8_t unused;
+  };
   struct Entry {
-    uint32_t key_offset;
-    uint32_t listed_offset;
-    uint16_t key_length;
+    uint32_t record;  // in 8-byte units into the arena
     uint16_t listed_length;
     IndicatorKind kind;
-    uint8_t space;  // which key space: domains, URL expressions, addresses, the rest
+    bool listed_is_key;
     uint32_t payload;
   };
   struct Slot {
     uint32_t tag;  // 0: empty
-    uint32_t id;
+    uint32_t record;
   };
+  KeyHeader header(uint32_t record) const;
+  std::string_view key(uint32_t id) const;
+  bool record_holds(uint32_t record, std::string_view key, uint8_t space, bool any_case) const;
   std::optional<uint32_t> find(uint64_t hash, std::string_view key, uint8_t space) const;
   // The most specific listed network holding `address`, among prefixes no
   // longer than `widest` (in the 128-bit space); exact when it is `widest`.
   std::optional<IndexHit> longest_network(const IpAddress& address, int widest) const;
-  // find() after the Bloom filter said yes, from the mixed hash.
-  std::optional<uint32_t> probe(uint64_t mixed, std::string_view key, uint8_t space) const;
+  // find() after the Bloom filter said yes: the table from slot `pos` on.
+  std::optional<uint32_t> probe(size_t pos, uint64_t hash, std::string_view key, uint8_t space) const;
 
   std::string arena_;
   std::vector<Entry> entries_;
