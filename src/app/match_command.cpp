@@ -167,7 +167,12 @@ class HitWriter {
   void write(const Chunk& chunk, const ChunkResult& result, Totals& totals) {
     if (chunk.first_of_log) base_line_ = 0;
     const auto& index = indicators_.matcher();
-    for (const auto& hit : result.hits) {
+    const auto& hits = result.hits;
+    constexpr size_t kAhead = 8;  // the index is far bigger than the cache: its records are fetched ahead
+    for (size_t i = 0; i < std::min(kAhead, hits.size()); ++i) index.prefetch(hits[i].hit.id);
+    for (size_t i = 0; i < hits.size(); ++i) {
+      const auto& hit = hits[i];
+      if (i + kAhead < hits.size()) index.prefetch(hits[i + kAhead].hit.id);
       char number[24];
       auto end = std::to_chars(number, number + sizeof number, base_line_ + hit.line).ptr;
       buffer_ += "{\"line\":";

@@ -202,11 +202,10 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
   while (capacity < pending_.size() * 2) capacity *= 2;
   index.slots_.assign(capacity, Slot{0, 0});
   index.mask_ = capacity - 1;
-  index.entries_.reserve(pending_.size());
-  std::vector<uint64_t> hashes;  // of each entry's key
-  hashes.reserve(pending_.size());
+  std::vector<std::pair<uint64_t, uint32_t>> added;  // the hash and the id of each value
+  added.reserve(pending_.size());
   size_t arena_size = 0;
-  for (const auto& p : pending_) arena_size += sizeof(KeyHeader) + p.key.size() + p.listed.size() + 7;
+  for (const auto& p : pending_) arena_size += sizeof(Record) + p.key.size() + p.listed.size() + 7;
   index.arena_.reserve(arena_size);
   std::array<bool, 129> v4{}, v6{};
 
@@ -218,7 +217,7 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
     bool duplicate = false;
     for (; index.slots_[pos].tag != 0; pos = (pos + 1) & index.mask_) {
       const auto& slot = index.slots_[pos];
-      if (slot.tag == tag && index.record_holds(slot.record, p.key, space, false)) {
+      if (slot.tag == tag && index.holds(slot.id, p.key, space, false)) {
         duplicate = true;
         break;
       }
@@ -227,18 +226,15 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
       ++index.duplicates_;
       continue;
     }
-    uint64_t record = index.arena_.size() / 8;
-    if (record > UINT32_MAX) throw std::length_error("the indicator index holds at most 32 GiB of values");
-    auto id = static_cast<uint32_t>(index.entries_.size());
-    KeyHeader header{id, static_cast<uint16_t>(p.key.size()), space, 0};
-    index.arena_.append(reinterpret_cast<const char*>(&header), sizeof header);
+    uint64_t id = index.arena_.size() / 8;
+    if (id > UINT32_MAX) throw std::length_error("the indicator index holds at most 32 GiB of values");
+    Record record{p.payload, static_cast<uint16_t>(p.key.size()), static_cast<uint16_t>(p.listed.size()), p.kind, space};
+    index.arena_.append(reinterpret_cast<const char*>(&record), sizeof record);
     index.arena_ += p.key;
     index.arena_ += p.listed;
     index.arena_.resize((index.arena_.size() + 7) / 8 * 8, '\0');  // the next record starts a word
-    index.entries_.push_back(Entry{static_cast<uint32_t>(record), static_cast<uint16_t>(p.listed.size()), p.kind,
-                                   p.listed.empty(), p.payload});
-    index.slots_[pos] = Slot{tag, static_cast<uint32_t>(record)};
-    hashes.push_back(k);
+    index.slots_[pos] = Slot{tag, static_cast<uint32_t>(id)};
+    added.emplace_back(k, static_cast<uint32_t>(id));
     index.kinds_ |= 1u << static_cast<int>(p.kind);
     if (p.kind == IndicatorKind::domain && p.key.find('.') == std::string::npos) index.single_label_domains_ = true;
     if (space == address_space) {
@@ -247,27 +243,26 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
       (is_v6 ? v6 : v4)[prefix] = true;
     }
   }
+  index.size_ = added.size();
   // Values listed more than once made the table larger than it needs be.
   size_t needed = 16;
-  while (needed < index.entries_.size() * 2) needed *= 2;
+  while (needed < index.size_ * 2) needed *= 2;
   if (needed < index.slots_.size()) {
     index.slots_.assign(needed, Slot{0, 0});
     index.slots_.shrink_to_fit();
     index.mask_ = needed - 1;
-    for (size_t id = 0; id < index.entries_.size(); ++id) {
-      uint64_t k = hashes[id];
+    for (auto [k, id] : added) {
       size_t pos = k & index.mask_;
       while (index.slots_[pos].tag != 0) pos = (pos + 1) & index.mask_;
-      index.slots_[pos] = Slot{static_cast<uint32_t>(k >> 32) | 1, index.entries_[id].record};
+      index.slots_[pos] = Slot{static_cast<uint32_t>(k >> 32) | 1, id};
     }
   }
-  index.entries_.shrink_to_fit();
   index.arena_.shrink_to_fit();
   size_t words = 64;
-  while (words * 64 < index.entries_.size() * 8) words *= 2;
+  while (words * 64 < index.size_ * 8) words *= 2;
   index.filter_.assign(words, 0);
   index.filter_mask_ = words - 1;
-  for (uint64_t k : hashes) index.filter_[(k >> 32) & index.filter_mask_] |= filter_bits(k);
+  for (auto [k, id] : added) index.filter_[(k >> 32) & index.filter_mask_] |= filter_bits(k);
   for (int prefix = 128; prefix >= 0; --prefix) {
     if (v4[prefix]) index.v4_prefixes_.push_back(static_cast<uint8_t>(prefix));
     if (v6[prefix]) index.v6_prefixes_.push_back(static_cast<uint8_t>(prefix));
@@ -278,31 +273,29 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
 }
 
 size_t IndicatorIndex::memory_bytes() const {
-  return arena_.capacity() + entries_.capacity() * sizeof(Entry) + slots_.capacity() * sizeof(Slot) +
-         filter_.capacity() * sizeof(uint64_t) +
+  return arena_.capacity() + slots_.capacity() * sizeof(Slot) + filter_.capacity() * sizeof(uint64_t) +
          v4_prefixes_.capacity() + v6_prefixes_.capacity() + sizeof(*this);
 }
 
-inline IndicatorIndex::KeyHeader IndicatorIndex::header(uint32_t record) const {
-  KeyHeader header;
-  std::memcpy(&header, arena_.data() + 8 * uint64_t{record}, sizeof header);
-  return header;
+IndicatorIndex::Record IndicatorIndex::record(uint32_t id) const {
+  Record record;
+  std::memcpy(&record, arena_.data() + 8 * uint64_t{id}, sizeof record);
+  return record;
 }
 
 std::string_view IndicatorIndex::key(uint32_t id) const {
-  uint32_t record = entries_[id].record;
-  return std::string_view(arena_).substr(8 * uint64_t{record} + sizeof(KeyHeader), header(record).length);
+  return {arena_.data() + 8 * uint64_t{id} + sizeof(Record), record(id).key_length};
 }
 
 std::string IndicatorIndex::value(uint32_t id) const {
-  const auto& e = entries_[id];
-  if (e.kind == IndicatorKind::url) return std::string(listed(id));  // keyed by its expression
+  auto r = record(id);
+  if (r.kind == IndicatorKind::url) return std::string(listed(id));  // keyed by its expression
   auto bytes = key(id);
-  if (space_of(e.kind) != address_space) return std::string(bytes);
+  if (r.space != address_space) return std::string(bytes);
   Network network;
   int prefix = static_cast<uint8_t>(bytes[0]);
   std::memcpy(network.base.bytes.data(), bytes.data() + 1, 16);
-  network.base.v6 = e.kind == IndicatorKind::ipv6 || !is_ipv4_mapped(network.base.bytes.data());
+  network.base.v6 = r.kind == IndicatorKind::ipv6 || !is_ipv4_mapped(network.base.bytes.data());
   network.prefix = network.base.v6 ? prefix : prefix - 96;
   auto text = network.text();
   if (prefix == 128) text.resize(text.find('/'));
@@ -310,18 +303,18 @@ std::string IndicatorIndex::value(uint32_t id) const {
 }
 
 std::string_view IndicatorIndex::listed(uint32_t id) const {
-  const auto& e = entries_[id];
-  auto bytes = key(id);
-  if (e.listed_is_key) return bytes;
-  return {bytes.data() + bytes.size(), e.listed_length};
+  auto r = record(id);
+  const char* key = arena_.data() + 8 * uint64_t{id} + sizeof(Record);
+  if (r.listed_length == 0) return {key, r.key_length};
+  return {key + r.key_length, r.listed_length};
 }
 
 // Only domains are compared ignoring case (when asked): URL paths are
 // case-sensitive and address keys are bytes.
-inline bool IndicatorIndex::record_holds(uint32_t record, std::string_view key, uint8_t space, bool any_case) const {
-  auto h = header(record);
-  if (h.space != space || h.length != key.size()) return false;
-  const char* bytes = arena_.data() + 8 * uint64_t{record} + sizeof(KeyHeader);
+inline bool IndicatorIndex::holds(uint32_t id, std::string_view key, uint8_t space, bool any_case) const {
+  auto r = record(id);
+  if (r.space != space || r.key_length != key.size()) return false;
+  const char* bytes = arena_.data() + 8 * uint64_t{id} + sizeof(Record);
   return any_case ? equal_ignoring_case(key.data(), bytes, key.size()) : std::memcmp(key.data(), bytes, key.size()) == 0;
 }
 
@@ -336,7 +329,7 @@ inline std::optional<uint32_t> IndicatorIndex::probe(size_t pos, uint64_t k, std
   for (;; pos = (pos + 1) & mask_) {
     const Slot& slot = slots_[pos];
     if (slot.tag == 0) return std::nullopt;
-    if (slot.tag == tag && record_holds(slot.record, key, space, space == domain_space)) return header(slot.record).id;
+    if (slot.tag == tag && holds(slot.id, key, space, space == domain_space)) return slot.id;
   }
 }
 
@@ -381,8 +374,8 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
       __builtin_prefetch(&slots_[k & mask_]);
       probes[passed++] = probes[p];
     }
-    // The first slot with a probe's tag names the record to compare (almost
-    // always the only one); that record is fetched.
+    // The first slot with a probe's tag names the value to compare (almost
+    // always the only one); its record is fetched.
     size_t candidates = 0;
     for (size_t p = 0; p < passed; ++p) {
       uint64_t k = probes[p].mixed;
@@ -390,7 +383,7 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
       size_t pos = k & mask_;
       while (slots_[pos].tag != 0 && slots_[pos].tag != tag) pos = (pos + 1) & mask_;
       if (slots_[pos].tag == 0) continue;
-      __builtin_prefetch(arena_.data() + 8 * uint64_t{slots_[pos].record});
+      prefetch(slots_[pos].id);
       probes[candidates] = probes[p];
       probes[candidates++].slot = pos;
     }
