@@ -124,8 +124,16 @@ void for_each_token(std::string_view text, Found&& found) {
   }
 }
 
-void add_hit(ChunkResult& out, uint64_t line, std::string_view field, std::string_view value, const std::optional<IndexHit>& hit) {
-  if (hit) out.hits.push_back(LogHit{line, std::string(field), std::string(value), *hit});
+// `keep`: field and value do not live as long as the chunk (a JSON line's
+// decoded strings), so the result keeps copies.
+void add_hit(ChunkResult& out, uint64_t line, std::string_view field, std::string_view value,
+             const std::optional<IndexHit>& hit, bool keep = false) {
+  if (!hit) return;
+  if (keep) {
+    field = out.texts.emplace_back(field);
+    value = out.texts.emplace_back(value);
+  }
+  out.hits.push_back(LogHit{line, field, value, *hit});
 }
 
 // DNS lines a batch at a time: the names of 64 lines are looked up
@@ -326,8 +334,9 @@ void match_proxy(const IndicatorIndex& index, std::string_view line, uint64_t nu
   }
 }
 
-void match_text(const IndicatorIndex& index, std::string_view text, std::string_view field, uint64_t number, ChunkResult& out) {
-  for_each_token(text, [&](std::string_view token) { add_hit(out, number, field, token, match_token(index, token)); });
+void match_text(const IndicatorIndex& index, std::string_view text, std::string_view field, uint64_t number, ChunkResult& out,
+                bool keep = false) {
+  for_each_token(text, [&](std::string_view token) { add_hit(out, number, field, token, match_token(index, token), keep); });
 }
 
 void walk_json(const IndicatorIndex& index, const boost::json::value& value, std::string& pointer, uint64_t number,
@@ -336,9 +345,9 @@ void walk_json(const IndicatorIndex& index, const boost::json::value& value, std
   if (value.is_string()) {
     std::string_view text = value.as_string();
     if (!text.empty() && text.find_first_of(" \t") == std::string_view::npos)
-      add_hit(out, number, pointer, text, match_token(index, text));
+      add_hit(out, number, pointer, text, match_token(index, text), true);
     else
-      match_text(index, text, pointer, number, out);
+      match_text(index, text, pointer, number, out, true);
   } else if (value.is_object()) {
     for (const auto& [key, child] : value.as_object()) {
       size_t keep = pointer.size();

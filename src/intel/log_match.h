@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,10 +26,13 @@ namespace jaga {
 enum class LogFormat { dns, proxy, text, jsonl };
 std::optional<LogFormat> parse_log_format(std::string_view text);
 
+// A hit's field and value are views into the chunk matched or, where the
+// log's text had to be decoded (JSON), into the result's `texts`: valid while
+// both live.
 struct LogHit {
   uint64_t line = 0;  // 1-based within the chunk matched
-  std::string field;
-  std::string value;  // as the log wrote it
+  std::string_view field;
+  std::string_view value;  // as the log wrote it
   IndexHit hit;
 };
 
@@ -36,6 +40,7 @@ struct ChunkResult {
   uint64_t lines = 0;
   uint64_t unreadable = 0;  // lines the format could not read (too few fields, bad JSON, too long)
   std::vector<LogHit> hits;
+  std::deque<std::string> texts;  // decoded values and JSON pointers the hits name
 };
 
 // Lines longer than this are counted as unreadable and skipped.

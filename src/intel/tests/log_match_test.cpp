@@ -31,7 +31,7 @@ std::vector<std::string> hits(const IndicatorIndex& index, LogFormat format, std
   match_lines(index, format, log, result);
   std::vector<std::string> out;
   for (const auto& h : result.hits)
-    out.push_back(std::to_string(h.line) + " " + h.field + " " + h.value + " -> " + std::string(index.listed(h.hit.id)) +
+    out.push_back(std::to_string(h.line) + " " + std::string(h.field) + " " + std::string(h.value) + " -> " + std::string(index.listed(h.hit.id)) +
                   " " + std::string(to_string(h.hit.reason)));
   return out;
 }
@@ -204,10 +204,11 @@ TEST(LogMatch, DnsMatchesTheReferenceOnGeneratedLogs) {
     }
 
     ChunkResult result;
-    match_lines(index, LogFormat::dns, log.str(), result);
+    const std::string text = log.str();  // the hits are views into it
+    match_lines(index, LogFormat::dns, text, result);
     std::set<std::string> got;
     for (const auto& h : result.hits)
-      got.insert(std::to_string(h.line) + " " + h.field + " " + h.value + " " + std::string(index.listed(h.hit.id)) + " " +
+      got.insert(std::to_string(h.line) + " " + std::string(h.field) + " " + std::string(h.value) + " " + std::string(index.listed(h.hit.id)) + " " +
                  std::string(to_string(h.hit.reason)));
 
     std::set<std::string> want;
