@@ -228,10 +228,13 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
     }
     uint64_t id = index.arena_.size() / 8;
     if (id > UINT32_MAX) throw std::length_error("the indicator index holds at most 32 GiB of values");
-    Record record{p.payload, static_cast<uint16_t>(p.key.size()), static_cast<uint16_t>(p.listed.size()), p.kind, space};
-    index.arena_.append(reinterpret_cast<const char*>(&record), sizeof record);
-    index.arena_ += p.key;
-    index.arena_ += p.listed;
+    Record record{p.payload, static_cast<uint16_t>(p.key.size()), static_cast<uint16_t>(p.listed.size()), p.kind, space, {0, 0}};
+    auto append = [&arena = index.arena_](const void* bytes, size_t size) {
+      arena.insert(arena.end(), static_cast<const char*>(bytes), static_cast<const char*>(bytes) + size);
+    };
+    append(&record, sizeof record);
+    append(p.key.data(), p.key.size());
+    append(p.listed.data(), p.listed.size());
     index.arena_.resize((index.arena_.size() + 7) / 8 * 8, '\0');  // the next record starts a word
     index.slots_[pos] = Slot{tag, static_cast<uint32_t>(id)};
     added.emplace_back(k, static_cast<uint32_t>(id));

@@ -19,6 +19,7 @@
 
 #include "intel/network.h"
 #include "intel/normalise.h"
+#include "util/huge_pages.h"
 
 namespace jaga {
 
@@ -97,6 +98,7 @@ class IndicatorIndex {
     uint16_t listed_length;  // 0: the listed text is the key
     IndicatorKind kind;
     uint8_t space;  // which key space: domains, URL expressions, addresses, the rest
+    uint8_t unused[2];  // written as zeros: no byte of the arena is left undefined
   };
   struct Slot {
     uint32_t tag;  // 0: empty
@@ -112,8 +114,8 @@ class IndicatorIndex {
   // find() after the Bloom filter said yes: the table from slot `pos` on.
   std::optional<uint32_t> probe(size_t pos, uint64_t hash, std::string_view key, uint8_t space) const;
 
-  std::string arena_;
-  std::vector<Slot> slots_;
+  std::vector<char, HugePageAllocator<char>> arena_;
+  std::vector<Slot, HugePageAllocator<Slot>> slots_;
   uint64_t mask_ = 0;
   std::vector<uint64_t> filter_{0};  // see filter_bits in the .cpp
   uint64_t filter_mask_ = 0;
