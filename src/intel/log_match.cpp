@@ -1,6 +1,8 @@
 #include "intel/log_match.h"
 
 #include <boost/json.hpp>
+#include <algorithm>
+#include <bit>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -228,89 +230,75 @@ inline BlockMasks block_masks(const char* p) {
 }
 #endif
 
-// DNS lines found from the masks: where fields start and end and lines
-// end, visited bit by bit, so that each byte is looked at once here and
-// once more by the name's hash.
+bool is_special(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u >= 0x80 || c == ':' || c == '[';
+}
+
+// A DNS line the quick way cannot take (longer than 63 bytes, or the last
+// bytes of the chunk): split the plain way. Answers where the next line starts.
+size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, DnsBatch& batch, ChunkResult& out) {
+  size_t newline = chunk.find('\n', at);
+  size_t end = newline == std::string_view::npos ? chunk.size() : newline;
+  std::string_view line = chunk.substr(at, end - at);
+  std::string_view f[3];
+  if (line.size() > kMaxLogLine || split_fields(line, f, 3) < 3) {
+    ++out.unreadable;
+  } else {
+    batch.add(number, f[1], f[2], std::none_of(f[2].begin(), f[2].end(), is_special));
+  }
+  return end + 1;
+}
+
+// DNS lines one at a time, each read as bit masks over the 64 bytes from its
+// start (nearly every DNS log line is shorter): the fields' starts and ends
+// come from a few bit operations, without a branch per byte or per field,
+// so that each byte is looked at once here and once more by the name's hash.
 void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& out) {
   DnsBatch batch(index, out);
   const char* base = chunk.data();
   const size_t size = chunk.size();
   uint64_t number = out.lines;
-  size_t line_start = 0;
-  int fields = 0;
-  size_t field_start[3] = {0, 0, 0}, field_end[3] = {0, 0, 0};
-  // Whether the query (the third field) holds a special byte: those of the
-  // blocks it spans before the current one, and from which bit of the
-  // current block it counts.
-  bool query_special = false;
-  int query_from = 0;
-  auto end_line = [&](size_t at) {
+  alignas(64) char last[64];
+  size_t at = 0;
+  while (at < size) {
     ++number;
-    if (at == line_start) return;  // an empty line
-    if (at - line_start > kMaxLogLine || fields < 3) {
-      ++out.unreadable;
-      return;
-    }
-    batch.add(number, std::string_view(base + field_start[1], field_end[1] - field_start[1]),
-              std::string_view(base + field_start[2], field_end[2] - field_start[2]), !query_special);
-  };
-  bool after_separator = true;  // the first byte of a chunk starts a line
-  alignas(64) char tail[64];
-  uint64_t special = 0;
-  for (size_t block = 0; block < size; block += 64) {
-    const char* p = base + block;
-    size_t valid = std::min<size_t>(64, size - block);
-    if (valid < 64) {
-      std::memcpy(tail, p, valid);
-      std::memset(tail + valid, ' ', 64 - valid);
-      p = tail;
-    }
-    if (fields == 3) {  // the query runs on from the block before
-      query_special |= (special >> query_from) != 0;
-      query_from = 0;
+    const char* p = base + at;
+    if (size - at < 64) {
+      // The chunk's last bytes, read from a copy with a line end after them.
+      std::memcpy(last, p, size - at);
+      std::memset(last + (size - at), '\n', 64 - (size - at));
+      p = last;
     }
     BlockMasks masks = block_masks(p);
-    uint64_t separator = masks.separator, newline = masks.newline;
-    special = masks.special;
-    uint64_t previous = (separator << 1) | (after_separator ? 1 : 0);
-    uint64_t starts = ~separator & previous, ends = separator & ~previous;
-    if (valid < 64) {
-      uint64_t inside = (uint64_t{1} << valid) - 1;
-      starts &= inside;
-      newline &= inside;
-      ends &= inside | (uint64_t{1} << valid);  // a field that runs to the end of the chunk ends there
-      if (valid == 0) ends = 0;
+    if (masks.newline == 0) {
+      at = scan_dns_line_slowly(chunk, at, number, batch, out);
+      continue;
     }
-    after_separator = (separator >> 63) & 1;
-    for (uint64_t events = starts | ends | newline; events; events &= events - 1) {
-      int bit = __builtin_ctzll(events);
-      uint64_t one = uint64_t{1} << bit;
-      size_t at = block + bit;
-      if (ends & one) {
-        if (fields >= 1 && fields <= 3) field_end[fields - 1] = at;
-        if (fields == 3) query_special |= ((special & (one - 1)) >> query_from) != 0;
-      }
-      if (starts & one) {
-        if (fields < 3) field_start[fields] = at;
-        if (fields == 2) {
-          query_special = false;
-          query_from = bit;
-        }
-        ++fields;
-      }
-      if (newline & one) {
-        end_line(at);
-        line_start = at + 1;
-        fields = 0;
-      }
+    int length = std::countr_zero(masks.newline);
+    if (length == 0) {  // an empty line
+      at += 1;
+      continue;
     }
-  }
-  if (line_start < size) {
-    if (fields >= 1 && fields <= 3 && field_end[fields - 1] < field_start[fields - 1]) {
-      field_end[fields - 1] = size;
-      if (fields == 3) query_special |= (special >> query_from) != 0;
+    // Every byte from the line end on counts as a separator.
+    uint64_t separator = masks.separator | ~((uint64_t{1} << length) - 1);
+    uint64_t before = (separator << 1) | 1;  // whether the byte before each is a separator
+    uint64_t starts = ~separator & before, ends = separator & ~before;
+    // The second and third fields: the client and the query.
+    starts &= starts - 1;
+    ends &= ends - 1;
+    int client_start = std::countr_zero(starts), client_end = std::countr_zero(ends);
+    starts &= starts - 1;
+    ends &= ends - 1;
+    if (starts == 0) {  // fewer than three fields
+      ++out.unreadable;
+    } else {
+      int query_start = std::countr_zero(starts), query_end = std::countr_zero(ends);
+      uint64_t in_query = ((uint64_t{1} << query_end) - 1) & ~((uint64_t{1} << query_start) - 1);
+      batch.add(number, std::string_view(base + at + client_start, client_end - client_start),
+                std::string_view(base + at + query_start, query_end - query_start), (masks.special & in_query) == 0);
     }
-    end_line(size);
+    at += length + 1;
   }
   batch.flush();
   out.lines = number;
