@@ -32,6 +32,13 @@ inline size_t split_fields(std::string_view line, std::string_view* out, size_t 
   return count;
 }
 
+// Bytes that send a host to the slow path: non-ASCII, ':' of an IPv6
+// address, '[' of a bracketed one.
+inline bool is_special(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return u >= 0x80 || c == ':' || c == '[';
+}
+
 bool has_high_bytes(std::string_view text) {
   for (char c : text)
     if (static_cast<unsigned char>(c) >= 0x80) return true;
@@ -138,56 +145,81 @@ void add_hit(ChunkResult& out, uint64_t line, std::string_view field, std::strin
   out.hits.push_back(LogHit{line, field, value, *hit});
 }
 
-// DNS lines a batch at a time: the names of 64 lines are looked up
-// together so that their memory accesses overlap (see match_domains).
-class DnsBatch {
+// The field values of many lines, matched together: the plain host names
+// among them (most of a DNS or proxy log) are looked up as one batch, so
+// that their memory accesses overlap (see match_domains); hits come out in
+// the order the values were added.
+class FieldBatch {
  public:
-  DnsBatch(const IndicatorIndex& index, ChunkResult& out)
-      : index_(index), out_(out), addresses_(index.has_addresses()) {}
-  ~DnsBatch() { flush(); }
+  // What a value is, and so how it is matched.
+  enum class As : uint8_t {
+    host,     // a name or an address, as a log writes it
+    address,  // an IP address only
+    url,
+  };
 
-  // `plain`: the query has no byte that takes the slow path (non-ASCII,
-  // ':' or '['); see scan_dns.
-  void add(uint64_t number, std::string_view client, std::string_view query, bool plain) {
-    Line& l = lines_[size_];
-    l.number = number;
-    l.client = client;
-    l.query = query;
-    std::string_view name = query;
+  FieldBatch(const IndicatorIndex& index, ChunkResult& out) : index_(index), out_(out) {}
+  ~FieldBatch() { flush(); }
+
+  // `plain`: the host is known to hold no byte that takes the slow path
+  // (non-ASCII, ':' or '[').
+  void add_host(uint64_t number, std::string_view field, std::string_view value, std::string_view host, bool plain) {
+    std::string_view name = host;
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     // Addresses, Unicode names and oddities take the slow path.
-    l.fast = plain && !name.empty() && !is_digit(name.back());
-    if (l.fast) {
-      l.slot = static_cast<uint32_t>(names_count_);
+    if (plain && !name.empty() && !is_digit(name.back())) {
+      add(number, field, value, As::host, host, static_cast<int32_t>(names_count_));
       names_[names_count_++] = name;
+    } else {
+      add(number, field, value, As::host, host, -1);
     }
-    if (++size_ == kBatch) flush();
+  }
+  void add_host(uint64_t number, std::string_view field, std::string_view value, std::string_view host) {
+    add_host(number, field, value, host, std::none_of(host.begin(), host.end(), is_special));
+  }
+  void add_address(uint64_t number, std::string_view field, std::string_view value) {
+    if (index_.has_addresses()) add(number, field, value, As::address, value, -1);
+  }
+  // A URL: by its host alone when no URL is listed.
+  void add_url(uint64_t number, std::string_view field, std::string_view url) {
+    if (index_.has(IndicatorKind::url)) add(number, field, url, As::url, url, -1);
+    else add_host(number, field, url, host_of_url(url));
   }
 
   void flush() {
     if (!size_) return;
     index_.match_domains(names_, names_count_, found_);
     for (size_t i = 0; i < size_; ++i) {
-      const Line& l = lines_[i];
-      if (addresses_) add_hit(out_, l.number, "client", l.client, match_address_text(index_, l.client));
-      if (!l.fast) add_hit(out_, l.number, "query", l.query, match_host(index_, l.query));
-      else if (found_[l.slot]) add_hit(out_, l.number, "query", l.query, found_[l.slot]);
+      const Value& v = values_[i];
+      if (v.name >= 0) {
+        if (found_[v.name]) add_hit(out_, v.number, v.field, v.value, found_[v.name]);
+        continue;
+      }
+      switch (v.as) {
+        case As::host: add_hit(out_, v.number, v.field, v.value, match_host(index_, v.text)); break;
+        case As::address: add_hit(out_, v.number, v.field, v.value, match_address_text(index_, v.text)); break;
+        case As::url: add_hit(out_, v.number, v.field, v.value, match_url_text(index_, v.text)); break;
+      }
     }
     size_ = names_count_ = 0;
   }
 
  private:
-  static constexpr size_t kBatch = 64;
-  struct Line {
+  static constexpr size_t kBatch = 64;  // names; a few more values
+  struct Value {
     uint64_t number;
-    std::string_view client, query;
-    bool fast;
-    uint32_t slot;
+    std::string_view field, value, text;  // text: what is matched (the host of a URL, say)
+    As as;
+    int32_t name;  // its place among names_, or -1: matched alone
   };
+  void add(uint64_t number, std::string_view field, std::string_view value, As as, std::string_view text, int32_t name) {
+    values_[size_++] = Value{number, field, value, text, as, name};
+    if (size_ == std::size(values_) || names_count_ == kBatch) flush();
+  }
+
   const IndicatorIndex& index_;
   ChunkResult& out_;
-  const bool addresses_;
-  Line lines_[kBatch];
+  Value values_[4 * kBatch];
   std::string_view names_[kBatch];
   std::optional<IndexHit> found_[kBatch];
   size_t size_ = 0, names_count_ = 0;
@@ -230,14 +262,9 @@ inline BlockMasks block_masks(const char* p) {
 }
 #endif
 
-bool is_special(char c) {
-  auto u = static_cast<unsigned char>(c);
-  return u >= 0x80 || c == ':' || c == '[';
-}
-
 // A DNS line the quick way cannot take (longer than 63 bytes, or the last
 // bytes of the chunk): split the plain way. Answers where the next line starts.
-size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, DnsBatch& batch, ChunkResult& out) {
+size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, FieldBatch& batch, ChunkResult& out) {
   size_t newline = chunk.find('\n', at);
   size_t end = newline == std::string_view::npos ? chunk.size() : newline;
   std::string_view line = chunk.substr(at, end - at);
@@ -245,7 +272,8 @@ size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, 
   if (line.size() > kMaxLogLine || split_fields(line, f, 3) < 3) {
     ++out.unreadable;
   } else {
-    batch.add(number, f[1], f[2], std::none_of(f[2].begin(), f[2].end(), is_special));
+    batch.add_address(number, "client", f[1]);
+    batch.add_host(number, "query", f[2], f[2]);
   }
   return end + 1;
 }
@@ -255,7 +283,7 @@ size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, 
 // come from a few bit operations, without a branch per byte or per field,
 // so that each byte is looked at once here and once more by the name's hash.
 void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& out) {
-  DnsBatch batch(index, out);
+  FieldBatch batch(index, out);
   const char* base = chunk.data();
   const size_t size = chunk.size();
   uint64_t number = out.lines;
@@ -295,8 +323,9 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
     } else {
       int query_start = std::countr_zero(starts), query_end = std::countr_zero(ends);
       uint64_t in_query = ((uint64_t{1} << query_end) - 1) & ~((uint64_t{1} << query_start) - 1);
-      batch.add(number, std::string_view(base + at + client_start, client_end - client_start),
-                std::string_view(base + at + query_start, query_end - query_start), (masks.special & in_query) == 0);
+      batch.add_address(number, "client", std::string_view(base + at + client_start, client_end - client_start));
+      std::string_view query(base + at + query_start, query_end - query_start);
+      batch.add_host(number, "query", query, query, (masks.special & in_query) == 0);
     }
     at += length + 1;
   }
@@ -304,21 +333,23 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
   out.lines = number;
 }
 
-void match_proxy(const IndicatorIndex& index, std::string_view line, uint64_t number, ChunkResult& out) {
+void match_proxy(FieldBatch& batch, std::string_view line, uint64_t number, ChunkResult& out) {
   std::string_view f[9];
   size_t count = split_fields(line, f, 9);
   if (count < 7) {
     ++out.unreadable;
     return;
   }
-  add_hit(out, number, "client", f[2], match_address_text(index, f[2]));
+  batch.add_address(number, "client", f[2]);
   // CONNECT requests name "host:port" instead of a URL.
-  bool connect = f[5] == "CONNECT" && f[6].find('/') == std::string_view::npos;
-  add_hit(out, number, "url", f[6], connect ? match_host(index, f[6].substr(0, f[6].rfind(':'))) : match_url_text(index, f[6]));
+  if (f[5] == "CONNECT" && f[6].find('/') == std::string_view::npos)
+    batch.add_host(number, "url", f[6], f[6].substr(0, f[6].rfind(':')));
+  else
+    batch.add_url(number, "url", f[6]);
   if (count >= 9) {
     auto slash = f[8].find('/');
     auto server = slash == std::string_view::npos ? std::string_view() : f[8].substr(slash + 1);
-    if (!server.empty() && server != "-") add_hit(out, number, "server", server, match_address_text(index, server));
+    if (!server.empty() && server != "-") batch.add_address(number, "server", server);
   }
 }
 
@@ -378,6 +409,7 @@ std::optional<LogFormat> parse_log_format(std::string_view text) {
 
 void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view chunk, ChunkResult& out) {
   if (format == LogFormat::dns) return scan_dns(index, chunk, out);
+  FieldBatch batch(index, out);  // for proxy lines
   const char* p = chunk.data();
   const char* end = p + chunk.size();
   uint64_t number = out.lines;
@@ -391,7 +423,7 @@ void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view
     } else if (!line.empty()) {
       switch (format) {
         case LogFormat::dns: break;  // scan_dns
-        case LogFormat::proxy: match_proxy(index, line, number, out); break;
+        case LogFormat::proxy: match_proxy(batch, line, number, out); break;
         case LogFormat::text: match_text(index, line, "text", number, out); break;
         case LogFormat::jsonl:
           if (trim(line).empty()) break;
@@ -401,6 +433,7 @@ void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view
     }
     p = newline ? newline + 1 : end;
   }
+  batch.flush();
   out.lines = number;
 }
 

@@ -89,6 +89,39 @@ TEST(LogMatch, ProxyLines) {
                      "2 server 198.51.100.7 -> 198.51.100.7 exact"}));
 }
 
+// With no URL listed, proxy lines are matched by their hosts, many lines
+// at once: hits keep the order of lines and of fields within a line across
+// batches, and hosts of every shape (case, port, user, IPv6, Unicode) match.
+TEST(LogMatch, ProxyLinesByHostInBatches) {
+  auto index = index_of({"evil.example.org", "bücher.example", "192.0.2.0/24", "2001:db8::/32"});
+  struct Shape {
+    const char *client, *method, *url, *server;
+    std::vector<std::string> hits;  // "field value -> indicator reason"
+  };
+  const std::vector<Shape> shapes = {
+      {"192.0.2.7", "GET", "https://WWW.Evil.Example.org:8443/a?b=c", "203.0.113.5",
+       {"client 192.0.2.7 -> 192.0.2.0/24 cidr", "url https://WWW.Evil.Example.org:8443/a?b=c -> evil.example.org parent_domain"}},
+      {"10.0.0.1", "GET", "http://user@evil.example.org/x", "-",
+       {"url http://user@evil.example.org/x -> evil.example.org exact"}},
+      {"10.0.0.1", "GET", "http://[2001:db8::1]/", "-", {"url http://[2001:db8::1]/ -> 2001:db8::/32 cidr"}},
+      {"10.0.0.1", "GET", "http://bücher.example/", "-", {"url http://bücher.example/ -> bücher.example exact"}},
+      {"10.0.0.1", "CONNECT", "evil.example.org:443", "192.0.2.9",
+       {"url evil.example.org:443 -> evil.example.org exact", "server 192.0.2.9 -> 192.0.2.0/24 cidr"}},
+      {"10.0.0.1", "GET", "http://notevil.example.org/", "203.0.113.5", {}},
+      {"10.0.0.1", "GET", "http://example.net/", "2001:db8::5", {"server 2001:db8::5 -> 2001:db8::/32 cidr"}},
+  };
+  std::mt19937 rng(7);
+  std::string log;
+  std::vector<std::string> want;
+  for (int line = 1; line <= 400; ++line) {
+    const Shape& s = shapes[rng() % shapes.size()];
+    log += "1700000000.1 45 " + std::string(s.client) + " TCP_MISS/200 512 " + s.method + " " + s.url + " - HIER_DIRECT/" +
+           s.server + " text/html\n";
+    for (const auto& hit : s.hits) want.push_back(std::to_string(line) + " " + hit);
+  }
+  EXPECT_EQ(hits(index, LogFormat::proxy, log), want);
+}
+
 TEST(LogMatch, TextAndJsonLines) {
   auto index = index_of({"evil.example.org", "phisher@example.com", "d41d8cd98f00b204e9800998ecf8427e", "2001:db8::/32"});
   auto text = hits(index, LogFormat::text,
