@@ -167,12 +167,12 @@ class FieldBatch {
     std::string_view name = host;
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     // Addresses, Unicode names and oddities take the slow path.
+    int32_t slot = -1;
     if (plain && !name.empty() && !is_digit(name.back())) {
-      add(number, field, value, As::host, host, static_cast<int32_t>(names_count_));
+      slot = static_cast<int32_t>(names_count_);
       names_[names_count_++] = name;
-    } else {
-      add(number, field, value, As::host, host, -1);
     }
+    add(number, field, value, As::host, host, slot);
   }
   void add_host(uint64_t number, std::string_view field, std::string_view value, std::string_view host) {
     add_host(number, field, value, host, std::none_of(host.begin(), host.end(), is_special));
@@ -212,6 +212,7 @@ class FieldBatch {
     As as;
     int32_t name;  // its place among names_, or -1: matched alone
   };
+  // Flushes as soon as either array is full, so that there is always room.
   void add(uint64_t number, std::string_view field, std::string_view value, As as, std::string_view text, int32_t name) {
     values_[size_++] = Value{number, field, value, text, as, name};
     if (size_ == std::size(values_) || names_count_ == kBatch) flush();

@@ -47,6 +47,18 @@ TEST(LogMatch, DnsLines) {
   EXPECT_EQ(got, (std::vector<std::string>{"1 query www.BAD.example.com. -> bad.example.com parent_domain",
                                            "2 client 192.0.2.9 -> 192.0.2.0/24 cidr",
                                            "5 query bad.example.com -> bad.example.com exact"}));
+  // Names are looked up a batch at a time: every line of many batches hits,
+  // with addresses listed or not (then the queries alone fill a batch).
+  auto names_only = index_of({"bad.example.com"});
+  std::string many;
+  std::vector<std::string> want;
+  for (int line = 1; line <= 300; ++line) {
+    many += "1700000000.1 10.0.0.5 www" + std::to_string(line) + ".bad.example.com A\n";
+    want.push_back(std::to_string(line) + " query www" + std::to_string(line) + ".bad.example.com -> bad.example.com parent_domain");
+  }
+  EXPECT_EQ(hits(index, LogFormat::dns, many), want);
+  EXPECT_EQ(hits(names_only, LogFormat::dns, many), want);
+
   ChunkResult result;
   match_lines(index, LogFormat::dns, "a b\nc d e f\n", result);
   EXPECT_EQ(result.lines, 2u);
