@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -73,9 +74,14 @@ std::optional<IndexHit> match_address_text(const IndicatorIndex& index, std::str
 // The host of a URL without canonicalising the rest: enough when no URL is
 // listed, and much cheaper.
 std::string_view host_of_url(std::string_view url) {
+  // A scheme only at the start: "x.org/?to=http://y.org" is on x.org.
   auto sep = url.find("://");
-  if (sep != std::string_view::npos) url.remove_prefix(sep + 3);
-  url = url.substr(0, url.find_first_of("/?#"));
+  if (sep != std::string_view::npos &&
+      std::all_of(url.begin(), url.begin() + sep, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }))
+    url.remove_prefix(sep + 3);
+  size_t end = 0;
+  while (end < url.size() && url[end] != '/' && url[end] != '?' && url[end] != '#') ++end;
+  url = url.substr(0, end);
   if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
   if (!url.empty() && url.front() == '[') return url.substr(0, url.find(']') + 1);
   return url.substr(0, url.rfind(':'));
@@ -334,9 +340,53 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
   out.lines = number;
 }
 
-void match_proxy(FieldBatch& batch, std::string_view line, uint64_t number, ChunkResult& out) {
-  std::string_view f[9];
-  size_t count = split_fields(line, f, 9);
+// The line at the start of `text`: up to `max` of its whitespace-separated
+// fields (how many in `count`), read from the bit masks of 64 bytes at a
+// time like DNS lines; answers its length, to its newline or the end of
+// `text`.
+size_t split_line(std::string_view text, std::string_view* fields, size_t max, size_t& count) {
+  count = 0;
+  alignas(64) char last[64];
+  bool previous_separator = true, in_field = false;
+  size_t field_start = 0;
+  for (size_t block = 0;; block += 64) {
+    const char* p = text.data() + block;
+    size_t valid = std::min<size_t>(64, text.size() - block);
+    if (valid < 64) {  // the end of the text, read from a copy with a line end after it
+      std::memcpy(last, p, valid);
+      std::memset(last + valid, '\n', 64 - valid);
+      p = last;
+    }
+    BlockMasks masks = block_masks(p);
+    uint64_t separator = masks.separator;
+    if (masks.newline) separator |= ~((masks.newline & (~masks.newline + 1)) - 1);  // the line end on
+    uint64_t before = (separator << 1) | (previous_separator ? 1 : 0);
+    uint64_t starts = ~separator & before, ends = separator & ~before;
+    previous_separator = separator >> 63;
+    // Starts and ends alternate: a field's end is the first end after its start.
+    while (count < max) {
+      if (!in_field) {
+        if (!starts) break;
+        field_start = block + std::countr_zero(starts);
+        starts &= starts - 1;
+        in_field = true;
+      }
+      if (!ends) break;
+      size_t end = block + std::countr_zero(ends);
+      ends &= ends - 1;
+      fields[count++] = text.substr(field_start, end - field_start);
+      in_field = false;
+    }
+    if (masks.newline) return block + std::countr_zero(masks.newline);
+    if (count == max) {  // the rest of the line only for where it ends
+      const char* rest = text.data() + block + 64;
+      const void* newline = std::memchr(rest, '\n', text.size() - block - 64);
+      return newline ? static_cast<const char*>(newline) - text.data() : text.size();
+    }
+  }
+}
+
+void match_proxy(FieldBatch& batch, const std::string_view* f, size_t count, uint64_t number, ChunkResult& out) {
   if (count < 7) {
     ++out.unreadable;
     return;
@@ -352,6 +402,22 @@ void match_proxy(FieldBatch& batch, std::string_view line, uint64_t number, Chun
     auto server = slash == std::string_view::npos ? std::string_view() : f[8].substr(slash + 1);
     if (!server.empty() && server != "-") batch.add_address(number, "server", server);
   }
+}
+
+void scan_proxy(const IndicatorIndex& index, std::string_view chunk, ChunkResult& out) {
+  FieldBatch batch(index, out);
+  uint64_t number = out.lines;
+  for (size_t at = 0; at < chunk.size();) {
+    ++number;
+    std::string_view fields[9];
+    size_t count = 0;
+    size_t length = split_line(chunk.substr(at), fields, 9, count);
+    if (length > kMaxLogLine) ++out.unreadable;
+    else if (length > 0) match_proxy(batch, fields, count, number, out);
+    at += length + 1;
+  }
+  batch.flush();
+  out.lines = number;
 }
 
 void match_text(const IndicatorIndex& index, std::string_view text, std::string_view field, uint64_t number, ChunkResult& out,
@@ -410,7 +476,7 @@ std::optional<LogFormat> parse_log_format(std::string_view text) {
 
 void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view chunk, ChunkResult& out) {
   if (format == LogFormat::dns) return scan_dns(index, chunk, out);
-  FieldBatch batch(index, out);  // for proxy lines
+  if (format == LogFormat::proxy) return scan_proxy(index, chunk, out);
   const char* p = chunk.data();
   const char* end = p + chunk.size();
   uint64_t number = out.lines;
@@ -423,8 +489,8 @@ void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view
       ++out.unreadable;
     } else if (!line.empty()) {
       switch (format) {
-        case LogFormat::dns: break;  // scan_dns
-        case LogFormat::proxy: match_proxy(batch, line, number, out); break;
+        case LogFormat::dns:
+        case LogFormat::proxy: break;  // scan_dns, scan_proxy
         case LogFormat::text: match_text(index, line, "text", number, out); break;
         case LogFormat::jsonl:
           if (trim(line).empty()) break;
@@ -434,7 +500,6 @@ void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view
     }
     p = newline ? newline + 1 : end;
   }
-  batch.flush();
   out.lines = number;
 }
 

@@ -106,6 +106,7 @@ TEST(LogMatch, ProxyLines) {
 // batches, and hosts of every shape (case, port, user, IPv6, Unicode) match.
 TEST(LogMatch, ProxyLinesByHostInBatches) {
   auto index = index_of({"evil.example.org", "bücher.example", "192.0.2.0/24", "2001:db8::/32"});
+  const std::string long_url = "https://cdn.evil.example.org/" + std::string(150, 'p') + "?q=1";
   struct Shape {
     const char *client, *method, *url, *server;
     std::vector<std::string> hits;  // "field value -> indicator reason"
@@ -121,6 +122,9 @@ TEST(LogMatch, ProxyLinesByHostInBatches) {
        {"url evil.example.org:443 -> evil.example.org exact", "server 192.0.2.9 -> 192.0.2.0/24 cidr"}},
       {"10.0.0.1", "GET", "http://notevil.example.org/", "203.0.113.5", {}},
       {"10.0.0.1", "GET", "http://example.net/", "2001:db8::5", {"server 2001:db8::5 -> 2001:db8::/32 cidr"}},
+      {"192.0.2.200", "GET", long_url.c_str(), "192.0.2.1",  // fields past the first 64 and 128 bytes
+       {"client 192.0.2.200 -> 192.0.2.0/24 cidr", "url " + long_url + " -> evil.example.org parent_domain",
+        "server 192.0.2.1 -> 192.0.2.0/24 cidr"}},
   };
   std::mt19937 rng(7);
   std::string log;
