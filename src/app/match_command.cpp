@@ -162,7 +162,11 @@ struct Totals {
 class HitWriter {
  public:
   HitWriter(FILE* out, const LoadedIndicators& indicators, const MatchOptions& options)
-      : out_(out), indicators_(indicators), options_(options) {}
+      : out_(out), indicators_(indicators), options_(options) {
+    // Quoted once, not per hit.
+    for (const auto& source : indicators.lists.sources) append_quoted(quoted_sources_.emplace_back(), source);
+    for (const auto& log : options.logs) append_quoted(quoted_logs_.emplace_back(), log);
+  }
 
   void write(const Chunk& chunk, const ChunkResult& result, Totals& totals) {
     if (chunk.first_of_log) base_line_ = 0;
@@ -185,7 +189,7 @@ class HitWriter {
       buffer_.append(number, end);
       if (options_.logs.size() > 1) {
         buffer_ += ",\"file\":";
-        append_quoted(buffer_, options_.logs[chunk.log]);
+        buffer_ += quoted_logs_[chunk.log];
       }
       buffer_ += ",\"field\":";
       append_quoted(buffer_, hit.field);
@@ -202,7 +206,7 @@ class HitWriter {
         uint32_t at = index.payload(hit.hit.id);
         buffer_ += store_fields(snapshot->ids[at], snapshot->tlps[at]);
       } else {
-        append_quoted(buffer_, indicators_.lists.sources[index.payload(hit.hit.id)]);
+        buffer_ += quoted_sources_[index.payload(hit.hit.id)];
       }
       buffer_ += "}\n";
       if (buffer_.size() > (1 << 16)) flush();
@@ -243,6 +247,7 @@ class HitWriter {
     return out;
   }
   std::unordered_map<int64_t, std::string> store_fields_;
+  std::vector<std::string> quoted_sources_, quoted_logs_;
 
   FILE* out_;
   const LoadedIndicators& indicators_;
