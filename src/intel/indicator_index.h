@@ -3,11 +3,12 @@
 // canonical indicators, then read-only and safe to share between threads.
 //
 // Laid out for matching at line rate: one open-addressing table of 8-byte
-// slots (a 32-bit tag and where the key is) over all kinds, keys in one
-// arena, so that a lookup that misses (nearly all of them in a log) touches
-// one cache line, and a small Bloom filter in front of it turns most misses
-// away before that; a hit reads one slot and one key. A domain's parents are
-// hashed in the same right-to-left pass that reads the name. About 60 bytes
+// slots (a 32-bit tag and where the value's record is) over all kinds, and
+// the records (id, kind, key, listed text) in one arena, both in huge pages;
+// a lookup that misses (nearly all of them in a log) touches one slot, and a
+// small Bloom filter in front turns most misses away before that; a hit
+// reads one slot and one record. A domain's parents are hashed in the same
+// right-to-left pass, a word at a time, that reads the name. About 50 bytes
 // per indicator.
 #pragma once
 
