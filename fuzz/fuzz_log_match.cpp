@@ -10,8 +10,13 @@
 
 namespace {
 
-constexpr std::string_view kListed[] = {"evil.example.com", "zip", "http://phish.example.net/login/", "192.0.2.0/24",
-                                        "198.51.100.7", "2001:db8::/32", "phisher@example.org",
+constexpr std::string_view kListed[] = {"evil.example.com",
+                                        "zip",
+                                        "http://phish.example.net/login/",
+                                        "192.0.2.0/24",
+                                        "198.51.100.7",
+                                        "2001:db8::/32",
+                                        "phisher@example.org",
                                         "d41d8cd98f00b204e9800998ecf8427e"};
 
 const jaga::IndicatorIndex& index() {
@@ -32,7 +37,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     jaga::match_lines(index(), format, text, result);
     for (const auto& hit : result.hits)
       if (hit.line == 0 || hit.line > result.lines || hit.value.empty() ||
-          std::find(std::begin(kListed), std::end(kListed), index().listed(hit.hit.id)) == std::end(kListed))
+          std::find(std::begin(kListed), std::end(kListed), index().listed(hit.hit.id)) ==
+              std::end(kListed))
         std::abort();
   }
   return 0;

@@ -164,7 +164,8 @@ class HitWriter {
   HitWriter(FILE* out, const LoadedIndicators& indicators, const MatchOptions& options)
       : out_(out), indicators_(indicators), options_(options) {
     // Quoted once, not per hit.
-    for (const auto& source : indicators.lists.sources) append_quoted(quoted_sources_.emplace_back(), source);
+    for (const auto& source : indicators.lists.sources)
+      append_quoted(quoted_sources_.emplace_back(), source);
     for (const auto& log : options.logs) append_quoted(quoted_logs_.emplace_back(), log);
   }
 

@@ -36,7 +36,9 @@ struct LowerTable {
 constexpr LowerTable kLower;
 
 // One step of the byte-wise hash of URL, address and other keys.
-inline uint64_t step(uint64_t h, char c) { return (h ^ static_cast<uint8_t>(c)) * kPrime; }
+inline uint64_t step(uint64_t h, char c) {
+  return (h ^ static_cast<uint8_t>(c)) * kPrime;
+}
 
 // The finaliser of MurmurHash3: spreads every input bit over the word.
 inline uint64_t mix(uint64_t k) {
@@ -60,7 +62,8 @@ inline uint64_t filter_bits(uint64_t k) {
 
 // Domain names are read eight bytes at a time, as 64-bit words whose first
 // byte is the lowest.
-static_assert(std::endian::native == std::endian::little, "the domain hash reads names as little-endian words");
+static_assert(std::endian::native == std::endian::little,
+              "the domain hash reads names as little-endian words");
 constexpr uint64_t kOnes = 0x0101010101010101ull;
 
 inline uint64_t load_word(const char* p) {
@@ -72,8 +75,8 @@ inline uint64_t load_word(const char* p) {
 // ASCII letters of all eight bytes in lower case at once; other bytes kept.
 inline uint64_t lower_word(uint64_t word) {
   uint64_t low7 = word & (0x7f * kOnes);
-  uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;    // bit 7 set where a byte is >= 'A'
-  uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;   // ... where it is > 'Z'
+  uint64_t at_least_a = low7 + (0x80 - 'A') * kOnes;   // bit 7 set where a byte is >= 'A'
+  uint64_t above_z = low7 + (0x80 - 'Z' - 1) * kOnes;  // ... where it is > 'Z'
   uint64_t upper = at_least_a & ~above_z & ~word & (0x80 * kOnes);
   return word | (upper >> 2);
 }
@@ -90,7 +93,8 @@ inline uint64_t dot_bytes(uint64_t word) {
 inline uint64_t load_leftmost(const char* p, size_t count, size_t size) {
   if (size >= 8) return load_word(p) << (8 * (8 - count));
   uint64_t word = 0;
-  for (size_t j = 0; j < count; ++j) word |= uint64_t{static_cast<uint8_t>(p[j])} << (8 * (8 - count + j));
+  for (size_t j = 0; j < count; ++j)
+    word |= uint64_t{static_cast<uint8_t>(p[j])} << (8 * (8 - count + j));
   return word;
 }
 
@@ -112,9 +116,11 @@ inline void for_each_suffix_hash(const char* p, size_t size, Found&& found) {
   size_t words = (size + 7) / 8;
   for (size_t k = 1; k <= words; ++k) {
     size_t count = std::min<size_t>(8, size - 8 * (k - 1));  // bytes of the name in this word
-    uint64_t word = lower_word(count == 8 ? load_word(p + size - 8 * k) : load_leftmost(p, count, size));
+    uint64_t word =
+        lower_word(count == 8 ? load_word(p + size - 8 * k) : load_leftmost(p, count, size));
     uint64_t starts = dot_bytes(word);  // a label starts after each dot...
-    if (count < 8) starts |= uint64_t{0x80} << (8 * (7 - count));  // ...and at the name's first byte
+    if (count < 8)
+      starts |= uint64_t{0x80} << (8 * (7 - count));  // ...and at the name's first byte
     while (starts) {
       int bit = 63 - std::countl_zero(starts);
       starts &= ~(uint64_t{1} << bit);
@@ -227,10 +233,17 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
       continue;
     }
     uint64_t id = index.arena_.size() / 8;
-    if (id > UINT32_MAX) throw std::length_error("the indicator index holds at most 32 GiB of values");
-    Record record{p.payload, static_cast<uint16_t>(p.key.size()), static_cast<uint16_t>(p.listed.size()), p.kind, space, {0, 0}};
+    if (id > UINT32_MAX)
+      throw std::length_error("the indicator index holds at most 32 GiB of values");
+    Record record{p.payload,
+                  static_cast<uint16_t>(p.key.size()),
+                  static_cast<uint16_t>(p.listed.size()),
+                  p.kind,
+                  space,
+                  {0, 0}};
     auto append = [&arena = index.arena_](const void* bytes, size_t size) {
-      arena.insert(arena.end(), static_cast<const char*>(bytes), static_cast<const char*>(bytes) + size);
+      arena.insert(arena.end(), static_cast<const char*>(bytes),
+                   static_cast<const char*>(bytes) + size);
     };
     append(&record, sizeof record);
     append(p.key.data(), p.key.size());
@@ -276,8 +289,9 @@ IndicatorIndex IndicatorIndex::Builder::build() && {
 }
 
 size_t IndicatorIndex::memory_bytes() const {
-  return arena_.capacity() + slots_.capacity() * sizeof(Slot) + filter_.capacity() * sizeof(uint64_t) +
-         v4_prefixes_.capacity() + v6_prefixes_.capacity() + sizeof(*this);
+  return arena_.capacity() + slots_.capacity() * sizeof(Slot) +
+         filter_.capacity() * sizeof(uint64_t) + v4_prefixes_.capacity() + v6_prefixes_.capacity() +
+         sizeof(*this);
 }
 
 IndicatorIndex::Record IndicatorIndex::record(uint32_t id) const {
@@ -314,20 +328,24 @@ std::string_view IndicatorIndex::listed(uint32_t id) const {
 
 // Only domains are compared ignoring case (when asked): URL paths are
 // case-sensitive and address keys are bytes.
-inline bool IndicatorIndex::holds(uint32_t id, std::string_view key, uint8_t space, bool any_case) const {
+inline bool IndicatorIndex::holds(uint32_t id, std::string_view key, uint8_t space,
+                                  bool any_case) const {
   auto r = record(id);
   if (r.space != space || r.key_length != key.size()) return false;
   const char* bytes = arena_.data() + 8 * uint64_t{id} + sizeof(Record);
-  return any_case ? equal_ignoring_case(key.data(), bytes, key.size()) : std::memcmp(key.data(), bytes, key.size()) == 0;
+  return any_case ? equal_ignoring_case(key.data(), bytes, key.size())
+                  : std::memcmp(key.data(), bytes, key.size()) == 0;
 }
 
-inline std::optional<uint32_t> IndicatorIndex::find(uint64_t k, std::string_view key, uint8_t space) const {
+inline std::optional<uint32_t> IndicatorIndex::find(uint64_t k, std::string_view key,
+                                                    uint8_t space) const {
   uint64_t bits = filter_bits(k);
   if ((filter_[(k >> 32) & filter_mask_] & bits) != bits) return std::nullopt;
   return probe(k & mask_, k, key, space);
 }
 
-inline std::optional<uint32_t> IndicatorIndex::probe(size_t pos, uint64_t k, std::string_view key, uint8_t space) const {
+inline std::optional<uint32_t> IndicatorIndex::probe(size_t pos, uint64_t k, std::string_view key,
+                                                     uint8_t space) const {
   uint32_t tag = static_cast<uint32_t>(k >> 32) | 1;
   for (;; pos = (pos + 1) & mask_) {
     const Slot& slot = slots_[pos];
@@ -409,7 +427,9 @@ void IndicatorIndex::match_domains(const std::string_view* names, size_t count, 
     for_each_suffix_hash(name.data(), name.size(), [&](uint64_t k, size_t start) {
       if (!first_label || single_label_domains_) {
         __builtin_prefetch(&filter_[(k >> 32) & filter_mask_]);
-        if (count_probes < kMaxProbes) probes[count_probes++] = Probe{k, static_cast<uint32_t>(i), static_cast<uint32_t>(start), 0};
+        if (count_probes < kMaxProbes)
+          probes[count_probes++] =
+              Probe{k, static_cast<uint32_t>(i), static_cast<uint32_t>(start), 0};
       }
       first_label = false;
     });
@@ -449,7 +469,8 @@ std::optional<IndexHit> IndicatorIndex::match_url(std::string_view canonical_url
 
 std::optional<IndexHit> IndicatorIndex::match_exact(IndicatorKind kind, std::string_view canonical) const {
   if (!has(kind)) return std::nullopt;
-  if (auto id = find(key_hash(other_space, canonical), canonical, other_space)) return IndexHit{*id, MatchReason::exact};
+  if (auto id = find(key_hash(other_space, canonical), canonical, other_space))
+    return IndexHit{*id, MatchReason::exact};
   return std::nullopt;
 }
 

@@ -113,7 +113,8 @@ class IndicatorIndex {
   // longer than `widest` (in the 128-bit space); exact when it is `widest`.
   std::optional<IndexHit> longest_network(const IpAddress& address, int widest) const;
   // find() after the Bloom filter said yes: the table from slot `pos` on.
-  std::optional<uint32_t> probe(size_t pos, uint64_t hash, std::string_view key, uint8_t space) const;
+  std::optional<uint32_t> probe(size_t pos, uint64_t hash, std::string_view key,
+                                uint8_t space) const;
 
   std::vector<char, HugePageAllocator<char>> arena_;
   std::vector<Slot, HugePageAllocator<Slot>> slots_;

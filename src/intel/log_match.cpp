@@ -1,8 +1,8 @@
 #include "intel/log_match.h"
 
-#include <boost/json.hpp>
 #include <algorithm>
 #include <bit>
+#include <boost/json.hpp>
 #include <cctype>
 #include <cstring>
 
@@ -75,9 +75,11 @@ std::optional<IndexHit> match_address_text(const IndicatorIndex& index, std::str
 // listed, and much cheaper.
 std::string_view host_of_url(std::string_view url) {
   // A scheme only at the start: "x.org/?to=http://y.org" is on x.org.
+  auto is_scheme_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+  };
   auto sep = url.find("://");
-  if (sep != std::string_view::npos &&
-      std::all_of(url.begin(), url.begin() + sep, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }))
+  if (sep != std::string_view::npos && std::all_of(url.begin(), url.begin() + sep, is_scheme_char))
     url.remove_prefix(sep + 3);
   size_t end = 0;
   while (end < url.size() && url[end] != '/' && url[end] != '?' && url[end] != '#') ++end;
@@ -169,7 +171,8 @@ class FieldBatch {
 
   // `plain`: the host is known to hold no byte that takes the slow path
   // (non-ASCII, ':' or '[').
-  void add_host(uint64_t number, std::string_view field, std::string_view value, std::string_view host, bool plain) {
+  void add_host(uint64_t number, std::string_view field, std::string_view value,
+                std::string_view host, bool plain) {
     std::string_view name = host;
     if (!name.empty() && name.back() == '.') name.remove_suffix(1);
     // Addresses, Unicode names and oddities take the slow path.
@@ -180,7 +183,8 @@ class FieldBatch {
     }
     add(number, field, value, As::host, host, slot);
   }
-  void add_host(uint64_t number, std::string_view field, std::string_view value, std::string_view host) {
+  void add_host(uint64_t number, std::string_view field, std::string_view value,
+                std::string_view host) {
     add_host(number, field, value, host, std::none_of(host.begin(), host.end(), is_special));
   }
   void add_address(uint64_t number, std::string_view field, std::string_view value) {
@@ -188,8 +192,10 @@ class FieldBatch {
   }
   // A URL: by its host alone when no URL is listed.
   void add_url(uint64_t number, std::string_view field, std::string_view url) {
-    if (index_.has(IndicatorKind::url)) add(number, field, url, As::url, url, -1);
-    else add_host(number, field, url, host_of_url(url));
+    if (index_.has(IndicatorKind::url))
+      add(number, field, url, As::url, url, -1);
+    else
+      add_host(number, field, url, host_of_url(url));
   }
 
   void flush() {
@@ -202,9 +208,15 @@ class FieldBatch {
         continue;
       }
       switch (v.as) {
-        case As::host: add_hit(out_, v.number, v.field, v.value, match_host(index_, v.text)); break;
-        case As::address: add_hit(out_, v.number, v.field, v.value, match_address_text(index_, v.text)); break;
-        case As::url: add_hit(out_, v.number, v.field, v.value, match_url_text(index_, v.text)); break;
+        case As::host:
+          add_hit(out_, v.number, v.field, v.value, match_host(index_, v.text));
+          break;
+        case As::address:
+          add_hit(out_, v.number, v.field, v.value, match_address_text(index_, v.text));
+          break;
+        case As::url:
+          add_hit(out_, v.number, v.field, v.value, match_url_text(index_, v.text));
+          break;
       }
     }
     size_ = names_count_ = 0;
@@ -219,7 +231,8 @@ class FieldBatch {
     int32_t name;  // its place among names_, or -1: matched alone
   };
   // Flushes as soon as either array is full, so that there is always room.
-  void add(uint64_t number, std::string_view field, std::string_view value, As as, std::string_view text, int32_t name) {
+  void add(uint64_t number, std::string_view field, std::string_view value, As as,
+           std::string_view text, int32_t name) {
     values_[size_++] = Value{number, field, value, text, as, name};
     if (size_ == std::size(values_) || names_count_ == kBatch) flush();
   }
@@ -252,7 +265,8 @@ inline BlockMasks block_masks(const char* p) {
     newline |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)))) << (16 * k);
     __m128i odd = _mm_or_si128(_mm_cmpeq_epi8(x, colon), _mm_cmpeq_epi8(x, bracket));
     // movemask of x itself: the bytes with the high bit set
-    special |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(x, odd)))) << (16 * k);
+    special |= static_cast<uint64_t>(static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(x, odd))))
+               << (16 * k);
   }
   return {separator, newline, special};
 }
@@ -271,7 +285,8 @@ inline BlockMasks block_masks(const char* p) {
 
 // A DNS line the quick way cannot take (longer than 63 bytes, or the last
 // bytes of the chunk): split the plain way. Answers where the next line starts.
-size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, FieldBatch& batch, ChunkResult& out) {
+size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, FieldBatch& batch,
+                            ChunkResult& out) {
   size_t newline = chunk.find('\n', at);
   size_t end = newline == std::string_view::npos ? chunk.size() : newline;
   std::string_view line = chunk.substr(at, end - at);
@@ -330,7 +345,8 @@ void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& 
     } else {
       int query_start = std::countr_zero(starts), query_end = std::countr_zero(ends);
       uint64_t in_query = ((uint64_t{1} << query_end) - 1) & ~((uint64_t{1} << query_start) - 1);
-      batch.add_address(number, "client", std::string_view(base + at + client_start, client_end - client_start));
+      batch.add_address(number, "client",
+                        std::string_view(base + at + client_start, client_end - client_start));
       std::string_view query(base + at + query_start, query_end - query_start);
       batch.add_host(number, "query", query, query, (masks.special & in_query) == 0);
     }
@@ -359,7 +375,8 @@ size_t split_line(std::string_view text, std::string_view* fields, size_t max, s
     }
     BlockMasks masks = block_masks(p);
     uint64_t separator = masks.separator;
-    if (masks.newline) separator |= ~((masks.newline & (~masks.newline + 1)) - 1);  // the line end on
+    if (masks.newline)
+      separator |= ~((masks.newline & (~masks.newline + 1)) - 1);  // the line end on
     uint64_t before = (separator << 1) | (previous_separator ? 1 : 0);
     uint64_t starts = ~separator & before, ends = separator & ~before;
     previous_separator = separator >> 63;
@@ -386,7 +403,8 @@ size_t split_line(std::string_view text, std::string_view* fields, size_t max, s
   }
 }
 
-void match_proxy(FieldBatch& batch, const std::string_view* f, size_t count, uint64_t number, ChunkResult& out) {
+void match_proxy(FieldBatch& batch, const std::string_view* f, size_t count, uint64_t number,
+                 ChunkResult& out) {
   if (count < 7) {
     ++out.unreadable;
     return;
@@ -412,17 +430,21 @@ void scan_proxy(const IndicatorIndex& index, std::string_view chunk, ChunkResult
     std::string_view fields[9];
     size_t count = 0;
     size_t length = split_line(chunk.substr(at), fields, 9, count);
-    if (length > kMaxLogLine) ++out.unreadable;
-    else if (length > 0) match_proxy(batch, fields, count, number, out);
+    if (length > kMaxLogLine)
+      ++out.unreadable;
+    else if (length > 0)
+      match_proxy(batch, fields, count, number, out);
     at += length + 1;
   }
   batch.flush();
   out.lines = number;
 }
 
-void match_text(const IndicatorIndex& index, std::string_view text, std::string_view field, uint64_t number, ChunkResult& out,
-                bool keep = false) {
-  for_each_token(text, [&](std::string_view token) { add_hit(out, number, field, token, match_token(index, token), keep); });
+void match_text(const IndicatorIndex& index, std::string_view text, std::string_view field,
+                uint64_t number, ChunkResult& out, bool keep = false) {
+  for_each_token(text, [&](std::string_view token) {
+    add_hit(out, number, field, token, match_token(index, token), keep);
+  });
 }
 
 void walk_json(const IndicatorIndex& index, const boost::json::value& value, std::string& pointer, uint64_t number,
@@ -490,7 +512,8 @@ void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view
     } else if (!line.empty()) {
       switch (format) {
         case LogFormat::dns:
-        case LogFormat::proxy: break;  // scan_dns, scan_proxy
+        case LogFormat::proxy:
+          break;  // scan_dns, scan_proxy
         case LogFormat::text: match_text(index, line, "text", number, out); break;
         case LogFormat::jsonl:
           if (trim(line).empty()) break;

@@ -37,11 +37,15 @@ struct HugePageAllocator {
     return static_cast<T*>(p);
   }
   void deallocate(T* p, size_t count) {
-    if (count * sizeof(T) < kHugePage) ::operator delete(p);
-    else std::free(p);
+    if (count * sizeof(T) < kHugePage)
+      ::operator delete(p);
+    else
+      std::free(p);
   }
   template <class U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
+  bool operator==(const HugePageAllocator<U>&) const {
+    return true;
+  }
 };
 
 }  // namespace jaga

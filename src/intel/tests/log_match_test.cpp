@@ -31,8 +31,9 @@ std::vector<std::string> hits(const IndicatorIndex& index, LogFormat format, std
   match_lines(index, format, log, result);
   std::vector<std::string> out;
   for (const auto& h : result.hits)
-    out.push_back(std::to_string(h.line) + " " + std::string(h.field) + " " + std::string(h.value) + " -> " + std::string(index.listed(h.hit.id)) +
-                  " " + std::string(to_string(h.hit.reason)));
+    out.push_back(std::to_string(h.line) + " " + std::string(h.field) + " " + std::string(h.value) +
+                  " -> " + std::string(index.listed(h.hit.id)) + " " +
+                  std::string(to_string(h.hit.reason)));
   return out;
 }
 
@@ -54,7 +55,8 @@ TEST(LogMatch, DnsLines) {
   std::vector<std::string> want;
   for (int line = 1; line <= 300; ++line) {
     many += "1700000000.1 10.0.0.5 www" + std::to_string(line) + ".bad.example.com A\n";
-    want.push_back(std::to_string(line) + " query www" + std::to_string(line) + ".bad.example.com -> bad.example.com parent_domain");
+    want.push_back(std::to_string(line) + " query www" + std::to_string(line) +
+                   ".bad.example.com -> bad.example.com parent_domain");
   }
   EXPECT_EQ(hits(index, LogFormat::dns, many), want);
   EXPECT_EQ(hits(names_only, LogFormat::dns, many), want);
@@ -75,8 +77,9 @@ TEST(LogMatch, DnsQueriesThatAreNotPlainNamesAtEveryOffset) {
   int line = 0;
   for (int pad = 0; pad < 70; ++pad) {
     std::string ts = "1700000000." + std::string(static_cast<size_t>(pad), '7');
-    for (std::string query : {"www.bücher.example", "2001:db8::5", "[2001:db8::6]", "WWW.Plain-Name.Example.ORG.",
-                              "longer-label-than-a-word.plain-name.example.org"}) {
+    for (std::string query :
+         {"www.bücher.example", "2001:db8::5", "[2001:db8::6]", "WWW.Plain-Name.Example.ORG.",
+          "longer-label-than-a-word.plain-name.example.org"}) {
       log += ts + " 10.1.2.3 " + query + " A\n";
       ++line;
       std::string listed = query.find("bücher") != std::string::npos ? "bücher.example"
@@ -112,18 +115,45 @@ TEST(LogMatch, ProxyLinesByHostInBatches) {
     std::vector<std::string> hits;  // "field value -> indicator reason"
   };
   const std::vector<Shape> shapes = {
-      {"192.0.2.7", "GET", "https://WWW.Evil.Example.org:8443/a?b=c", "203.0.113.5",
-       {"client 192.0.2.7 -> 192.0.2.0/24 cidr", "url https://WWW.Evil.Example.org:8443/a?b=c -> evil.example.org parent_domain"}},
-      {"10.0.0.1", "GET", "http://user@evil.example.org/x", "-",
+      {"192.0.2.7",
+       "GET",
+       "https://WWW.Evil.Example.org:8443/a?b=c",
+       "203.0.113.5",
+       {"client 192.0.2.7 -> 192.0.2.0/24 cidr",
+        "url https://WWW.Evil.Example.org:8443/a?b=c -> evil.example.org parent_domain"}},
+      {"10.0.0.1",
+       "GET",
+       "http://user@evil.example.org/x",
+       "-",
        {"url http://user@evil.example.org/x -> evil.example.org exact"}},
-      {"10.0.0.1", "GET", "http://[2001:db8::1]/", "-", {"url http://[2001:db8::1]/ -> 2001:db8::/32 cidr"}},
-      {"10.0.0.1", "GET", "http://bücher.example/", "-", {"url http://bücher.example/ -> bücher.example exact"}},
-      {"10.0.0.1", "CONNECT", "evil.example.org:443", "192.0.2.9",
-       {"url evil.example.org:443 -> evil.example.org exact", "server 192.0.2.9 -> 192.0.2.0/24 cidr"}},
+      {"10.0.0.1",
+       "GET",
+       "http://[2001:db8::1]/",
+       "-",
+       {"url http://[2001:db8::1]/ -> 2001:db8::/32 cidr"}},
+      {"10.0.0.1",
+       "GET",
+       "http://bücher.example/",
+       "-",
+       {"url http://bücher.example/ -> bücher.example exact"}},
+      {"10.0.0.1",
+       "CONNECT",
+       "evil.example.org:443",
+       "192.0.2.9",
+       {"url evil.example.org:443 -> evil.example.org exact",
+        "server 192.0.2.9 -> 192.0.2.0/24 cidr"}},
       {"10.0.0.1", "GET", "http://notevil.example.org/", "203.0.113.5", {}},
-      {"10.0.0.1", "GET", "http://example.net/", "2001:db8::5", {"server 2001:db8::5 -> 2001:db8::/32 cidr"}},
-      {"192.0.2.200", "GET", long_url.c_str(), "192.0.2.1",  // fields past the first 64 and 128 bytes
-       {"client 192.0.2.200 -> 192.0.2.0/24 cidr", "url " + long_url + " -> evil.example.org parent_domain",
+      {"10.0.0.1",
+       "GET",
+       "http://example.net/",
+       "2001:db8::5",
+       {"server 2001:db8::5 -> 2001:db8::/32 cidr"}},
+      {"192.0.2.200",
+       "GET",
+       long_url.c_str(),
+       "192.0.2.1",  // fields past the first 64 and 128 bytes
+       {"client 192.0.2.200 -> 192.0.2.0/24 cidr",
+        "url " + long_url + " -> evil.example.org parent_domain",
         "server 192.0.2.1 -> 192.0.2.0/24 cidr"}},
   };
   std::mt19937 rng(7);
@@ -131,8 +161,8 @@ TEST(LogMatch, ProxyLinesByHostInBatches) {
   std::vector<std::string> want;
   for (int line = 1; line <= 400; ++line) {
     const Shape& s = shapes[rng() % shapes.size()];
-    log += "1700000000.1 45 " + std::string(s.client) + " TCP_MISS/200 512 " + s.method + " " + s.url + " - HIER_DIRECT/" +
-           s.server + " text/html\n";
+    log += "1700000000.1 45 " + std::string(s.client) + " TCP_MISS/200 512 " + s.method + " " +
+           s.url + " - HIER_DIRECT/" + s.server + " text/html\n";
     for (const auto& hit : s.hits) want.push_back(std::to_string(line) + " " + hit);
   }
   EXPECT_EQ(hits(index, LogFormat::proxy, log), want);
@@ -231,7 +261,9 @@ TEST(LogMatch, DnsMatchesTheReferenceOnGeneratedLogs) {
       std::string query;
       switch (rng() % 7) {
         case 0: query = base; break;
-        case 1: query = random_label(rng, 1, 20) + "." + base; break;  // labels longer than a word too
+        case 1:
+          query = random_label(rng, 1, 20) + "." + base;
+          break;  // labels longer than a word too
         case 2: query = random_label(rng, 1, 3) + base; break;              // decoy: "mybad.com"
         case 3: query = base.substr(base.find('.') + 1); break;            // a parent
         case 4: query = random_label(rng) + "." + random_label(rng) + "." + tlds[rng() % 8]; break;
@@ -257,7 +289,8 @@ TEST(LogMatch, DnsMatchesTheReferenceOnGeneratedLogs) {
     match_lines(index, LogFormat::dns, text, result);
     std::set<std::string> got;
     for (const auto& h : result.hits)
-      got.insert(std::to_string(h.line) + " " + std::string(h.field) + " " + std::string(h.value) + " " + std::string(index.listed(h.hit.id)) + " " +
+      got.insert(std::to_string(h.line) + " " + std::string(h.field) + " " + std::string(h.value) +
+                 " " + std::string(index.listed(h.hit.id)) + " " +
                  std::string(to_string(h.hit.reason)));
 
     std::set<std::string> want;
