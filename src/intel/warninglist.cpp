@@ -12,6 +12,7 @@
 #include <regex>
 #include <unordered_map>
 
+#include "intel/indicator_index.h"
 #include "intel/network.h"
 #include "util/text.h"
 
@@ -136,6 +137,10 @@ using TextMap = std::unordered_map<std::string, ListId, TextHash, std::equal_to<
 struct GroupTables {
   TextMap exact;     // "string" entries
   TextMap suffixes;  // "hostname" entries and ".suffix" strings
+  // The suffixes again, as the matcher's flat table that lookups ask (see
+  // freeze): a value that no list names, nearly every one, costs a Bloom
+  // filter probe per label instead of walking a hash map per suffix.
+  IndicatorIndex suffix_index;
   SubstringSet substrings;
   std::vector<std::pair<std::regex, ListId>> regexes;
 };
@@ -174,13 +179,18 @@ struct Warninglists::Tables {
   std::map<int, std::unordered_map<std::string, ListId>, std::greater<int>> networks;
   size_t entries = 0;
 
+  // The most specific listed suffix of the name (the name itself first).
   std::optional<ListId> by_suffix(const GroupTables& g, std::string_view name) const {
-    if (g.suffixes.empty()) return std::nullopt;
-    for (;;) {
-      if (auto it = g.suffixes.find(name); it != g.suffixes.end()) return it->second;
-      auto dot = name.find('.');
-      if (dot == std::string_view::npos) return std::nullopt;
-      name.remove_prefix(dot + 1);
+    auto hit = g.suffix_index.match_domain(name);
+    if (!hit) return std::nullopt;
+    return static_cast<ListId>(g.suffix_index.payload(hit->id));
+  }
+  // Builds the suffix tables that by_suffix reads; after lists are added.
+  void freeze() {
+    for (auto& g : groups) {
+      IndicatorIndex::Builder builder;
+      for (const auto& [name, id] : g.suffixes) builder.add(CanonicalIndicator{IndicatorKind::domain, name}, name, id);
+      g.suffix_index = std::move(builder).build();
     }
   }
   std::optional<ListId> by_text(const GroupTables& g, const std::string& value) const {
@@ -296,10 +306,15 @@ Status Warninglists::add_json(std::string_view json) {
   boost::system::error_code ec;
   auto doc = boost::json::parse(json, ec);
   if (ec) return Error::invalid("a warninglist is not valid JSON: " + ec.message());
-  if (!doc.is_array()) return add_list(tables_.get(), doc);
-  for (const auto& list : doc.as_array())
-    if (auto st = add_list(tables_.get(), list); !st) return st;
-  return {};
+  Status status;
+  if (!doc.is_array()) {
+    status = add_list(tables_.get(), doc);
+  } else {
+    for (const auto& list : doc.as_array())
+      if (status = add_list(tables_.get(), list); !status) break;
+  }
+  tables_->freeze();  // the lists added stay added, even after a refused one
+  return status;
 }
 
 std::optional<std::string_view> Warninglists::find(const CanonicalIndicator& indicator) const {

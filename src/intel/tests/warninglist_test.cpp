@@ -57,6 +57,19 @@ TEST(Warninglists, BadListsAreRefusedWithTheReason) {
   EXPECT_TRUE(lists.lists().empty());
 }
 
+TEST(Warninglists, ListsAddedLaterApplyAlongsideTheFirst) {
+  Warninglists lists;
+  ASSERT_TRUE(lists.add_json(R"({"name":"first","type":"hostname","list":["first.example"]})").ok());
+  EXPECT_EQ(covered_by(lists, "www.first.example"), "first");
+  // An array whose second list is refused: the first of it stays added.
+  auto refused = lists.add_json(R"([{"name":"second","type":"hostname","list":["second.example"]},
+                                    {"name":"third","type":"glob","list":[]}])");
+  EXPECT_FALSE(refused.ok());
+  EXPECT_EQ(covered_by(lists, "www.first.example"), "first");
+  EXPECT_EQ(covered_by(lists, "second.example"), "second");
+  EXPECT_EQ(covered_by(lists, "third.example"), "");
+}
+
 TEST(Warninglists, TheShippedListsCoverWellKnownValues) {
   const auto& lists = shipped_warninglists();
   EXPECT_GE(lists.lists().size(), 130u);
