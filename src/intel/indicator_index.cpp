@@ -27,19 +27,6 @@ Space space_of(IndicatorKind kind) {
 constexpr uint64_t kSeeds[] = {0x9e3779b97f4a7c15ull, 0xc2b2ae3d27d4eb4full, 0x165667b19e3779f9ull, 0x27d4eb2f165667c5ull};
 constexpr uint64_t kPrime = 0x100000001b3ull;
 
-struct LowerTable {
-  std::array<uint8_t, 256> map{};
-  constexpr LowerTable() {
-    for (int i = 0; i < 256; ++i) map[i] = static_cast<uint8_t>(i >= 'A' && i <= 'Z' ? i + 32 : i);
-  }
-};
-constexpr LowerTable kLower;
-
-// One step of the byte-wise hash of URL, address and other keys.
-inline uint64_t step(uint64_t h, char c) {
-  return (h ^ static_cast<uint8_t>(c)) * kPrime;
-}
-
 // The finaliser of MurmurHash3: spreads every input bit over the word.
 inline uint64_t mix(uint64_t k) {
   k ^= k >> 33;
@@ -142,25 +129,23 @@ uint64_t domain_hash(std::string_view key) {
   return whole;
 }
 
-// The mixed hash of a key of any space.
+// The mixed hash of a key of any space: URL, address and other keys a byte
+// at a time.
 uint64_t key_hash(Space space, std::string_view key) {
   if (space == domain_space) return domain_hash(key);
   uint64_t h = kSeeds[space];
-  for (size_t i = key.size(); i-- > 0;) h = step(h, key[i]);
+  for (char c : key) h = (h ^ static_cast<uint8_t>(c)) * kPrime;
   return mix(h);
 }
 
 // Domains are compared ignoring case, a word at a time; `lower` is a key of
 // the table, in lower case already.
 bool equal_ignoring_case(const char* a, const char* lower, size_t n) {
-  size_t i = 0;
-  for (; i + 8 <= n; i += 8)
+  if (n < 8) return n == 0 || lower_word(load_leftmost(a, n, n)) == load_leftmost(lower, n, n);
+  for (size_t i = 0; i + 8 <= n; i += 8)
     if (lower_word(load_word(a + i)) != load_word(lower + i)) return false;
-  if (i == n) return true;
-  if (n >= 8) return lower_word(load_word(a + n - 8)) == load_word(lower + n - 8);
-  for (; i < n; ++i)
-    if (kLower.map[static_cast<uint8_t>(a[i])] != static_cast<uint8_t>(lower[i])) return false;
-  return true;
+  // The last word read again, overlapping the one before.
+  return lower_word(load_word(a + n - 8)) == load_word(lower + n - 8);
 }
 
 // Addresses as keys: the prefix length (in the mapped 128-bit space) and the
@@ -300,8 +285,12 @@ IndicatorIndex::Record IndicatorIndex::record(uint32_t id) const {
   return record;
 }
 
+const char* IndicatorIndex::key_bytes(uint32_t id) const {
+  return arena_.data() + 8 * uint64_t{id} + sizeof(Record);
+}
+
 std::string_view IndicatorIndex::key(uint32_t id) const {
-  return {arena_.data() + 8 * uint64_t{id} + sizeof(Record), record(id).key_length};
+  return {key_bytes(id), record(id).key_length};
 }
 
 std::string IndicatorIndex::value(uint32_t id) const {
@@ -321,9 +310,8 @@ std::string IndicatorIndex::value(uint32_t id) const {
 
 std::string_view IndicatorIndex::listed(uint32_t id) const {
   auto r = record(id);
-  const char* key = arena_.data() + 8 * uint64_t{id} + sizeof(Record);
-  if (r.listed_length == 0) return {key, r.key_length};
-  return {key + r.key_length, r.listed_length};
+  if (r.listed_length == 0) return {key_bytes(id), r.key_length};
+  return {key_bytes(id) + r.key_length, r.listed_length};
 }
 
 // Only domains are compared ignoring case (when asked): URL paths are
@@ -332,7 +320,7 @@ inline bool IndicatorIndex::holds(uint32_t id, std::string_view key, uint8_t spa
                                   bool any_case) const {
   auto r = record(id);
   if (r.space != space || r.key_length != key.size()) return false;
-  const char* bytes = arena_.data() + 8 * uint64_t{id} + sizeof(Record);
+  const char* bytes = key_bytes(id);
   return any_case ? equal_ignoring_case(key.data(), bytes, key.size())
                   : std::memcmp(key.data(), bytes, key.size()) == 0;
 }

@@ -106,6 +106,7 @@ class IndicatorIndex {
     uint32_t id;
   };
   Record record(uint32_t id) const;
+  const char* key_bytes(uint32_t id) const;  // just after the record
   std::string_view key(uint32_t id) const;
   bool holds(uint32_t id, std::string_view key, uint8_t space, bool any_case) const;
   std::optional<uint32_t> find(uint64_t hash, std::string_view key, uint8_t space) const;

@@ -19,20 +19,6 @@ namespace {
 inline bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Up to `max` whitespace-separated fields of a line; answers how many.
-inline size_t split_fields(std::string_view line, std::string_view* out, size_t max) {
-  size_t count = 0, i = 0, n = line.size();
-  const char* p = line.data();
-  while (count < max) {
-    while (i < n && is_blank(p[i])) ++i;
-    if (i == n) break;
-    size_t start = i;
-    while (i < n && !is_blank(p[i])) ++i;
-    out[count++] = std::string_view(p + start, i - start);
-  }
-  return count;
-}
-
 // Bytes that send a host to the slow path: non-ASCII, ':' of an IPv6
 // address, '[' of a bracketed one.
 inline bool is_special(char c) {
@@ -283,103 +269,41 @@ inline BlockMasks block_masks(const char* p) {
 }
 #endif
 
-// A DNS line the quick way cannot take (longer than 63 bytes, or the last
-// bytes of the chunk): split the plain way. Answers where the next line starts.
-size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, FieldBatch& batch,
-                            ChunkResult& out) {
-  size_t newline = chunk.find('\n', at);
-  size_t end = newline == std::string_view::npos ? chunk.size() : newline;
-  std::string_view line = chunk.substr(at, end - at);
-  std::string_view f[3];
-  if (line.size() > kMaxLogLine || split_fields(line, f, 3) < 3) {
-    ++out.unreadable;
-  } else {
-    batch.add_address(number, "client", f[1]);
-    batch.add_host(number, "query", f[2], f[2]);
-  }
-  return end + 1;
-}
+// Where fields start and end among the 64 bytes of `text` from `at`, with
+// the line end and the special bytes there. Every byte from the line end on
+// counts as a separator, and bytes past the end of `text` read as line ends
+// (from a copy). `previous_separator`: whether the byte before `at` is one;
+// left as the last of these 64 is, for the next block of the same line.
+struct FieldMasks {
+  uint64_t starts, ends, newline, special;
+};
 
-// DNS lines one at a time, each read as bit masks over the 64 bytes from its
-// start (nearly every DNS log line is shorter): the fields' starts and ends
-// come from a few bit operations, without a branch per byte or per field,
-// so that each byte is looked at once here and once more by the name's hash.
-void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& out) {
-  FieldBatch batch(index, out);
-  const char* base = chunk.data();
-  const size_t size = chunk.size();
-  uint64_t number = out.lines;
+inline FieldMasks field_masks(std::string_view text, size_t at, bool& previous_separator) {
   alignas(64) char last[64];
-  size_t at = 0;
-  while (at < size) {
-    ++number;
-    const char* p = base + at;
-    if (size - at < 64) {
-      // The chunk's last bytes, read from a copy with a line end after them.
-      std::memcpy(last, p, size - at);
-      std::memset(last + (size - at), '\n', 64 - (size - at));
-      p = last;
-    }
-    BlockMasks masks = block_masks(p);
-    if (masks.newline == 0) {
-      at = scan_dns_line_slowly(chunk, at, number, batch, out);
-      continue;
-    }
-    int length = std::countr_zero(masks.newline);
-    if (length == 0) {  // an empty line
-      at += 1;
-      continue;
-    }
-    // Every byte from the line end on counts as a separator.
-    uint64_t separator = masks.separator | ~((uint64_t{1} << length) - 1);
-    uint64_t before = (separator << 1) | 1;  // whether the byte before each is a separator
-    uint64_t starts = ~separator & before, ends = separator & ~before;
-    // The second and third fields: the client and the query.
-    starts &= starts - 1;
-    ends &= ends - 1;
-    int client_start = std::countr_zero(starts), client_end = std::countr_zero(ends);
-    starts &= starts - 1;
-    ends &= ends - 1;
-    if (starts == 0) {  // fewer than three fields
-      ++out.unreadable;
-    } else {
-      int query_start = std::countr_zero(starts), query_end = std::countr_zero(ends);
-      uint64_t in_query = ((uint64_t{1} << query_end) - 1) & ~((uint64_t{1} << query_start) - 1);
-      batch.add_address(number, "client",
-                        std::string_view(base + at + client_start, client_end - client_start));
-      std::string_view query(base + at + query_start, query_end - query_start);
-      batch.add_host(number, "query", query, query, (masks.special & in_query) == 0);
-    }
-    at += length + 1;
+  const char* p = text.data() + at;
+  size_t valid = std::min<size_t>(64, text.size() - at);
+  if (valid < 64) {
+    std::memcpy(last, p, valid);
+    std::memset(last + valid, '\n', 64 - valid);
+    p = last;
   }
-  batch.flush();
-  out.lines = number;
+  BlockMasks masks = block_masks(p);
+  uint64_t separator = masks.separator;
+  if (masks.newline) separator |= ~((masks.newline & (~masks.newline + 1)) - 1);  // the line end on
+  uint64_t before = (separator << 1) | (previous_separator ? 1 : 0);
+  previous_separator = separator >> 63;
+  return {~separator & before, separator & ~before, masks.newline, masks.special};
 }
 
 // The line at the start of `text`: up to `max` of its whitespace-separated
 // fields (how many in `count`), read from the bit masks of 64 bytes at a
-// time like DNS lines; answers its length, to its newline or the end of
-// `text`.
+// time; answers its length, to its newline or the end of `text`.
 size_t split_line(std::string_view text, std::string_view* fields, size_t max, size_t& count) {
   count = 0;
-  alignas(64) char last[64];
   bool previous_separator = true, in_field = false;
   size_t field_start = 0;
   for (size_t block = 0;; block += 64) {
-    const char* p = text.data() + block;
-    size_t valid = std::min<size_t>(64, text.size() - block);
-    if (valid < 64) {  // the end of the text, read from a copy with a line end after it
-      std::memcpy(last, p, valid);
-      std::memset(last + valid, '\n', 64 - valid);
-      p = last;
-    }
-    BlockMasks masks = block_masks(p);
-    uint64_t separator = masks.separator;
-    if (masks.newline)
-      separator |= ~((masks.newline & (~masks.newline + 1)) - 1);  // the line end on
-    uint64_t before = (separator << 1) | (previous_separator ? 1 : 0);
-    uint64_t starts = ~separator & before, ends = separator & ~before;
-    previous_separator = separator >> 63;
+    auto [starts, ends, newline, special] = field_masks(text, block, previous_separator);
     // Starts and ends alternate: a field's end is the first end after its start.
     while (count < max) {
       if (!in_field) {
@@ -394,13 +318,74 @@ size_t split_line(std::string_view text, std::string_view* fields, size_t max, s
       fields[count++] = text.substr(field_start, end - field_start);
       in_field = false;
     }
-    if (masks.newline) return block + std::countr_zero(masks.newline);
+    if (newline) return block + std::countr_zero(newline);
     if (count == max) {  // the rest of the line only for where it ends
       const char* rest = text.data() + block + 64;
-      const void* newline = std::memchr(rest, '\n', text.size() - block - 64);
-      return newline ? static_cast<const char*>(newline) - text.data() : text.size();
+      const void* found = std::memchr(rest, '\n', text.size() - block - 64);
+      return found ? static_cast<const char*>(found) - text.data() : text.size();
     }
   }
+}
+
+// A DNS line the quick way cannot take (longer than 63 bytes): split the
+// plain way. Answers where the next line starts.
+size_t scan_dns_line_slowly(std::string_view chunk, size_t at, uint64_t number, FieldBatch& batch,
+                            ChunkResult& out) {
+  std::string_view f[3];
+  size_t count = 0;
+  size_t length = split_line(chunk.substr(at), f, 3, count);
+  if (length > kMaxLogLine || count < 3) {
+    ++out.unreadable;
+  } else {
+    batch.add_address(number, "client", f[1]);
+    batch.add_host(number, "query", f[2], f[2]);
+  }
+  return at + length + 1;
+}
+
+// DNS lines one at a time, each read as bit masks over the 64 bytes from its
+// start (nearly every DNS log line is shorter): the fields' starts and ends
+// come from a few bit operations, without a branch per byte or per field,
+// so that each byte is looked at once here and once more by the name's hash.
+void scan_dns(const IndicatorIndex& index, std::string_view chunk, ChunkResult& out) {
+  FieldBatch batch(index, out);
+  const char* base = chunk.data();
+  const size_t size = chunk.size();
+  uint64_t number = out.lines;
+  size_t at = 0;
+  while (at < size) {
+    ++number;
+    bool line_start = true;
+    auto [starts, ends, newline, special] = field_masks(chunk, at, line_start);
+    if (newline == 0) {
+      at = scan_dns_line_slowly(chunk, at, number, batch, out);
+      continue;
+    }
+    int length = std::countr_zero(newline);
+    if (length == 0) {  // an empty line
+      at += 1;
+      continue;
+    }
+    // The second and third fields: the client and the query.
+    starts &= starts - 1;
+    ends &= ends - 1;
+    int client_start = std::countr_zero(starts), client_end = std::countr_zero(ends);
+    starts &= starts - 1;
+    ends &= ends - 1;
+    if (starts == 0) {  // fewer than three fields
+      ++out.unreadable;
+    } else {
+      int query_start = std::countr_zero(starts), query_end = std::countr_zero(ends);
+      uint64_t in_query = ((uint64_t{1} << query_end) - 1) & ~((uint64_t{1} << query_start) - 1);
+      batch.add_address(number, "client",
+                        std::string_view(base + at + client_start, client_end - client_start));
+      std::string_view query(base + at + query_start, query_end - query_start);
+      batch.add_host(number, "query", query, query, (special & in_query) == 0);
+    }
+    at += length + 1;
+  }
+  batch.flush();
+  out.lines = number;
 }
 
 void match_proxy(FieldBatch& batch, const std::string_view* f, size_t count, uint64_t number,
@@ -510,16 +495,8 @@ void match_lines(const IndicatorIndex& index, LogFormat format, std::string_view
     if (line.size() > kMaxLogLine) {
       ++out.unreadable;
     } else if (!line.empty()) {
-      switch (format) {
-        case LogFormat::dns:
-        case LogFormat::proxy:
-          break;  // scan_dns, scan_proxy
-        case LogFormat::text: match_text(index, line, "text", number, out); break;
-        case LogFormat::jsonl:
-          if (trim(line).empty()) break;
-          match_jsonl(index, line, number, out);
-          break;
-      }
+      if (format == LogFormat::text) match_text(index, line, "text", number, out);
+      else if (!trim(line).empty()) match_jsonl(index, line, number, out);
     }
     p = newline ? newline + 1 : end;
   }

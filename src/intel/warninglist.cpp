@@ -136,10 +136,12 @@ using TextMap = std::unordered_map<std::string, ListId, TextHash, std::equal_to<
 
 struct GroupTables {
   TextMap exact;     // "string" entries
-  TextMap suffixes;  // "hostname" entries and ".suffix" strings
-  // The suffixes again, as the matcher's flat table that lookups ask (see
-  // freeze): a value that no list names, nearly every one, costs a Bloom
-  // filter probe per label instead of walking a hash map per suffix.
+  // "hostname" entries and ".suffix" strings, in the order the lists give
+  // them, and built by freeze() into the matcher's flat table that lookups
+  // ask: a value that no list names, nearly every one, costs a Bloom filter
+  // probe per label instead of a hash-map walk per suffix. A name listed
+  // twice keeps its first list, as the table keeps a value's first entry.
+  std::vector<std::pair<std::string, ListId>> suffixes;
   IndicatorIndex suffix_index;
   SubstringSet substrings;
   std::vector<std::pair<std::regex, ListId>> regexes;
@@ -189,7 +191,8 @@ struct Warninglists::Tables {
   void freeze() {
     for (auto& g : groups) {
       IndicatorIndex::Builder builder;
-      for (const auto& [name, id] : g.suffixes) builder.add(CanonicalIndicator{IndicatorKind::domain, name}, name, id);
+      for (const auto& [name, id] : g.suffixes)
+        builder.add(CanonicalIndicator{IndicatorKind::domain, name}, name, id);
       g.suffix_index = std::move(builder).build();
     }
   }
@@ -283,7 +286,7 @@ Status add_list(Warninglists::Tables* tables_, const boost::json::value& doc) {
           std::string name = entry;
           while (!name.empty() && name.front() == '.') name.erase(0, 1);
           while (!name.empty() && name.back() == '.') name.pop_back();
-          if (!name.empty()) tables.suffixes.try_emplace(name, id);
+          if (!name.empty()) tables.suffixes.emplace_back(std::move(name), id);
         } else {
           tables.exact.try_emplace(entry, id);
         }
