@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "intel/stix_vocabulary.h"
+#include "util/json_text.h"
 #include "util/csv.h"
 #include "util/text.h"
 #include "util/time.h"
@@ -376,101 +377,6 @@ Result<ParsedImport> parse_csv_indicators(std::string_view text, const CsvColumn
 
 namespace {
 
-// Where the JSON value starting at `pos` (after any white space) ends, or
-// npos when the text is not JSON there. Only finds boundaries; the values
-// themselves are parsed by Boost.JSON.
-size_t skip_space(std::string_view t, size_t pos) {
-  while (pos < t.size() && (t[pos] == ' ' || t[pos] == '\n' || t[pos] == '\r' || t[pos] == '\t')) ++pos;
-  return pos;
-}
-
-size_t skip_string(std::string_view t, size_t pos) {  // pos at the opening quote
-  for (++pos; pos < t.size(); ++pos) {
-    if (t[pos] == '\\') ++pos;
-    else if (t[pos] == '"') return pos + 1;
-  }
-  return std::string_view::npos;
-}
-
-size_t skip_value(std::string_view t, size_t pos) {
-  pos = skip_space(t, pos);
-  if (pos >= t.size()) return std::string_view::npos;
-  if (t[pos] == '"') return skip_string(t, pos);
-  if (t[pos] == '{' || t[pos] == '[') {
-    int depth = 0;
-    for (; pos < t.size(); ++pos) {
-      char c = t[pos];
-      if (c == '"') {
-        pos = skip_string(t, pos);
-        if (pos == std::string_view::npos) return pos;
-        --pos;
-      } else if (c == '{' || c == '[') {
-        ++depth;
-      } else if (c == '}' || c == ']') {
-        if (--depth == 0) return pos + 1;
-      }
-    }
-    return std::string_view::npos;
-  }
-  size_t start = pos;
-  while (pos < t.size() && t[pos] != ',' && t[pos] != '}' && t[pos] != ']' && t[pos] != ' ' && t[pos] != '\n' &&
-         t[pos] != '\r' && t[pos] != '\t')
-    ++pos;
-  return pos == start ? std::string_view::npos : pos;
-}
-
-// The bundle's "type" value and the elements of its "objects" array, as
-// text, without building the whole document: a bundle of a million objects
-// is then parsed one object at a time in a small arena. Nothing when the
-// text is not shaped so (the caller then parses it whole, for the error).
-struct BundleText {
-  std::string_view type;
-  std::vector<std::string_view> objects;
-  bool has_objects = false;
-};
-
-std::optional<BundleText> split_bundle(std::string_view t) {
-  BundleText bundle;
-  size_t pos = skip_space(t, t.size() >= 3 && t.substr(0, 3) == "\xef\xbb\xbf" ? 3 : 0);
-  if (pos >= t.size() || t[pos] != '{') return std::nullopt;
-  pos = skip_space(t, pos + 1);
-  if (pos < t.size() && t[pos] == '}') return skip_space(t, pos + 1) == t.size() ? std::optional(bundle) : std::nullopt;
-  while (true) {
-    if (pos >= t.size() || t[pos] != '"') return std::nullopt;
-    size_t key_end = skip_string(t, pos);
-    if (key_end == std::string_view::npos) return std::nullopt;
-    auto key = t.substr(pos + 1, key_end - pos - 2);
-    pos = skip_space(t, key_end);
-    if (pos >= t.size() || t[pos] != ':') return std::nullopt;
-    size_t value_start = skip_space(t, pos + 1);
-    size_t value_end = skip_value(t, value_start);
-    if (value_end == std::string_view::npos) return std::nullopt;
-    if (key == "type") bundle.type = t.substr(value_start, value_end - value_start);
-    if (key == "objects") {
-      if (t[value_start] != '[') return std::nullopt;
-      bundle.has_objects = true;
-      size_t at = skip_space(t, value_start + 1);
-      if (at < t.size() && t[at] == ']') at = value_end;
-      while (at < value_end) {
-        size_t end = skip_value(t, at);
-        if (end == std::string_view::npos) return std::nullopt;
-        bundle.objects.push_back(t.substr(at, end - at));
-        at = skip_space(t, end);
-        if (at < t.size() && t[at] == ',') at = skip_space(t, at + 1);
-        else if (at < t.size() && t[at] == ']') break;
-        else return std::nullopt;
-      }
-    }
-    pos = skip_space(t, value_end);
-    if (pos < t.size() && t[pos] == ',') {
-      pos = skip_space(t, pos + 1);
-      continue;
-    }
-    if (pos < t.size() && t[pos] == '}' && skip_space(t, pos + 1) == t.size()) return bundle;
-    return std::nullopt;
-  }
-}
-
 void read_stix_object(const json::value& object, size_t index, ParsedImport& out) {
   std::string where = "objects[" + std::to_string(index) + "]";
   if (!object.is_object()) {
@@ -487,15 +393,22 @@ void read_stix_object(const json::value& object, size_t index, ParsedImport& out
 }  // namespace
 
 Result<ParsedImport> parse_stix_indicators(std::string_view text) {
-  if (auto bundle = split_bundle(text); bundle && bundle->type == "\"bundle\"") {
+  // A bundle is read one object at a time in a small arena; when it is not
+  // shaped as expected it is parsed whole below, for the error's words.
+  std::optional<std::vector<std::string_view>> texts;
+  if (auto members = split_json_object(text); members && member_text(*members, "type") == "\"bundle\"") {
+    auto array = member_text(*members, "objects");
+    texts = array ? split_json_array(*array) : std::vector<std::string_view>();
+  }
+  if (texts) {
     ParsedImport out;
     // One arena for every object, emptied between them.
     std::vector<unsigned char> buffer(64 * 1024);
     bool whole = true;
-    for (size_t i = 0; i < bundle->objects.size() && whole; ++i) {
+    for (size_t i = 0; i < texts->size() && whole; ++i) {
       json::monotonic_resource arena(buffer.data(), buffer.size());
       json::error_code ec;
-      auto object = json::parse(bundle->objects[i], ec, json::storage_ptr(&arena));
+      auto object = json::parse((*texts)[i], ec, json::storage_ptr(&arena));
       if (ec) whole = false;  // parsed whole below, for the error's words
       else read_stix_object(object, i, out);
     }
