@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "model/audit.h"
+#include "model/exchange.h"
 #include "model/incident.h"
 #include "model/indicator.h"
 #include "model/notification.h"
@@ -196,6 +197,33 @@ class Store {
   // that a cache of them (the lookup matcher) knows when to rebuild. Reports
   // do not move it: what only reports name is never matched.
   virtual Result<int64_t> indicator_generation() = 0;
+
+  // Partner exchange. Collections are saved by alias (added or replaced);
+  // a partner is saved by name with its agreement and rights, and any
+  // collection its rights name that does not exist yet is created with the
+  // partner's label (TLP:GREEN unless said). Answers the partner's id.
+  virtual void save_collection(Collection collection, std::optional<AuditEvent> audit, Callback<Collection> done) = 0;
+  virtual Result<std::vector<Collection>> list_collections() = 0;
+  // By TAXII id or alias.
+  virtual Result<Collection> find_collection(const std::string& id_or_alias) = 0;
+  virtual void save_partner(Partner partner, AuditEvent audit, Callback<int64_t> done) = 0;
+  virtual Result<Partner> find_partner(const std::string& name) = 0;
+  virtual Result<std::vector<Partner>> list_partners() = 0;
+  // Writes objects into a collection, each checked on its own: a new version
+  // is added, the same object again is a success that adds nothing, and a
+  // different object under an id and version already held is a failure
+  // (and recorded as a conflict). The status is stored with the outcomes,
+  // and a partner's write goes into the transfer log, all in one transaction.
+  virtual void add_shared_objects(Collection collection, std::vector<SharedObjectInput> objects, WriteOrigin origin,
+                                  std::optional<Transfer> transfer, Callback<WriteStatus> done) = 0;
+  // A page of objects in the order they were added.
+  virtual Result<ObjectPage> list_shared_objects(const ObjectQuery& query) = 0;
+  // Removes the versions of an object that the query's version and
+  // spec_version matches name; answers how many.
+  virtual void delete_shared_object(ObjectQuery query, std::string stix_id, AuditEvent audit, Callback<int> done) = 0;
+  virtual Result<WriteStatus> find_write_status(const std::string& id) = 0;
+  virtual void log_transfer(Transfer transfer, Callback<int64_t> done) = 0;
+  virtual Result<std::vector<Transfer>> list_transfers(const TransferFilter& filter) = 0;
 
   // Stops accepting writes, commits what is queued, closes connections.
   virtual void close() = 0;

@@ -14,6 +14,8 @@ void init_crypto();
 std::string random_bytes(size_t count);
 // A random secret as base64url text with `bytes` of entropy.
 std::string random_token(size_t bytes = 32);
+// A random (version 4) UUID in its lower-case text form.
+std::string random_uuid();
 
 using Sha256 = std::array<unsigned char, 32>;
 Sha256 sha256(std::string_view data);

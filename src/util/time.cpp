@@ -24,6 +24,21 @@ std::string format_rfc3339(TimePoint when) {
 
 std::string now_rfc3339() { return format_rfc3339(Clock::now()); }
 
+std::string format_rfc3339_micros(int64_t micros) {
+  time_t seconds = static_cast<time_t>(micros / 1000000);
+  int fraction = static_cast<int>(micros % 1000000);
+  if (fraction < 0) {
+    fraction += 1000000;
+    --seconds;
+  }
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, fraction);
+  return buf;
+}
+
 static bool digits(std::string_view s, size_t pos, size_t count, int& out) {
   if (pos + count > s.size()) return false;
   int v = 0;

@@ -319,6 +319,92 @@ INSERT INTO indicator_generation VALUES (1, 0);
 -- Reports are not rows here: report_indicators already records which
 -- reports name a value, and each read adds them as the source "reports".
 )sql"},
+      {11, "partner exchange: TAXII collections, partners and their agreements, shared STIX objects, write statuses, the transfer log", R"sql(
+-- A collection is a sharing group; max_tlp is a TLP rank (0 CLEAR .. 4 RED).
+CREATE TABLE collections (
+  id INTEGER PRIMARY KEY,
+  taxii_id TEXT NOT NULL UNIQUE,
+  alias TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  max_tlp INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE partners (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  title TEXT NOT NULL DEFAULT '',
+  password_hash TEXT NOT NULL,
+  max_tlp INTEGER NOT NULL,
+  personal_data INTEGER NOT NULL DEFAULT 0,
+  four_eyes INTEGER NOT NULL DEFAULT 0,
+  agreement_ref TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE partner_collections (
+  partner_id INTEGER NOT NULL REFERENCES partners(id) ON DELETE CASCADE,
+  collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  can_read INTEGER NOT NULL,
+  can_write INTEGER NOT NULL,
+  PRIMARY KEY (partner_id, collection_id)
+) WITHOUT ROWID;
+-- Every version of every object a collection holds. version is the
+-- normalised modified (or created) time, or date_added for objects with
+-- neither; date_added is unique and grows with every write, so that paging by
+-- it neither skips nor repeats. full_json, when set, also carries reporters'
+-- personal data and goes only where an agreement allows it.
+CREATE TABLE shared_objects (
+  seq INTEGER PRIMARY KEY,
+  collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  stix_id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  spec_version TEXT NOT NULL,
+  version TEXT NOT NULL,
+  date_added TEXT NOT NULL,
+  tlp INTEGER NOT NULL,
+  json TEXT NOT NULL,
+  full_json TEXT,
+  origin TEXT NOT NULL
+);
+CREATE UNIQUE INDEX shared_objects_by_version ON shared_objects(collection_id, stix_id, version);
+CREATE INDEX shared_objects_by_added ON shared_objects(collection_id, date_added);
+-- Same id and version, different content: kept out and recorded here.
+CREATE TABLE exchange_conflicts (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  collection_id INTEGER NOT NULL,
+  stix_id TEXT NOT NULL,
+  version TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  json TEXT NOT NULL
+);
+CREATE TABLE taxii_statuses (
+  id TEXT PRIMARY KEY,
+  collection TEXT NOT NULL,
+  partner TEXT NOT NULL,
+  request_timestamp TEXT NOT NULL,
+  status TEXT NOT NULL,
+  successes TEXT NOT NULL,
+  failures TEXT NOT NULL,
+  pendings TEXT NOT NULL
+);
+-- One entry per exchange with a partner; objects is a JSON list of [id, version].
+CREATE TABLE transfers (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  direction TEXT NOT NULL,
+  partner TEXT NOT NULL,
+  collection TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  agreement TEXT NOT NULL,
+  object_count INTEGER NOT NULL,
+  objects TEXT NOT NULL
+);
+CREATE INDEX transfers_by_partner ON transfers(partner, id);
+CREATE INDEX transfers_by_time ON transfers(at);
+)sql"},
   };
   return all;
 }

@@ -257,6 +257,20 @@ class SqliteStore final : public Store {
   void reset_template(NotificationEvent event, RecipientKind recipient, std::string language, AuditEvent audit,
                       Callback<bool> done) override;
 
+  void save_collection(Collection collection, std::optional<AuditEvent> audit, Callback<Collection> done) override;
+  Result<std::vector<Collection>> list_collections() override;
+  Result<Collection> find_collection(const std::string& id_or_alias) override;
+  void save_partner(Partner partner, AuditEvent audit, Callback<int64_t> done) override;
+  Result<Partner> find_partner(const std::string& name) override;
+  Result<std::vector<Partner>> list_partners() override;
+  void add_shared_objects(Collection collection, std::vector<SharedObjectInput> objects, WriteOrigin origin,
+                          std::optional<Transfer> transfer, Callback<WriteStatus> done) override;
+  Result<ObjectPage> list_shared_objects(const ObjectQuery& query) override;
+  void delete_shared_object(ObjectQuery query, std::string stix_id, AuditEvent audit, Callback<int> done) override;
+  Result<WriteStatus> find_write_status(const std::string& id) override;
+  void log_transfer(Transfer transfer, Callback<int64_t> done) override;
+  Result<std::vector<Transfer>> list_transfers(const TransferFilter& filter) override;
+
  private:
   std::string path_;
   StoreOptions options_;
@@ -269,6 +283,7 @@ class SqliteStore final : public Store {
   bool closing_ = false;        // GUARDED_BY(queue_mutex_)
   std::chrono::steady_clock::time_point last_search_flush_{};  // writer thread only
   bool search_pending_ = false;                                 // writer thread only
+  int64_t last_added_micros_ = 0;  // writer thread only: the last date_added given, in microseconds
   bool flush_search_transaction();  // indexes the search queue in a transaction of its own
 };
 

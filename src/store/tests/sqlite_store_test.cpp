@@ -763,3 +763,130 @@ TEST_F(StoreTest, CorrelationsFollowTheRegistrableDomainToReports) {
 }
 
 }  // namespace jaga
+
+namespace jaga {
+
+namespace {
+
+SharedObjectInput shared(std::string id, std::string version, std::optional<Tlp> tlp, std::string body = "") {
+  SharedObjectInput o;
+  o.stix_id = std::move(id);
+  o.type = o.stix_id.substr(0, o.stix_id.find("--"));
+  o.spec_version = "2.1";
+  o.version = std::move(version);
+  o.tlp = tlp;
+  o.json = body.empty() ? "{\"id\":\"" + o.stix_id + "\",\"v\":\"" + o.version + "\"}" : body;
+  return o;
+}
+
+constexpr const char* kA = "indicator--00000000-0000-4000-8000-00000000000a";
+constexpr const char* kB = "indicator--00000000-0000-4000-8000-00000000000b";
+constexpr const char* kC = "domain-name--00000000-0000-4000-8000-00000000000c";
+
+}  // namespace
+
+TEST_F(StoreTest, APartnerIsSavedWithItsAgreementAndTheCollectionsItNames) {
+  Partner p;
+  p.name = "cn-cac";
+  p.password_hash = hash_password("secret one");
+  p.agreement.max_tlp = Tlp::amber;
+  p.collections = {{"id-cn", true, true}, {"asean", true, false}};
+  auto id = wait_for<int64_t>([&](auto done) { store_->save_partner(p, event("partner.add"), done); });
+  ASSERT_TRUE(id) << id.error().message;
+  auto again = wait_for<int64_t>([&](auto done) { store_->save_partner(p, event("partner.add"), done); });
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::conflict);
+
+  auto found = store_->find_partner("cn-cac");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->agreement.max_tlp, Tlp::amber);
+  ASSERT_EQ(found->collections.size(), 2u);
+  EXPECT_EQ(found->collections[0].collection, "asean");
+  EXPECT_FALSE(found->collections[0].write);
+  EXPECT_TRUE(found->collections[1].write);
+  auto collection = store_->find_collection("id-cn");
+  ASSERT_TRUE(collection);
+  EXPECT_EQ(collection->max_tlp, Tlp::amber);  // created with the partner's label
+  EXPECT_EQ(store_->find_collection(collection->taxii_id)->alias, "id-cn");
+  EXPECT_EQ(store_->find_collection("nope").error().kind, ErrorKind::not_found);
+}
+
+TEST_F(StoreTest, SharedObjectsKeepEveryVersionAndRefuseAConflictingOne) {
+  auto collection = wait_for<Collection>([&](auto done) {
+    store_->save_collection(Collection{0, "", "id-cn", "ID-CN", "", Tlp::green, ""}, std::nullopt, done);
+  });
+  ASSERT_TRUE(collection) << collection.error().message;
+  std::vector<SharedObjectInput> batch = {
+      shared(kA, "2026-01-01T00:00:00.000000Z", Tlp::green), shared(kA, "2026-02-01T00:00:00.000000Z", Tlp::green),
+      shared(kB, "2026-01-01T00:00:00.000000Z", Tlp::red), shared(kC, "", std::nullopt)};
+  auto status = wait_for<WriteStatus>([&](auto done) {
+    store_->add_shared_objects(*collection, batch, WriteOrigin{"cn-cac", ""},
+                               Transfer{0, "", "received", "cn-cac", "id-cn", "taxii-post", "{}", {}}, done);
+  });
+  ASSERT_TRUE(status) << status.error().message;
+  EXPECT_EQ(status->successes.size(), 4u);
+  // The same objects again add nothing; a different text under a held version is a conflict.
+  auto second = wait_for<WriteStatus>([&](auto done) {
+    store_->add_shared_objects(*collection,
+                               {shared(kA, "2026-02-01T00:00:00.000000Z", Tlp::green), shared(kC, "", std::nullopt),
+                                shared(kA, "2026-01-01T00:00:00.000000Z", Tlp::green, "{\"changed\":true}")},
+                               WriteOrigin{}, std::nullopt, done);
+  });
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->successes.size(), 2u);
+  ASSERT_EQ(second->failures.size(), 1u);
+  EXPECT_EQ(second->failures[0].stix_id, kA);
+  auto saved = store_->find_write_status(second->id);
+  ASSERT_TRUE(saved);
+  EXPECT_EQ(saved->failures.size(), 1u);
+
+  ObjectQuery q;
+  q.collection_id = collection->id;
+  auto all = store_->list_shared_objects(q);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->objects.size(), 3u);  // the last version of each
+  EXPECT_EQ(all->objects[0].version, "2026-02-01T00:00:00.000000Z");
+  EXPECT_EQ(all->objects[2].tlp, Tlp::green);  // unmarked: the collection's label
+  EXPECT_TRUE(std::is_sorted(all->objects.begin(), all->objects.end(),
+                             [](const auto& a, const auto& b) { return a.date_added < b.date_added; }));
+
+  q.max_tlp = Tlp::green;
+  auto partner_view = store_->list_shared_objects(q);
+  ASSERT_TRUE(partner_view);
+  EXPECT_EQ(partner_view->objects.size(), 2u);  // not the RED one
+
+  q.version_match = VersionMatch::all;
+  q.limit = 2;
+  auto first_page = store_->list_shared_objects(q);
+  ASSERT_TRUE(first_page);
+  EXPECT_TRUE(first_page->more);
+  q.added_after = first_page->objects.back().date_added;
+  auto second_page = store_->list_shared_objects(q);
+  ASSERT_TRUE(second_page);
+  EXPECT_FALSE(second_page->more);
+  ASSERT_EQ(second_page->objects.size(), 1u);
+  EXPECT_EQ(second_page->objects[0].stix_id, kC);
+
+  ObjectQuery first;
+  first.collection_id = collection->id;
+  first.version_match = VersionMatch::first;
+  first.ids = {kA};
+  auto oldest = store_->list_shared_objects(first);
+  ASSERT_TRUE(oldest);
+  ASSERT_EQ(oldest->objects.size(), 1u);
+  EXPECT_EQ(oldest->objects[0].version, "2026-01-01T00:00:00.000000Z");
+
+  auto transfers = store_->list_transfers(TransferFilter{"cn-cac", "", kB, "", "", 0, 10});
+  ASSERT_TRUE(transfers);
+  ASSERT_EQ(transfers->size(), 1u);
+  EXPECT_EQ((*transfers)[0].objects.size(), 4u);
+
+  ObjectQuery del;
+  del.collection_id = collection->id;
+  del.version_match = VersionMatch::all;
+  auto deleted = wait_for<int>([&](auto done) { store_->delete_shared_object(del, kA, event("taxii.delete"), done); });
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(*deleted, 2);
+}
+
+}  // namespace jaga

@@ -1,0 +1,455 @@
+// The SQLite backend: partner exchange. Collections, partners with their
+// agreements and rights, the STIX objects each collection holds (every
+// version, paged by the time each was added), write statuses, conflicts and
+// the cross-border transfer log.
+#include <boost/json.hpp>
+
+#include "store/sqlite/sqlite_store.h"
+#include "util/crypto.h"
+#include "util/time.h"
+
+namespace jaga::sqlite {
+
+namespace json = boost::json;
+
+namespace {
+
+int64_t rank(Tlp tlp) { return static_cast<int64_t>(tlp); }
+Tlp tlp_of(int64_t rank) { return static_cast<Tlp>(rank < 0 ? 0 : rank > 4 ? 4 : rank); }
+
+// "2026-12-02T08:00:00.123456Z" in microseconds since the epoch.
+int64_t micros_of(const std::string& date_added) {
+  if (date_added.size() != 27) return 0;
+  auto seconds = parse_rfc3339(date_added.substr(0, 19) + "Z");
+  if (!seconds) return 0;
+  return unix_seconds(*seconds) * 1000000 + std::stoll(date_added.substr(20, 6));
+}
+
+Collection read_collection(Statement& q) {
+  return Collection{q.integer(0), q.text(1), q.text(2), q.text(3), q.text(4), tlp_of(q.integer(5)), q.text(6)};
+}
+
+Result<Collection> collection_by(Connection& db, const std::string& id_or_alias) {
+  TRY_PREPARE(q, db, "SELECT id, taxii_id, alias, title, description, max_tlp, created_at FROM collections "
+                     "WHERE taxii_id = ?1 OR alias = ?1");
+  q.bind(1, id_or_alias);
+  auto row = q.step();
+  if (!row) return row.error();
+  if (!*row) return Error::not_found("There is no collection " + id_or_alias + ".");
+  return read_collection(q);
+}
+
+Result<Collection> upsert_collection(Connection& db, const Collection& c) {
+  TRY_PREPARE(q, db,
+              "INSERT INTO collections(taxii_id, alias, title, description, max_tlp, created_at) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(alias) DO UPDATE SET title = excluded.title, "
+              "description = excluded.description, max_tlp = excluded.max_tlp");
+  q.bind(1, c.taxii_id.empty() ? random_uuid() : c.taxii_id)
+      .bind(2, c.alias)
+      .bind(3, c.title.empty() ? c.alias : c.title)
+      .bind(4, c.description)
+      .bind(5, rank(c.max_tlp))
+      .bind(6, now_rfc3339());
+  TRY(q.run());
+  return collection_by(db, c.alias);
+}
+
+Partner read_partner(Statement& q) {
+  Partner p;
+  p.id = q.integer(0);
+  p.name = q.text(1);
+  p.title = q.text(2);
+  p.password_hash = q.text(3);
+  p.agreement.max_tlp = tlp_of(q.integer(4));
+  p.agreement.personal_data = q.integer(5) != 0;
+  p.agreement.four_eyes = q.integer(6) != 0;
+  p.agreement.reference = q.text(7);
+  p.disabled = q.integer(8) != 0;
+  p.created_at = q.text(9);
+  p.updated_at = q.text(10);
+  return p;
+}
+
+Status read_rights(Connection& db, Partner& p) {
+  TRY_PREPARE(q, db,
+              "SELECT c.alias, pc.can_read, pc.can_write FROM partner_collections pc JOIN collections c ON "
+              "c.id = pc.collection_id WHERE pc.partner_id = ?1 ORDER BY c.alias");
+  q.bind(1, p.id);
+  return q.for_each_row([&](Statement& r) {
+    p.collections.push_back({r.text(0), r.integer(1) != 0, r.integer(2) != 0});
+  });
+}
+
+std::optional<std::string> json_list(const std::vector<std::string>& values) {
+  if (values.empty()) return std::nullopt;
+  json::array a;
+  for (const auto& v : values) a.emplace_back(v);
+  return json::serialize(a);
+}
+
+std::string_view version_match_text(VersionMatch m) {
+  switch (m) {
+    case VersionMatch::last: return "last";
+    case VersionMatch::first: return "first";
+    case VersionMatch::all: return "all";
+    case VersionMatch::listed: return "listed";
+  }
+  return "last";
+}
+
+// The conditions of an object query; ?1 collection, ?2 added after, ?3 the
+// highest label, ?4 ids, ?5 types, ?6 spec versions (JSON lists or NULL),
+// ?7 the version match, ?8 listed versions.
+#define OBJECT_CONDITIONS                                                                                          \
+  "collection_id = ?1 AND date_added > ?2 AND tlp <= ?3 "                                                          \
+  "AND (?4 IS NULL OR stix_id IN (SELECT value FROM json_each(?4))) "                                              \
+  "AND (?5 IS NULL OR type IN (SELECT value FROM json_each(?5))) "                                                 \
+  "AND (?6 IS NULL OR spec_version IN (SELECT value FROM json_each(?6))) "                                         \
+  "AND CASE ?7 WHEN 'all' THEN 1 "                                                                                 \
+  "WHEN 'listed' THEN version IN (SELECT value FROM json_each(?8)) "                                               \
+  "ELSE version = (SELECT CASE ?7 WHEN 'first' THEN min(x.version) ELSE max(x.version) END FROM shared_objects x " \
+  "WHERE x.collection_id = o.collection_id AND x.stix_id = o.stix_id AND x.tlp <= ?3 "                             \
+  "AND (?6 IS NULL OR x.spec_version IN (SELECT value FROM json_each(?6)))) END "
+
+void bind_conditions(Statement& q, const ObjectQuery& query) {
+  q.bind(1, query.collection_id).bind(2, query.added_after).bind(3, rank(query.max_tlp));
+  auto ids = json_list(query.ids), types = json_list(query.types), specs = json_list(query.spec_versions);
+  auto versions = json_list(query.versions);
+  if (ids) q.bind(4, *ids); else q.bind(4, std::nullopt);
+  if (types) q.bind(5, *types); else q.bind(5, std::nullopt);
+  if (specs) q.bind(6, *specs); else q.bind(6, std::nullopt);
+  q.bind(7, version_match_text(query.version_match));
+  q.bind(8, versions.value_or("[]"));
+}
+
+json::array outcomes_json(const std::vector<WriteOutcome>& outcomes) {
+  json::array a;
+  for (const auto& o : outcomes) {
+    json::object e{{"id", o.stix_id}, {"version", o.version}};
+    if (!o.message.empty()) e["message"] = o.message;
+    a.push_back(std::move(e));
+  }
+  return a;
+}
+
+std::vector<WriteOutcome> outcomes_of(const std::string& text) {
+  std::vector<WriteOutcome> out;
+  json::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.get_array()) {
+    if (!e.is_object()) continue;
+    const auto& o = e.get_object();
+    auto text_at = [&](const char* k) {
+      auto* x = o.if_contains(k);
+      return x && x->is_string() ? std::string(x->get_string()) : std::string();
+    };
+    out.push_back({text_at("id"), text_at("version"), text_at("message")});
+  }
+  return out;
+}
+
+Status insert_transfer(Connection& db, const Transfer& t) {
+  json::array objects;
+  for (const auto& [id, version] : t.objects) objects.push_back(json::array{json::value(id), json::value(version)});
+  TRY_PREPARE(q, db,
+              "INSERT INTO transfers(at, direction, partner, collection, channel, agreement, object_count, objects) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  q.bind(1, t.at.empty() ? now_rfc3339() : t.at)
+      .bind(2, t.direction)
+      .bind(3, t.partner)
+      .bind(4, t.collection)
+      .bind(5, t.channel)
+      .bind(6, t.agreement.empty() ? "{}" : t.agreement)
+      .bind(7, static_cast<int64_t>(t.objects.size()))
+      .bind(8, json::serialize(objects));
+  return q.run();
+}
+
+}  // namespace
+
+void SqliteStore::save_collection(Collection collection, std::optional<AuditEvent> audit, Callback<Collection> done) {
+  submit_value<Collection>(
+      [collection = std::move(collection)](Connection& db) { return upsert_collection(db, collection); },
+      std::move(done), std::move(audit));
+}
+
+Result<std::vector<Collection>> SqliteStore::list_collections() {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease, "SELECT id, taxii_id, alias, title, description, max_tlp, created_at FROM collections ORDER BY alias");
+  std::vector<Collection> out;
+  TRY(q.for_each_row([&](Statement& r) { out.push_back(read_collection(r)); }));
+  return out;
+}
+
+Result<Collection> SqliteStore::find_collection(const std::string& id_or_alias) {
+  auto lease = readers_.lease();
+  return collection_by(*lease, id_or_alias);
+}
+
+void SqliteStore::save_partner(Partner partner, AuditEvent audit, Callback<int64_t> done) {
+  submit_value<int64_t>(
+      [partner = std::move(partner)](Connection& db) -> Result<int64_t> {
+        std::string now = now_rfc3339();
+        int64_t id = partner.id;
+        const auto& a = partner.agreement;
+        if (id == 0) {
+          TRY_PREPARE(insert, db,
+                      "INSERT INTO partners(name, title, password_hash, max_tlp, personal_data, four_eyes, "
+                      "agreement_ref, disabled, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)");
+          insert.bind(1, partner.name).bind(2, partner.title).bind(3, partner.password_hash).bind(4, rank(a.max_tlp));
+          insert.bind(5, int64_t{a.personal_data}).bind(6, int64_t{a.four_eyes}).bind(7, a.reference);
+          insert.bind(8, int64_t{partner.disabled}).bind(9, now);
+          if (auto st = insert.run(); !st) {
+            if (st.error().kind == ErrorKind::conflict) return Error::conflict("A partner named " + partner.name + " exists.");
+            return st.error();
+          }
+          id = db.last_insert_id();
+        } else {
+          // An empty password hash keeps the one stored.
+          TRY_PREPARE(update, db,
+                      "UPDATE partners SET title = ?2, password_hash = CASE WHEN ?3 = '' THEN password_hash ELSE ?3 END, "
+                      "max_tlp = ?4, personal_data = ?5, four_eyes = ?6, agreement_ref = ?7, disabled = ?8, "
+                      "updated_at = ?9 WHERE id = ?1");
+          update.bind(1, id).bind(2, partner.title).bind(3, partner.password_hash).bind(4, rank(a.max_tlp));
+          update.bind(5, int64_t{a.personal_data}).bind(6, int64_t{a.four_eyes}).bind(7, a.reference);
+          update.bind(8, int64_t{partner.disabled}).bind(9, now);
+          TRY(update.run());
+          if (db.changes() == 0) return Error::not_found("There is no such partner.");
+          TRY_PREPARE(clear, db, "DELETE FROM partner_collections WHERE partner_id = ?1");
+          clear.bind(1, id);
+          TRY(clear.run());
+        }
+        for (const auto& right : partner.collections) {
+          auto collection = collection_by(db, right.collection);
+          if (!collection && collection.error().kind == ErrorKind::not_found)
+            collection = upsert_collection(db, Collection{0, "", right.collection, right.collection, "", a.max_tlp, ""});
+          if (!collection) return collection.error();
+          TRY_PREPARE(grant, db,
+                      "INSERT INTO partner_collections(partner_id, collection_id, can_read, can_write) VALUES (?1, ?2, ?3, ?4) "
+                      "ON CONFLICT DO UPDATE SET can_read = max(can_read, excluded.can_read), "
+                      "can_write = max(can_write, excluded.can_write)");
+          grant.bind(1, id).bind(2, collection->id).bind(3, int64_t{right.read}).bind(4, int64_t{right.write});
+          TRY(grant.run());
+        }
+        return id;
+      },
+      std::move(done), std::move(audit));
+}
+
+Result<Partner> SqliteStore::find_partner(const std::string& name) {
+  auto lease = readers_.lease();
+  ReadTransaction snapshot(*lease);
+  TRY_PREPARE(q, *lease,
+              "SELECT id, name, title, password_hash, max_tlp, personal_data, four_eyes, agreement_ref, disabled, "
+              "created_at, updated_at FROM partners WHERE name = ?1");
+  q.bind(1, name);
+  auto row = q.step();
+  if (!row) return row.error();
+  if (!*row) return Error::not_found("There is no partner " + name + ".");
+  auto partner = read_partner(q);
+  TRY(read_rights(*lease, partner));
+  return partner;
+}
+
+Result<std::vector<Partner>> SqliteStore::list_partners() {
+  auto lease = readers_.lease();
+  ReadTransaction snapshot(*lease);
+  std::vector<Partner> out;
+  {
+    TRY_PREPARE(q, *lease,
+                "SELECT id, name, title, password_hash, max_tlp, personal_data, four_eyes, agreement_ref, disabled, "
+                "created_at, updated_at FROM partners ORDER BY name");
+    TRY(q.for_each_row([&](Statement& r) { out.push_back(read_partner(r)); }));
+  }
+  for (auto& p : out) TRY(read_rights(*lease, p));
+  return out;
+}
+
+void SqliteStore::add_shared_objects(Collection collection, std::vector<SharedObjectInput> objects, WriteOrigin origin,
+                                     std::optional<Transfer> transfer, Callback<WriteStatus> done) {
+  submit_value<WriteStatus>(
+      [this, collection = std::move(collection), objects = std::move(objects), origin = std::move(origin),
+       transfer = std::move(transfer)](Connection& db) mutable -> Result<WriteStatus> {
+        WriteStatus status;
+        status.id = origin.status_id.empty() ? random_uuid() : origin.status_id;
+        status.collection = collection.alias;
+        status.request_timestamp = format_rfc3339_micros(unix_micros());
+        std::string from = origin.partner.empty() ? "local" : origin.partner;
+        if (last_added_micros_ == 0) {
+          // Rows are added in date_added order, so the last row has the latest.
+          TRY_PREPARE(last, db, "SELECT date_added FROM shared_objects ORDER BY seq DESC LIMIT 1");
+          auto row = last.step();
+          if (!row) return row.error();
+          if (*row) last_added_micros_ = micros_of(last.text(0));
+        }
+        for (auto& object : objects) {
+          // Unique and increasing, whatever the clock does.
+          last_added_micros_ = std::max(last_added_micros_ + 1, unix_micros());
+          std::string date_added = format_rfc3339_micros(last_added_micros_);
+          std::string version = object.version;
+          std::optional<std::string> held;
+          {
+            // An object without times is the same object when its text is.
+            TRY_PREPARE(find, db,
+                        "SELECT json, version FROM shared_objects WHERE collection_id = ?1 AND stix_id = ?2 AND "
+                        "(version = ?3 OR (?3 = '' AND json = ?4)) LIMIT 1");
+            find.bind(1, collection.id).bind(2, object.stix_id).bind(3, version).bind(4, object.json);
+            auto row = find.step();
+            if (!row) return row.error();
+            if (*row) {
+              held = find.text(0);
+              version = find.text(1);
+            }
+          }
+          if (held) {
+            if (*held == object.json) {
+              status.successes.push_back({object.stix_id, version, ""});
+            } else {
+              TRY_PREPARE(conflict, db,
+                          "INSERT INTO exchange_conflicts(at, collection_id, stix_id, version, origin, json) "
+                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+              conflict.bind(1, date_added).bind(2, collection.id).bind(3, object.stix_id).bind(4, version);
+              conflict.bind(5, from).bind(6, object.json);
+              TRY(conflict.run());
+              status.failures.push_back({object.stix_id, version,
+                                         "A different object with this id and modified time is held; the held one "
+                                         "stays and this one is recorded as a conflict."});
+            }
+            continue;
+          }
+          if (version.empty()) version = date_added;
+          TRY_PREPARE(insert, db,
+                      "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
+                      "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+          insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
+          insert.bind(5, version).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
+          insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, from);
+          TRY(insert.run());
+          status.successes.push_back({object.stix_id, version, ""});
+        }
+        TRY_PREPARE(save, db,
+                    "INSERT INTO taxii_statuses(id, collection, partner, request_timestamp, status, successes, "
+                    "failures, pendings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[]')");
+        save.bind(1, status.id).bind(2, collection.alias).bind(3, origin.partner).bind(4, status.request_timestamp);
+        save.bind(5, status.status).bind(6, json::serialize(outcomes_json(status.successes)));
+        save.bind(7, json::serialize(outcomes_json(status.failures)));
+        TRY(save.run());
+        if (transfer) {
+          for (const auto& s : status.successes) transfer->objects.emplace_back(s.stix_id, s.version);
+          TRY(insert_transfer(db, *transfer));
+        }
+        return status;
+      },
+      std::move(done));
+}
+
+Result<ObjectPage> SqliteStore::list_shared_objects(const ObjectQuery& query) {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease,
+              "SELECT stix_id, type, spec_version, version, date_added, tlp, full_json IS NOT NULL, "
+              "CASE WHEN ?10 = 0 THEN '' WHEN ?9 = 1 AND full_json IS NOT NULL THEN full_json ELSE json END, origin "
+              "FROM shared_objects o WHERE " OBJECT_CONDITIONS "ORDER BY date_added LIMIT ?11");
+  bind_conditions(q, query);
+  q.bind(9, int64_t{query.personal_data}).bind(10, int64_t{query.with_json});
+  q.bind(11, static_cast<int64_t>(query.limit + 1));
+  ObjectPage page;
+  TRY(q.for_each_row([&](Statement& r) {
+    SharedObject o;
+    o.collection_id = query.collection_id;
+    o.stix_id = r.text(0);
+    o.type = r.text(1);
+    o.spec_version = r.text(2);
+    o.version = r.text(3);
+    o.date_added = r.text(4);
+    o.tlp = tlp_of(r.integer(5));
+    o.personal_data = r.integer(6) != 0;
+    o.json = r.text(7);
+    o.origin = r.text(8);
+    page.objects.push_back(std::move(o));
+  }));
+  if (page.objects.size() > query.limit) {
+    page.objects.pop_back();
+    page.more = true;
+  }
+  return page;
+}
+
+void SqliteStore::delete_shared_object(ObjectQuery query, std::string stix_id, AuditEvent audit, Callback<int> done) {
+  submit_value<int>(
+      [query = std::move(query), stix_id = std::move(stix_id)](Connection& db) -> Result<int> {
+        ObjectQuery one = query;
+        one.ids = {stix_id};
+        TRY_PREPARE(q, db,
+                    "DELETE FROM shared_objects WHERE seq IN (SELECT seq FROM shared_objects o WHERE " OBJECT_CONDITIONS
+                    ")");
+        bind_conditions(q, one);
+        TRY(q.run());
+        return db.changes();
+      },
+      std::move(done), std::move(audit));
+}
+
+Result<WriteStatus> SqliteStore::find_write_status(const std::string& id) {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease,
+              "SELECT id, collection, request_timestamp, status, successes, failures, pendings FROM taxii_statuses "
+              "WHERE id = ?1");
+  q.bind(1, id);
+  auto row = q.step();
+  if (!row) return row.error();
+  if (!*row) return Error::not_found("There is no status " + id + ".");
+  WriteStatus s;
+  s.id = q.text(0);
+  s.collection = q.text(1);
+  s.request_timestamp = q.text(2);
+  s.status = q.text(3);
+  s.successes = outcomes_of(q.text(4));
+  s.failures = outcomes_of(q.text(5));
+  s.pendings = outcomes_of(q.text(6));
+  return s;
+}
+
+void SqliteStore::log_transfer(Transfer transfer, Callback<int64_t> done) {
+  submit_value<int64_t>(
+      [transfer = std::move(transfer)](Connection& db) -> Result<int64_t> {
+        TRY(insert_transfer(db, transfer));
+        return db.last_insert_id();
+      },
+      std::move(done));
+}
+
+Result<std::vector<Transfer>> SqliteStore::list_transfers(const TransferFilter& f) {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease,
+              "SELECT id, at, direction, partner, collection, channel, agreement, objects FROM transfers "
+              "WHERE (?1 IS NULL OR partner = ?1) AND (?2 IS NULL OR direction = ?2) "
+              "AND (?3 IS NULL OR instr(objects, ?3) > 0) AND (?4 IS NULL OR at >= ?4) AND (?5 IS NULL OR at < ?5) "
+              "AND (?6 = 0 OR id < ?6) ORDER BY id DESC LIMIT ?7");
+  q.bind_or_null(1, f.partner).bind_or_null(2, f.direction);
+  q.bind_or_null(3, f.object_id.empty() ? std::string() : "\"" + f.object_id + "\"");
+  q.bind_or_null(4, f.since).bind_or_null(5, f.until).bind(6, f.before_id).bind(7, int64_t{f.limit});
+  std::vector<Transfer> out;
+  TRY(q.for_each_row([&](Statement& r) {
+    Transfer t;
+    t.id = r.integer(0);
+    t.at = r.text(1);
+    t.direction = r.text(2);
+    t.partner = r.text(3);
+    t.collection = r.text(4);
+    t.channel = r.text(5);
+    t.agreement = r.text(6);
+    json::error_code ec;
+    auto objects = json::parse(r.text(7), ec);
+    if (!ec && objects.is_array())
+      for (const auto& pair : objects.get_array())
+        if (pair.is_array() && pair.get_array().size() == 2 && pair.get_array()[0].is_string() &&
+            pair.get_array()[1].is_string())
+          t.objects.emplace_back(std::string(pair.get_array()[0].get_string()),
+                                 std::string(pair.get_array()[1].get_string()));
+    out.push_back(std::move(t));
+  }));
+  return out;
+}
+
+}  // namespace jaga::sqlite
