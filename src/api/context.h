@@ -6,6 +6,7 @@
 #include <string>
 
 #include "api/indicator_service.h"
+#include "api/partner_credentials.h"
 #include "api/pow.h"
 #include "http/metrics.h"
 #include "http/rate_limit.h"
@@ -41,6 +42,7 @@ struct ApiContext {
   http::RateLimiter report_limiter;
   http::RateLimiter sign_in_limiter;
   PowReplayCache pow_replays;
+  PartnerCredentialCache partner_credentials;
   IndicatorLookup* lookup = nullptr;  // answers /api/v1/lookup; set by the server
 };
 

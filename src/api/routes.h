@@ -17,6 +17,10 @@ void add_organisation_routes(http::Router& router, ApiContext& ctx);
 void add_audit_routes(http::Router& router, ApiContext& ctx);
 void add_notification_routes(http::Router& router, ApiContext& ctx);
 void add_indicator_routes(http::Router& router, ApiContext& ctx);
+// The TAXII 2.1 server under /taxii2/ (taxii_routes.cpp).
+void add_taxii_routes(http::Router& router, ApiContext& ctx);
+// Turns a problem+json answer under /taxii2/ into the TAXII error object.
+void taxii_error_response(http::Response& response);
 // An outbox message as the API shows it (notification_routes.cpp).
 boost::json::object outbox_json(const OutboxMessage& message);
 
@@ -46,6 +50,7 @@ inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_audit_routes(router, ctx);
   add_notification_routes(router, ctx);
   add_indicator_routes(router, ctx);
+  add_taxii_routes(router, ctx);
   add_web_routes(router, ctx);
 }
 

@@ -46,6 +46,7 @@ http::Response file_response(const std::string& path, bool immutable) {
 }  // namespace
 
 void decorate_response(const http::Request& request, http::Response& response) {
+  if (request.path.rfind("/taxii2", 0) == 0 && response.status >= 400) taxii_error_response(response);
   bool has_csp = false;
   for (const auto& [name, value] : response.headers)
     if (name == "content-security-policy") has_csp = true;

@@ -1,5 +1,5 @@
 // jaga's command line: serve, migrate, user add|passwd|list, token, organisation,
-// audit verify|list, import, match, export, version.
+// audit verify|list, import, match, export, partner, collection, transfers, version.
 // Errors are one line on stderr and a non-zero exit code.
 #include <unistd.h>
 
@@ -17,6 +17,7 @@
 #include "app/export_command.h"
 #include "app/import_command.h"
 #include "app/match_command.h"
+#include "app/partner_commands.h"
 #include "model/audit.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -203,6 +204,55 @@ int main(int argc, char** argv) {
   export_feed->add_flag("--no-warninglists", export_no_warninglists, "with --indicators: export even what a shipped warninglist calls benign");
   export_feed->add_flag("--quiet,-q", export_quiet, "no summary on stderr");
 
+  auto* partner = app.add_subcommand("partner", "partner agencies: TAXII accounts with their sharing agreements");
+  partner->require_subcommand(1);
+  commands::PartnerOptions partner_options;
+  auto* partner_add = partner->add_subcommand("add", "add a partner account; the password is read from stdin or asked for");
+  add_common(partner_add);
+  partner_add->add_option("name", partner_options.name, "its TAXII user name (HTTP Basic)")->required();
+  partner_add->add_flag("--password-stdin", password_stdin, "read the password from stdin, even from a terminal");
+  partner_add->add_option("--collection", partner_options.collections,
+                          "COLLECTION:rw, COLLECTION:r or COLLECTION:w; repeatable; a missing collection is created")
+      ->allow_extra_args(false);
+  partner_add->add_option("--max-tlp", partner_options.max_tlp,
+                          "the highest label it may receive: clear, green or amber (AMBER+STRICT and RED never leave)")
+      ->capture_default_str();
+  partner_add->add_option("--title", partner_options.title, "the agency's full name");
+  partner_add->add_option("--agreement", partner_options.agreement, "the agreement's reference, e.g. \"MoU ID-CN 2026/03\"");
+  partner_add->add_flag("--personal-data", partner_options.personal_data,
+                        "the agreement lets reporters' personal data leave (default: redacted)");
+  partner_add->add_flag("--four-eyes", partner_options.four_eyes, "shares need a second analyst's approval");
+  auto* partner_list = partner->add_subcommand("list", "list partners and their agreements");
+  add_common(partner_list);
+
+  auto* collection = app.add_subcommand("collection", "TAXII collections, one per sharing group");
+  collection->require_subcommand(1);
+  std::string collection_alias, collection_title, collection_description, collection_tlp = "green";
+  auto* collection_add = collection->add_subcommand("add", "add a collection, or change its title and label");
+  add_common(collection_add);
+  collection_add->add_option("alias", collection_alias, "its alias, e.g. id-cn")->required();
+  collection_add->add_option("--title", collection_title, "its title");
+  collection_add->add_option("--description", collection_description, "what it is for");
+  collection_add->add_option("--max-tlp", collection_tlp, "the most its objects may carry when they leave")->capture_default_str();
+  auto* collection_list = collection->add_subcommand("list", "list collections");
+  add_common(collection_list);
+
+  auto* transfers = app.add_subcommand("transfers", "the cross-border transfer log");
+  transfers->require_subcommand(1);
+  TransferFilter transfer_filter;
+  transfer_filter.limit = 1000;
+  std::string transfer_format = "csv";
+  auto* transfers_export = transfers->add_subcommand("export", "every object sent or received, newest first, on stdout");
+  add_common(transfers_export);
+  transfers_export->add_option("--partner", transfer_filter.partner, "only this partner");
+  transfers_export->add_option("--direction", transfer_filter.direction, "sent or received")
+      ->check(CLI::IsMember({"sent", "received"}));
+  transfers_export->add_option("--since", transfer_filter.since, "from this time (RFC 3339)");
+  transfers_export->add_option("--until", transfer_filter.until, "before this time (RFC 3339)");
+  transfers_export->add_option("--format", transfer_format, "csv (a row per object) or jsonl (a line per transfer)")
+      ->check(CLI::IsMember({"csv", "jsonl"}))
+      ->capture_default_str();
+
   app.add_subcommand("version", "print the version");
 
   try {
@@ -290,6 +340,11 @@ int main(int argc, char** argv) {
   }
   if (user_add->parsed())  // before asking for a password that would be refused anyway
     if (auto parsed = commands::role_option(role); !parsed) return fail(parsed.error().message);
+  if (partner_add->parsed()) {  // before asking for a password that would be refused anyway
+    if (auto st = check_exchange_name("a partner's name", partner_options.name); !st) return fail(st.error().message);
+    for (const auto& text : partner_options.collections)
+      if (auto right = parse_collection_right(text); !right) return fail("--collection " + text + ": " + right.error().message);
+  }
   Result<std::string> result = std::string();
   if (user_add->parsed()) result = commands::add_user(db, username, role, read_password("password: ", password_stdin), user_organisation);
   else if (user_passwd->parsed()) result = commands::set_password(db, username, read_password("password: ", password_stdin));
@@ -304,6 +359,13 @@ int main(int argc, char** argv) {
     result = commands::import_organisations(db, text.str());
   } else if (organisation_export->parsed()) result = commands::export_organisations(db);
   else if (organisation_list->parsed()) result = commands::list_organisations(db);
+  else if (partner_add->parsed())
+    result = commands::add_partner(db, partner_options, read_password("partner's password: ", password_stdin));
+  else if (partner_list->parsed()) result = commands::list_partners(db);
+  else if (collection_add->parsed())
+    result = commands::add_collection(db, collection_alias, collection_title, collection_description, collection_tlp);
+  else if (collection_list->parsed()) result = commands::list_collections(db);
+  else if (transfers_export->parsed()) result = commands::export_transfers(db, transfer_filter, transfer_format);
   else if (audit_verify->parsed()) result = commands::verify_audit(db);
   else if (audit_list->parsed()) result = commands::list_audit(db, audit_filter);
   if (!result) return fail(result.error().message);

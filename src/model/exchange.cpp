@@ -14,4 +14,29 @@ Tlp label_on_arrival(std::optional<Tlp> marked, const Collection& collection) {
   return marked ? *marked : collection.max_tlp;
 }
 
+Status check_exchange_name(std::string_view what, std::string_view name) {
+  auto fine = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'; };
+  bool ok = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), fine) && name[0] != '-' &&
+            name[0] != '_' && name[0] != '.';
+  if (!ok)
+    return Error::invalid(std::string(what) + " must be 1 to 64 lower-case letters, digits, '-', '_' or '.', not \"" +
+                          std::string(name) + "\"");
+  return {};
+}
+
+Result<CollectionRight> parse_collection_right(std::string_view text) {
+  CollectionRight right;
+  auto colon = text.rfind(':');
+  std::string_view alias = text.substr(0, colon), access = colon == std::string_view::npos ? "r" : text.substr(colon + 1);
+  for (char c : access) {
+    if (c == 'r') right.read = true;
+    else if (c == 'w') right.write = true;
+    else return Error::invalid("the access after ':' is r, w or rw, not \"" + std::string(access) + "\"");
+  }
+  if (!right.read && !right.write) return Error::invalid("give r, w or rw after ':' in \"" + std::string(text) + "\"");
+  if (auto st = check_exchange_name("a collection's alias", alias); !st) return st.error();
+  right.collection = alias;
+  return right;
+}
+
 }  // namespace jaga

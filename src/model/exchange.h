@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/incident.h"
+#include "util/result.h"
 
 namespace jaga {
 
@@ -64,6 +65,13 @@ bool may_leave(Tlp object_tlp, Tlp ceiling);
 // The label an object written into a collection is held at: its own TLP
 // marking, or the collection's label when it has none.
 Tlp label_on_arrival(std::optional<Tlp> marked, const Collection& collection);
+
+// A collection's alias and a partner's name: 1 to 64 lower-case letters,
+// digits, '-', '_' or '.', starting with a letter or digit, so that they
+// read the same in URLs, logs and the command line.
+Status check_exchange_name(std::string_view what, std::string_view name);
+// "id-cn:rw", "region:r", "drop:w"; a bare alias reads.
+Result<CollectionRight> parse_collection_right(std::string_view text);
 
 // One STIX object to write into a collection. `json` is the object as it may
 // go to anyone the label allows; `full_json`, when set, also carries

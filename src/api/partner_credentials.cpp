@@ -1,0 +1,42 @@
+#include "api/partner_credentials.h"
+
+#include "util/crypto.h"
+
+namespace jaga::api {
+
+namespace {
+
+constexpr auto kRemembered = std::chrono::minutes(5);
+constexpr size_t kMostRemembered = 10000;
+
+}  // namespace
+
+PartnerCredentialCache::PartnerCredentialCache() : secret_(random_bytes(32)) {}
+
+std::string PartnerCredentialCache::key_of(const std::string& stored_hash, std::string_view password) const {
+  std::string message = stored_hash;
+  message += '\0';
+  message += password;
+  return hmac_sha256(secret_, message);
+}
+
+bool PartnerCredentialCache::remembers(const std::string& stored_hash, std::string_view password) {
+  auto key = key_of(stored_hash, password);
+  std::lock_guard lock(mutex_);
+  auto it = verified_.find(key);
+  if (it == verified_.end()) return false;
+  if (std::chrono::steady_clock::now() - it->second > kRemembered) {
+    verified_.erase(it);
+    return false;
+  }
+  return true;
+}
+
+void PartnerCredentialCache::remember(const std::string& stored_hash, std::string_view password) {
+  auto key = key_of(stored_hash, password);
+  std::lock_guard lock(mutex_);
+  if (verified_.size() >= kMostRemembered) verified_.clear();
+  verified_[key] = std::chrono::steady_clock::now();
+}
+
+}  // namespace jaga::api
