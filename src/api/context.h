@@ -30,7 +30,9 @@ struct ApiSettings {
   int lockout_minutes = 15;
   ExtractOptions extract;
   SlaPolicy sla;
-  bool mail_delivery = false;  // a mail server is configured: the outbox is being delivered
+  bool mail_delivery = false;
+  std::string agency_name = "jaga";  // the desk as STIX names it (its identity object)
+  std::string agency_country;        // ISO 3166-1 alpha-2  // a mail server is configured: the outbox is being delivered
 };
 
 struct ApiContext {

@@ -17,6 +17,8 @@ void add_organisation_routes(http::Router& router, ApiContext& ctx);
 void add_audit_routes(http::Router& router, ApiContext& ctx);
 void add_notification_routes(http::Router& router, ApiContext& ctx);
 void add_indicator_routes(http::Router& router, ApiContext& ctx);
+// Sharing from incidents, approvals, partners, collections, the transfer log.
+void add_exchange_routes(http::Router& router, ApiContext& ctx);
 // The TAXII 2.1 server under /taxii2/ (taxii_routes.cpp).
 void add_taxii_routes(http::Router& router, ApiContext& ctx);
 // Turns a problem+json answer under /taxii2/ into the TAXII error object.
@@ -50,6 +52,7 @@ inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_audit_routes(router, ctx);
   add_notification_routes(router, ctx);
   add_indicator_routes(router, ctx);
+  add_exchange_routes(router, ctx);
   add_taxii_routes(router, ctx);
   add_web_routes(router, ctx);
 }

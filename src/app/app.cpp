@@ -107,6 +107,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
   api_settings.pow_difficulty = settings.pow_difficulty;
   api_settings.pow_key = random_bytes(32);
   api_settings.public_url = settings.public_url;
+  api_settings.agency_name = settings.desk_name;
   while (!api_settings.public_url.empty() && api_settings.public_url.back() == '/') api_settings.public_url.pop_back();
   api_settings.web_root = find_web_root(settings, executable_path);
   api_settings.max_attachments = static_cast<size_t>(settings.max_attachments);

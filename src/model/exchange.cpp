@@ -14,6 +14,10 @@ Tlp label_on_arrival(std::optional<Tlp> marked, const Collection& collection) {
   return marked ? *marked : collection.max_tlp;
 }
 
+bool needs_second_analyst(const std::vector<Partner>& readers) {
+  return std::any_of(readers.begin(), readers.end(), [](const Partner& p) { return p.agreement.four_eyes && !p.disabled; });
+}
+
 Status check_exchange_name(std::string_view what, std::string_view name) {
   auto fine = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'; };
   bool ok = !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), fine) && name[0] != '-' &&

@@ -162,4 +162,40 @@ struct TransferFilter {
   int limit = 100;
 };
 
+// What an analyst chose to send from an incident into a collection. It goes
+// out at once, or waits for a second analyst when a partner that reads the
+// collection has a four-eyes agreement.
+struct Share {
+  int64_t id = 0;
+  std::string incident;    // reference
+  std::string collection;  // alias
+  Tlp tlp = Tlp::green;
+  std::string summary;     // "3 indicators and the incident"
+  std::string state;       // pending, published, rejected
+  std::string requested_by, requested_at;
+  std::string decided_by, decided_at, reason;
+  std::vector<std::string> approvers_for;  // the four-eyes partners that made it wait
+  std::vector<SharedObjectInput> objects;
+};
+
+// Whether a share to readers with these agreements must wait for a second analyst.
+bool needs_second_analyst(const std::vector<Partner>& readers);
+
+// A partner's own TAXII server, which this desk pulls from and pushes to.
+struct PartnerRemote {
+  std::string partner;
+  std::string api_root;           // e.g. https://taxii.cac.example.cn/taxii2/api/
+  std::string remote_collection;  // its id (or alias) there
+  std::string username, password; // the account their server gave this desk
+  std::string pull_into;          // the local collection received objects go to
+  std::string push_from;          // the local collection whose objects go to them; empty: none
+  int interval_seconds = 300;
+  // Where the last sync stopped, and how it went.
+  std::string pull_cursor;  // added_after for the next pull
+  std::string push_cursor;  // the date_added of the last local object pushed
+  std::string last_attempt, last_success, last_error;
+  int failures = 0;         // in a row, for the back-off
+  int64_t pulled = 0, pushed = 0;
+};
+
 }  // namespace jaga

@@ -224,6 +224,22 @@ class Store {
   virtual Result<WriteStatus> find_write_status(const std::string& id) = 0;
   virtual void log_transfer(Transfer transfer, Callback<int64_t> done) = 0;
   virtual Result<std::vector<Transfer>> list_transfers(const TransferFilter& filter) = 0;
+  // Shares from incidents. A share is saved pending, or published at once:
+  // its objects written into the collection (as by add_shared_objects) and
+  // remembered as shared from the incident, so that a partner's sighting of
+  // one of them later joins the incident's timeline. Deciding a pending
+  // share takes an analyst other than the one who asked (else forbidden).
+  virtual void create_share(Share share, bool publish, AuditEvent audit, Callback<Share> done) = 0;
+  virtual void decide_share(int64_t id, std::string decided_by, bool approve, std::string reason, AuditEvent audit,
+                            Callback<Share> done) = 0;
+  virtual Result<Share> find_share(int64_t id) = 0;
+  // Newest first; state and incident narrow it when given. Without objects.
+  virtual Result<std::vector<Share>> list_shares(const std::string& state, const std::string& incident) = 0;
+  // Partners' TAXII servers and where each sync stands.
+  virtual void save_partner_remote(PartnerRemote remote, AuditEvent audit, Callback<bool> done) = 0;
+  virtual Result<std::vector<PartnerRemote>> list_partner_remotes() = 0;
+  // The outcome of one sync: the cursors move only with a success.
+  virtual void record_sync(PartnerRemote state, Callback<bool> done) = 0;
 
   // Stops accepting writes, commits what is queued, closes connections.
   virtual void close() = 0;

@@ -69,6 +69,8 @@ TEST(Mapping, EveryIndicatorKindHasAPatternAPeerCanReadBack) {
       {IndicatorKind::url, "http://c2.example.net/gate.php"},
       {IndicatorKind::ipv4, "203.0.113.7"},
       {IndicatorKind::ipv6, "2001:db8::7"},
+      {IndicatorKind::cidr, "198.51.100.0/24"},
+      {IndicatorKind::sha512, std::string(128, 'd')},
       {IndicatorKind::email, "admin@pajak-refund.example.net"},
       {IndicatorKind::md5, std::string(32, 'a')},
       {IndicatorKind::sha1, std::string(40, 'b')},

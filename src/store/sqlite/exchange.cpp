@@ -166,6 +166,36 @@ Status insert_transfer(Connection& db, const Transfer& t) {
   return q.run();
 }
 
+// A partner's sighting of an object shared from an incident goes on that
+// incident's timeline.
+Status join_sightings(Connection& db, const WriteStatus& status, const std::vector<SharedObjectInput>& objects,
+                      const WriteOrigin& origin) {
+  if (origin.partner.empty()) return {};
+  for (const auto& object : objects) {
+    if (object.type != "sighting") continue;
+    bool written = false;
+    for (const auto& s : status.successes) written = written || s.stix_id == object.stix_id;
+    if (!written) continue;
+    TRY_PREPARE(q, db,
+                "SELECT i.id, i.reference, json_extract(?1, '$.sighting_of_ref'), coalesce(json_extract(?1, '$.count'), 1), "
+                "coalesce(json_extract(?1, '$.last_seen'), '') FROM shared_from_incidents f "
+                "JOIN incidents i ON i.reference = f.incident_reference WHERE f.stix_id = json_extract(?1, '$.sighting_of_ref')");
+    q.bind(1, object.json);
+    std::vector<std::pair<int64_t, std::string>> events;
+    TRY(q.for_each_row([&](Statement& r) {
+      events.emplace_back(r.integer(0), json::serialize(json::object{{"partner", origin.partner},
+                                                                    {"sighting", object.stix_id},
+                                                                    {"sighting_of", r.text(2)},
+                                                                    {"count", r.integer(3)},
+                                                                    {"last_seen", r.text(4)}}));
+    }));
+    for (const auto& [incident, details] : events)
+      TRY(add_event(db, incident, now_rfc3339(), std::nullopt, "partner_sighting", false,
+                    origin.partner + " sighted a shared indicator", details));
+  }
+  return {};
+}
+
 }  // namespace
 
 void SqliteStore::save_collection(Collection collection, std::optional<AuditEvent> audit, Callback<Collection> done) {
@@ -266,80 +296,87 @@ Result<std::vector<Partner>> SqliteStore::list_partners() {
   return out;
 }
 
+Result<WriteStatus> SqliteStore::write_shared_objects(Connection& db, const Collection& collection,
+                                                      const std::vector<SharedObjectInput>& objects,
+                                                      const WriteOrigin& origin, std::optional<Transfer>& transfer) {
+  WriteStatus status;
+  status.id = origin.status_id.empty() ? random_uuid() : origin.status_id;
+  status.collection = collection.alias;
+  status.request_timestamp = format_rfc3339_micros(unix_micros());
+  std::string from = origin.partner.empty() ? "local" : origin.partner;
+  if (last_added_micros_ == 0) {
+    // Rows are added in date_added order, so the last row has the latest.
+    TRY_PREPARE(last, db, "SELECT date_added FROM shared_objects ORDER BY seq DESC LIMIT 1");
+    auto row = last.step();
+    if (!row) return row.error();
+    if (*row) last_added_micros_ = micros_of(last.text(0));
+  }
+  for (const auto& object : objects) {
+    // Unique and increasing, whatever the clock does.
+    last_added_micros_ = std::max(last_added_micros_ + 1, unix_micros());
+    std::string date_added = format_rfc3339_micros(last_added_micros_);
+    std::string version = object.version;
+    std::optional<std::string> held;
+    {
+      // An object without times is the same object when its text is.
+      TRY_PREPARE(find, db,
+                  "SELECT json, version FROM shared_objects WHERE collection_id = ?1 AND stix_id = ?2 AND "
+                  "(version = ?3 OR (?3 = '' AND json = ?4)) LIMIT 1");
+      find.bind(1, collection.id).bind(2, object.stix_id).bind(3, version).bind(4, object.json);
+      auto row = find.step();
+      if (!row) return row.error();
+      if (*row) {
+        held = find.text(0);
+        version = find.text(1);
+      }
+    }
+    if (held) {
+      if (*held == object.json) {
+        status.successes.push_back({object.stix_id, version, ""});
+      } else {
+        TRY_PREPARE(conflict, db,
+                    "INSERT INTO exchange_conflicts(at, collection_id, stix_id, version, origin, json) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        conflict.bind(1, date_added).bind(2, collection.id).bind(3, object.stix_id).bind(4, version);
+        conflict.bind(5, from).bind(6, object.json);
+        TRY(conflict.run());
+        status.failures.push_back({object.stix_id, version,
+                                   "A different object with this id and modified time is held; the held one "
+                                   "stays and this one is recorded as a conflict."});
+      }
+      continue;
+    }
+    if (version.empty()) version = date_added;
+    TRY_PREPARE(insert, db,
+                "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
+                "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
+    insert.bind(5, version).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
+    insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, from);
+    TRY(insert.run());
+    status.successes.push_back({object.stix_id, version, ""});
+  }
+  TRY_PREPARE(save, db,
+              "INSERT INTO taxii_statuses(id, collection, partner, request_timestamp, status, successes, "
+              "failures, pendings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[]')");
+  save.bind(1, status.id).bind(2, collection.alias).bind(3, origin.partner).bind(4, status.request_timestamp);
+  save.bind(5, status.status).bind(6, json::serialize(outcomes_json(status.successes)));
+  save.bind(7, json::serialize(outcomes_json(status.failures)));
+  TRY(save.run());
+  TRY(join_sightings(db, status, objects, origin));
+  if (transfer) {
+    for (const auto& s : status.successes) transfer->objects.emplace_back(s.stix_id, s.version);
+    TRY(insert_transfer(db, *transfer));
+  }
+  return status;
+}
+
 void SqliteStore::add_shared_objects(Collection collection, std::vector<SharedObjectInput> objects, WriteOrigin origin,
                                      std::optional<Transfer> transfer, Callback<WriteStatus> done) {
   submit_value<WriteStatus>(
       [this, collection = std::move(collection), objects = std::move(objects), origin = std::move(origin),
        transfer = std::move(transfer)](Connection& db) mutable -> Result<WriteStatus> {
-        WriteStatus status;
-        status.id = origin.status_id.empty() ? random_uuid() : origin.status_id;
-        status.collection = collection.alias;
-        status.request_timestamp = format_rfc3339_micros(unix_micros());
-        std::string from = origin.partner.empty() ? "local" : origin.partner;
-        if (last_added_micros_ == 0) {
-          // Rows are added in date_added order, so the last row has the latest.
-          TRY_PREPARE(last, db, "SELECT date_added FROM shared_objects ORDER BY seq DESC LIMIT 1");
-          auto row = last.step();
-          if (!row) return row.error();
-          if (*row) last_added_micros_ = micros_of(last.text(0));
-        }
-        for (auto& object : objects) {
-          // Unique and increasing, whatever the clock does.
-          last_added_micros_ = std::max(last_added_micros_ + 1, unix_micros());
-          std::string date_added = format_rfc3339_micros(last_added_micros_);
-          std::string version = object.version;
-          std::optional<std::string> held;
-          {
-            // An object without times is the same object when its text is.
-            TRY_PREPARE(find, db,
-                        "SELECT json, version FROM shared_objects WHERE collection_id = ?1 AND stix_id = ?2 AND "
-                        "(version = ?3 OR (?3 = '' AND json = ?4)) LIMIT 1");
-            find.bind(1, collection.id).bind(2, object.stix_id).bind(3, version).bind(4, object.json);
-            auto row = find.step();
-            if (!row) return row.error();
-            if (*row) {
-              held = find.text(0);
-              version = find.text(1);
-            }
-          }
-          if (held) {
-            if (*held == object.json) {
-              status.successes.push_back({object.stix_id, version, ""});
-            } else {
-              TRY_PREPARE(conflict, db,
-                          "INSERT INTO exchange_conflicts(at, collection_id, stix_id, version, origin, json) "
-                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-              conflict.bind(1, date_added).bind(2, collection.id).bind(3, object.stix_id).bind(4, version);
-              conflict.bind(5, from).bind(6, object.json);
-              TRY(conflict.run());
-              status.failures.push_back({object.stix_id, version,
-                                         "A different object with this id and modified time is held; the held one "
-                                         "stays and this one is recorded as a conflict."});
-            }
-            continue;
-          }
-          if (version.empty()) version = date_added;
-          TRY_PREPARE(insert, db,
-                      "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
-                      "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-          insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
-          insert.bind(5, version).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
-          insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, from);
-          TRY(insert.run());
-          status.successes.push_back({object.stix_id, version, ""});
-        }
-        TRY_PREPARE(save, db,
-                    "INSERT INTO taxii_statuses(id, collection, partner, request_timestamp, status, successes, "
-                    "failures, pendings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[]')");
-        save.bind(1, status.id).bind(2, collection.alias).bind(3, origin.partner).bind(4, status.request_timestamp);
-        save.bind(5, status.status).bind(6, json::serialize(outcomes_json(status.successes)));
-        save.bind(7, json::serialize(outcomes_json(status.failures)));
-        TRY(save.run());
-        if (transfer) {
-          for (const auto& s : status.successes) transfer->objects.emplace_back(s.stix_id, s.version);
-          TRY(insert_transfer(db, *transfer));
-        }
-        return status;
+        return write_shared_objects(db, collection, objects, origin, transfer);
       },
       std::move(done));
 }
@@ -450,6 +487,251 @@ Result<std::vector<Transfer>> SqliteStore::list_transfers(const TransferFilter& 
     out.push_back(std::move(t));
   }));
   return out;
+}
+
+}  // namespace jaga::sqlite
+
+namespace jaga::sqlite {
+
+namespace {
+
+json::array objects_json(const std::vector<SharedObjectInput>& objects) {
+  json::array out;
+  for (const auto& o : objects) {
+    json::object entry{{"stix_id", o.stix_id}, {"type", o.type}, {"spec_version", o.spec_version},
+                       {"version", o.version}, {"json", o.json}};
+    if (o.tlp) entry["tlp"] = rank(*o.tlp);
+    if (!o.full_json.empty()) entry["full_json"] = o.full_json;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+std::vector<SharedObjectInput> objects_of(const std::string& text) {
+  std::vector<SharedObjectInput> out;
+  json::error_code ec;
+  auto parsed = json::parse(text, ec);
+  if (ec || !parsed.is_array()) return out;
+  auto field = [](const json::object& o, const char* name) {
+    auto* v = o.if_contains(name);
+    return v && v->is_string() ? std::string(v->get_string()) : std::string();
+  };
+  for (const auto& v : parsed.get_array()) {
+    if (!v.is_object()) continue;
+    const auto& o = v.get_object();
+    SharedObjectInput in{field(o, "stix_id"), field(o, "type"), field(o, "spec_version"), field(o, "version"),
+                         std::nullopt, field(o, "json"), field(o, "full_json")};
+    if (auto* t = o.if_contains("tlp"); t && t->is_int64()) in.tlp = tlp_of(t->get_int64());
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
+#define SHARE_COLUMNS                                                                                     \
+  "s.id, s.incident_reference, c.alias, s.tlp, s.summary, s.state, s.requested_by, s.requested_at, s.decided_by, " \
+  "s.decided_at, s.reason, s.approvers_for "
+
+Share read_share(Statement& q) {
+  Share s;
+  s.id = q.integer(0);
+  s.incident = q.text(1);
+  s.collection = q.text(2);
+  s.tlp = tlp_of(q.integer(3));
+  s.summary = q.text(4);
+  s.state = q.text(5);
+  s.requested_by = q.text(6);
+  s.requested_at = q.text(7);
+  s.decided_by = q.text(8);
+  s.decided_at = q.text(9);
+  s.reason = q.text(10);
+  json::error_code ec;
+  auto approvers = json::parse(q.text(11), ec);
+  if (!ec && approvers.is_array())
+    for (const auto& a : approvers.get_array())
+      if (a.is_string()) s.approvers_for.emplace_back(a.get_string());
+  return s;
+}
+
+Result<Share> share_by(Connection& db, int64_t id, bool with_objects) {
+  TRY_PREPARE(q, db, "SELECT " SHARE_COLUMNS
+                     ", s.objects FROM shares s JOIN collections c ON c.id = s.collection_id WHERE s.id = ?1");
+  q.bind(1, id);
+  auto row = q.step();
+  if (!row) return row.error();
+  if (!*row) return Error::not_found("There is no share " + std::to_string(id) + ".");
+  auto share = read_share(q);
+  if (with_objects) share.objects = objects_of(q.text(12));
+  return share;
+}
+
+}  // namespace
+
+void SqliteStore::create_share(Share share, bool publish, AuditEvent audit, Callback<Share> done) {
+  submit_value<Share>(
+      [this, share = std::move(share), publish](Connection& db) mutable -> Result<Share> {
+        auto collection = collection_by(db, share.collection);
+        if (!collection) return collection.error();
+        TRY(incident_id_of(db, share.incident));
+        share.requested_at = now_rfc3339();
+        share.state = "pending";
+        json::array approvers;
+        for (const auto& a : share.approvers_for) approvers.emplace_back(a);
+        TRY_PREPARE(insert, db,
+                    "INSERT INTO shares(incident_reference, collection_id, tlp, summary, state, requested_by, "
+                    "requested_at, approvers_for, objects) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?6, ?7, ?8)");
+        insert.bind(1, share.incident).bind(2, collection->id).bind(3, rank(share.tlp)).bind(4, share.summary);
+        insert.bind(5, share.requested_by).bind(6, share.requested_at).bind(7, json::serialize(approvers));
+        insert.bind(8, json::serialize(objects_json(share.objects)));
+        TRY(insert.run());
+        share.id = db.last_insert_id();
+        if (!publish) return share;
+        TRY(publish_share(db, *collection, share));
+        return share;
+      },
+      std::move(done), std::move(audit));
+}
+
+Status SqliteStore::publish_share(Connection& db, const Collection& collection, Share& share) {
+  std::optional<Transfer> no_transfer;  // written locally; partners' reads and pushes log what leaves
+  auto written = write_shared_objects(db, collection, share.objects, WriteOrigin{}, no_transfer);
+  if (!written) return written.error();
+  if (!written->failures.empty())
+    return Error::conflict("The collection holds a different " + written->failures.front().stix_id +
+                           " of the same version; nothing was shared.");
+  for (const auto& o : share.objects) {
+    TRY_PREPARE(remember, db,
+                "INSERT OR IGNORE INTO shared_from_incidents(stix_id, incident_reference) VALUES (?1, ?2)");
+    remember.bind(1, o.stix_id).bind(2, share.incident);
+    TRY(remember.run());
+  }
+  share.state = "published";
+  TRY_PREPARE(update, db, "UPDATE shares SET state = 'published' WHERE id = ?1");
+  update.bind(1, share.id);
+  TRY(update.run());
+  auto incident = incident_id_of(db, share.incident);
+  if (!incident) return incident.error();
+  return add_event(db, *incident, now_rfc3339(), std::nullopt, "shared", false,
+                   share.summary + " shared to " + collection.alias + " at " + std::string(to_string(share.tlp)),
+                   json::serialize(json::object{{"share", share.id}, {"collection", collection.alias}}));
+}
+
+void SqliteStore::decide_share(int64_t id, std::string decided_by, bool approve, std::string reason, AuditEvent audit,
+                               Callback<Share> done) {
+  submit_value<Share>(
+      [this, id, decided_by = std::move(decided_by), approve, reason = std::move(reason)](Connection& db) -> Result<Share> {
+        auto share = share_by(db, id, true);
+        if (!share) return share.error();
+        if (share->state != "pending")
+          return Error::conflict("Share " + std::to_string(id) + " is already " + share->state + ".");
+        if (share->requested_by == decided_by)
+          return Error::forbidden("A share needs a second analyst: the one who asked for it cannot approve it.");
+        share->decided_by = decided_by;
+        share->decided_at = now_rfc3339();
+        share->reason = reason;
+        TRY_PREPARE(update, db, "UPDATE shares SET state = ?2, decided_by = ?3, decided_at = ?4, reason = ?5 WHERE id = ?1");
+        update.bind(1, id).bind(2, approve ? "published" : "rejected").bind(3, decided_by).bind(4, share->decided_at);
+        update.bind(5, reason);
+        TRY(update.run());
+        if (!approve) {
+          share->state = "rejected";
+          return share;
+        }
+        auto collection = collection_by(db, share->collection);
+        if (!collection) return collection.error();
+        TRY(publish_share(db, *collection, *share));
+        return share;
+      },
+      std::move(done), std::move(audit));
+}
+
+Result<Share> SqliteStore::find_share(int64_t id) {
+  auto lease = readers_.lease();
+  return share_by(*lease, id, true);
+}
+
+Result<std::vector<Share>> SqliteStore::list_shares(const std::string& state, const std::string& incident) {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease, "SELECT " SHARE_COLUMNS
+                         " FROM shares s JOIN collections c ON c.id = s.collection_id WHERE (?1 IS NULL OR "
+                             "s.state = ?1) AND (?2 IS NULL OR s.incident_reference = ?2) ORDER BY s.id DESC LIMIT 500");
+  q.bind_or_null(1, state).bind_or_null(2, incident);
+  std::vector<Share> out;
+  TRY(q.for_each_row([&](Statement& r) { out.push_back(read_share(r)); }));
+  return out;
+}
+
+void SqliteStore::save_partner_remote(PartnerRemote remote, AuditEvent audit, Callback<bool> done) {
+  submit_value<bool>(
+      [remote = std::move(remote)](Connection& db) -> Result<bool> {
+        TRY_PREPARE(q, db,
+                    "INSERT INTO partner_remotes(partner_id, api_root, remote_collection, username, password, pull_into, "
+                    "push_from, interval_seconds) SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM partners WHERE name = ?1 "
+                    "ON CONFLICT(partner_id) DO UPDATE SET api_root = excluded.api_root, remote_collection = "
+                    "excluded.remote_collection, username = excluded.username, password = excluded.password, "
+                    "pull_into = excluded.pull_into, push_from = excluded.push_from, interval_seconds = "
+                    "excluded.interval_seconds, failures = 0, last_error = ''");
+        q.bind(1, remote.partner).bind(2, remote.api_root).bind(3, remote.remote_collection).bind(4, remote.username);
+        q.bind(5, remote.password).bind(6, remote.pull_into).bind(7, remote.push_from);
+        q.bind(8, int64_t{remote.interval_seconds});
+        TRY(q.run());
+        if (db.changes() == 0) return Error::not_found("There is no partner " + remote.partner + ".");
+        for (const auto& alias : {remote.pull_into, remote.push_from}) {
+          if (alias.empty()) continue;
+          auto c = collection_by(db, alias);
+          if (!c && c.error().kind == ErrorKind::not_found)
+            c = upsert_collection(db, Collection{0, "", alias, alias, "", Tlp::green, ""});
+          if (!c) return c.error();
+        }
+        return true;
+      },
+      std::move(done), std::move(audit));
+}
+
+Result<std::vector<PartnerRemote>> SqliteStore::list_partner_remotes() {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease,
+              "SELECT p.name, r.api_root, r.remote_collection, r.username, r.password, r.pull_into, r.push_from, "
+              "r.interval_seconds, r.pull_cursor, r.push_cursor, r.last_attempt, r.last_success, r.last_error, "
+              "r.failures, r.pulled, r.pushed FROM partner_remotes r JOIN partners p ON p.id = r.partner_id "
+              "WHERE p.disabled = 0 ORDER BY p.name");
+  std::vector<PartnerRemote> out;
+  TRY(q.for_each_row([&](Statement& r) {
+    PartnerRemote p;
+    p.partner = r.text(0);
+    p.api_root = r.text(1);
+    p.remote_collection = r.text(2);
+    p.username = r.text(3);
+    p.password = r.text(4);
+    p.pull_into = r.text(5);
+    p.push_from = r.text(6);
+    p.interval_seconds = static_cast<int>(r.integer(7));
+    p.pull_cursor = r.text(8);
+    p.push_cursor = r.text(9);
+    p.last_attempt = r.text(10);
+    p.last_success = r.text(11);
+    p.last_error = r.text(12);
+    p.failures = static_cast<int>(r.integer(13));
+    p.pulled = r.integer(14);
+    p.pushed = r.integer(15);
+    out.push_back(std::move(p));
+  }));
+  return out;
+}
+
+void SqliteStore::record_sync(PartnerRemote state, Callback<bool> done) {
+  submit_value<bool>(
+      [state = std::move(state)](Connection& db) -> Result<bool> {
+        TRY_PREPARE(q, db,
+                    "UPDATE partner_remotes SET pull_cursor = ?2, push_cursor = ?3, last_attempt = ?4, last_success = ?5, "
+                    "last_error = ?6, failures = ?7, pulled = ?8, pushed = ?9 "
+                    "WHERE partner_id = (SELECT id FROM partners WHERE name = ?1)");
+        q.bind(1, state.partner).bind(2, state.pull_cursor).bind(3, state.push_cursor).bind(4, state.last_attempt);
+        q.bind(5, state.last_success).bind(6, state.last_error).bind(7, int64_t{state.failures});
+        q.bind(8, state.pulled).bind(9, state.pushed);
+        TRY(q.run());
+        return db.changes() > 0;
+      },
+      std::move(done));
 }
 
 }  // namespace jaga::sqlite

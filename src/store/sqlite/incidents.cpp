@@ -16,12 +16,6 @@ Result<int64_t> incident_id_of(Connection& db, const std::string& reference) {
   return q.integer(0);
 }
 
-namespace {
-
-std::string change_details(std::string_view from, std::string_view to) {
-  return boost::json::serialize(boost::json::object{{"from", from}, {"to", to}});
-}
-
 Status add_event(Connection& db, int64_t incident_id, const std::string& at, std::optional<int64_t> actor_id,
                  std::string_view kind, bool is_public, const std::string& text, const std::string& details) {
   TRY_PREPARE(insert, db,
@@ -31,6 +25,13 @@ Status add_event(Connection& db, int64_t incident_id, const std::string& at, std
   insert.bind(5, is_public ? "public" : "internal").bind(6, text).bind(7, details.empty() ? "{}" : details);
   return insert.run();
 }
+
+namespace {
+
+std::string change_details(std::string_view from, std::string_view to) {
+  return boost::json::serialize(boost::json::object{{"from", from}, {"to", to}});
+}
+
 
 // Links each report (all must exist) and marks it incident_opened; answers
 // those that were not linked before.

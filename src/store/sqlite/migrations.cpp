@@ -405,6 +405,52 @@ CREATE TABLE transfers (
 CREATE INDEX transfers_by_partner ON transfers(partner, id);
 CREATE INDEX transfers_by_time ON transfers(at);
 )sql"},
+      {12, "shares from incidents with four-eyes approval, partners' TAXII servers and their sync state", R"sql(
+-- objects is a JSON list of the STIX texts to write: [{"json": ..., "full_json": ...}, ...]
+CREATE TABLE shares (
+  id INTEGER PRIMARY KEY,
+  incident_reference TEXT NOT NULL,
+  collection_id INTEGER NOT NULL REFERENCES collections(id),
+  tlp INTEGER NOT NULL,
+  summary TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'published', 'rejected')),
+  requested_by TEXT NOT NULL,
+  requested_at TEXT NOT NULL,
+  decided_by TEXT NOT NULL DEFAULT '',
+  decided_at TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  approvers_for TEXT NOT NULL DEFAULT '[]',
+  objects TEXT NOT NULL
+);
+CREATE INDEX shares_by_state ON shares(state, id);
+CREATE INDEX shares_by_incident ON shares(incident_reference, id);
+-- Which incident a published object came from: a partner's sighting of it joins that incident.
+CREATE TABLE shared_from_incidents (
+  stix_id TEXT NOT NULL,
+  incident_reference TEXT NOT NULL,
+  PRIMARY KEY (stix_id, incident_reference)
+) WITHOUT ROWID;
+-- The password is the one the partner's server gave this desk: it has to be
+-- sent, so it is kept as given (the data directory is the secret's boundary).
+CREATE TABLE partner_remotes (
+  partner_id INTEGER PRIMARY KEY REFERENCES partners(id) ON DELETE CASCADE,
+  api_root TEXT NOT NULL,
+  remote_collection TEXT NOT NULL,
+  username TEXT NOT NULL,
+  password TEXT NOT NULL,
+  pull_into TEXT NOT NULL,
+  push_from TEXT NOT NULL DEFAULT '',
+  interval_seconds INTEGER NOT NULL DEFAULT 300,
+  pull_cursor TEXT NOT NULL DEFAULT '',
+  push_cursor TEXT NOT NULL DEFAULT '',
+  last_attempt TEXT NOT NULL DEFAULT '',
+  last_success TEXT NOT NULL DEFAULT '',
+  last_error TEXT NOT NULL DEFAULT '',
+  failures INTEGER NOT NULL DEFAULT 0,
+  pulled INTEGER NOT NULL DEFAULT 0,
+  pushed INTEGER NOT NULL DEFAULT 0
+);
+)sql"},
   };
   return all;
 }

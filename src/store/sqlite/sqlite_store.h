@@ -97,6 +97,9 @@ Status flush_search_queue(Connection& db);
 std::string search_phrase(std::string_view text);
 Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code);
 Result<int64_t> incident_id_of(Connection& db, const std::string& reference);
+// A timeline event (incidents.cpp).
+Status add_event(Connection& db, int64_t incident_id, const std::string& at, std::optional<int64_t> actor_id,
+                 std::string_view kind, bool is_public, const std::string& text, const std::string& details);
 // A public note to the reporter (when text is given) and/or a new status of
 // the report; answers the note's id, or 0 (reports.cpp).
 Result<int64_t> note_report(Connection& db, int64_t report_id, const std::string& text,
@@ -270,6 +273,14 @@ class SqliteStore final : public Store {
   Result<WriteStatus> find_write_status(const std::string& id) override;
   void log_transfer(Transfer transfer, Callback<int64_t> done) override;
   Result<std::vector<Transfer>> list_transfers(const TransferFilter& filter) override;
+  void create_share(Share share, bool publish, AuditEvent audit, Callback<Share> done) override;
+  void decide_share(int64_t id, std::string decided_by, bool approve, std::string reason, AuditEvent audit,
+                    Callback<Share> done) override;
+  Result<Share> find_share(int64_t id) override;
+  Result<std::vector<Share>> list_shares(const std::string& state, const std::string& incident) override;
+  void save_partner_remote(PartnerRemote remote, AuditEvent audit, Callback<bool> done) override;
+  Result<std::vector<PartnerRemote>> list_partner_remotes() override;
+  void record_sync(PartnerRemote state, Callback<bool> done) override;
 
  private:
   std::string path_;
@@ -284,7 +295,13 @@ class SqliteStore final : public Store {
   std::chrono::steady_clock::time_point last_search_flush_{};  // writer thread only
   bool search_pending_ = false;                                 // writer thread only
   int64_t last_added_micros_ = 0;  // writer thread only: the last date_added given, in microseconds
-  bool flush_search_transaction();  // indexes the search queue in a transaction of its own
+  bool flush_search_transaction();
+  // The writes of add_shared_objects, inside a transaction the caller holds.
+  Result<WriteStatus> write_shared_objects(Connection& db, const Collection& collection,
+                                           const std::vector<SharedObjectInput>& objects, const WriteOrigin& origin,
+                                           std::optional<Transfer>& transfer);
+  // Writes a share's objects and remembers the incident they came from.
+  Status publish_share(Connection& db, const Collection& collection, Share& share);  // indexes the search queue in a transaction of its own
 };
 
 }  // namespace jaga::sqlite
