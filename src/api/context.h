@@ -16,6 +16,10 @@
 #include "store/store.h"
 #include "util/worker_pool.h"
 
+namespace jaga::taxii {
+class SyncService;
+}
+
 namespace jaga::api {
 
 struct ApiSettings {
@@ -46,6 +50,7 @@ struct ApiContext {
   PowReplayCache pow_replays;
   PartnerCredentialCache partner_credentials;
   IndicatorLookup* lookup = nullptr;  // answers /api/v1/lookup; set by the server
+  taxii::SyncService* partner_sync = nullptr;  // syncs with partners' TAXII servers; set by the server
 };
 
 }  // namespace jaga::api

@@ -12,6 +12,7 @@
 #include "http/problem.h"
 #include "intel/normalise.h"
 #include "stix/mapping.h"
+#include "taxii/sync_service.h"
 #include "util/csv.h"
 #include "util/time.h"
 
@@ -290,6 +291,29 @@ void add_exchange_routes(http::Router& router, ApiContext& ctx) {
     json::array items;
     for (const auto& p : *partners) items.push_back(partner_json(p, *remotes));
     reply(json_response(200, {{"items", std::move(items)}}));
+  })});
+
+  router.add({"POST", "/api/v1/partners/{name}/sync", "partners_sync", 0,
+              guard(ctx, exchange_readers(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    if (!ctx.partner_sync) return reply(http::problem(Error::unavailable("partner sync is not running")));
+    std::string partner = request.params.at("name");
+    auto audit = caller_event(request, caller, "partner.sync", "partner", partner);
+    run_on_worker(ctx, reply, [&ctx, reply, partner, audit = std::move(audit)]() mutable {
+      auto report = ctx.partner_sync->sync_now(partner);
+      if (!report) return reply(http::problem(report.error()));
+      ctx.store.append_audit(std::move(audit), [](Result<int64_t>) {});
+      json::array notes;
+      for (const auto& n : report->notes) notes.emplace_back(n);
+      reply(json_response(200, {{"ok", report->ok()},
+                                {"error", report->error},
+                                {"pulled", report->pulled},
+                                {"pushed", report->pushed},
+                                {"pull_pages", report->pull_pages},
+                                {"push_batches", report->push_batches},
+                                {"indicators", report->indicators},
+                                {"conflicts", report->conflicts},
+                                {"notes", std::move(notes)}}));
+    });
   })});
 
   router.add({"GET", "/api/v1/collections", "collections_list", 0,

@@ -15,6 +15,7 @@
 #include "http/problem.h"
 #include "stix/object.h"
 #include "taxii/protocol.h"
+#include "taxii/received.h"
 #include "util/text.h"
 #include "util/time.h"
 
@@ -160,29 +161,43 @@ void add_objects(ApiContext& ctx, http::Request& request, TaxiiCaller& caller, c
   if (!taxii::is_taxii_content(request.header("content-type")))
     return reply(http::problem(415, "Unsupported Media Type",
                                "Send an envelope as " + std::string(taxii::kTaxiiMediaType) + "."));
-  auto envelope = stix::read_envelope(request.body);
-  if (!envelope) return reply(http::problem(envelope.error()));
-  std::vector<SharedObjectInput> objects;
-  objects.reserve(envelope->objects.size());
-  for (auto& o : envelope->objects)
-    objects.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
-                       std::move(o.json), ""});
-  WriteOrigin origin;
-  std::optional<Transfer> transfer;
-  if (caller.partner) {
-    origin.partner = caller.partner->name;
-    transfer = Transfer{};
-    transfer->direction = "received";
-    transfer->partner = caller.partner->name;
-    transfer->collection = collection->alias;
-    transfer->channel = "taxii-post";
-    transfer->agreement = agreement_json(*caller.partner);
-  }
-  ctx.store.add_shared_objects(std::move(*collection), std::move(objects), std::move(origin), std::move(transfer),
-                               [reply](Result<WriteStatus> status) {
-                                 if (!status) return reply(http::problem(status.error()));
-                                 reply(taxii_response(202, taxii::status_json(*status)));
-                               });
+  // Reading and checking a large envelope is CPU work: off the network threads.
+  run_on_worker(ctx, reply, [&ctx, reply, caller, collection = std::move(*collection), body = std::move(request.body)]() mutable {
+    auto envelope = stix::read_envelope(body);
+    if (!envelope) return reply(http::problem(envelope.error()));
+    std::vector<SharedObjectInput> objects;
+    objects.reserve(envelope->objects.size());
+    for (auto& o : envelope->objects)
+      objects.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
+                         std::move(o.json), ""});
+    WriteOrigin origin;
+    std::optional<Transfer> transfer;
+    if (caller.partner) {
+      origin.partner = caller.partner->name;
+      transfer = Transfer{};
+      transfer->direction = "received";
+      transfer->partner = caller.partner->name;
+      transfer->collection = collection.alias;
+      transfer->channel = "taxii-post";
+      transfer->agreement = agreement_json(*caller.partner);
+    }
+    // A partner's indicators join the desk's own, with the partner as source.
+    std::optional<IndicatorImport> indicators;
+    if (caller.partner) indicators = taxii::indicators_received(objects, caller.partner->name, collection.max_tlp);
+    ctx.store.add_shared_objects(
+        std::move(collection), std::move(objects), std::move(origin), std::move(transfer),
+        [&ctx, reply, indicators = std::move(indicators)](Result<WriteStatus> status) mutable {
+          if (!status) return reply(http::problem(status.error()));
+          auto response = taxii_response(202, taxii::status_json(*status));
+          if (!indicators) return reply(std::move(response));
+          ctx.store.import_indicators(std::move(*indicators), {}, std::nullopt,
+                                      [&ctx, reply, response = std::move(response)](Result<IndicatorImportCounts> counts) mutable {
+                                        if (!counts) return reply(http::problem(counts.error()));
+                                        if (ctx.lookup) ctx.lookup->changed();
+                                        reply(std::move(response));
+                                      });
+        });
+  });
 }
 
 void delete_object(ApiContext& ctx, http::Request& request, TaxiiCaller& caller, const http::Reply& reply) {

@@ -11,6 +11,7 @@
 #include "api/routes.h"
 #include "http/server.h"
 #include "notify/delivery.h"
+#include "taxii/sync_service.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -130,6 +131,9 @@ int serve(const Settings& settings, const std::string& executable_path) {
   IndicatorLookup lookup(**store);
   lookup.start();
   ctx.lookup = &lookup;
+  taxii::SyncService partner_sync(**store, taxii::make_curl_transport());
+  partner_sync.start([&lookup] { lookup.changed(); });
+  ctx.partner_sync = &partner_sync;
   http::Router router;
   api::add_all_routes(router, ctx);
 
@@ -156,6 +160,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
   std::printf("jaga is serving on %s://%s:%u\n", scheme.c_str(), settings.host().c_str(), server.port());
   std::fflush(stdout);
   server.run();
+  partner_sync.stop();
   lookup.stop();
   delivery.stop();
   log::info("closing the store");

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/commands.h"
+#include "taxii/sync.h"
 #include "util/csv.h"
 #include "util/crypto.h"
 
@@ -75,6 +76,44 @@ Result<std::string> list_partners(Store& store) {
                   p.agreement.reference.empty() ? "-" : p.agreement.reference.c_str(),
                   rights_text(p.collections).c_str(), p.disabled ? " (disabled)" : "");
   return out;
+}
+
+Result<std::string> set_partner_remote(Store& store, PartnerRemote remote) {
+  if (remote.api_root.rfind("http://", 0) != 0 && remote.api_root.rfind("https://", 0) != 0)
+    return Error::invalid("--api-root must be an http:// or https:// URL, such as https://taxii.example.org/taxii2/api/");
+  if (remote.remote_collection.empty() || remote.remote_collection.find_first_of("/?#") != std::string::npos)
+    return Error::invalid("--remote-collection is the collection's id on their server");
+  if (remote.username.empty()) return Error::invalid("--username is the account their server gave this desk");
+  if (auto st = check_exchange_name("--pull-into", remote.pull_into); !st) return st.error();
+  if (!remote.push_from.empty())
+    if (auto st = check_exchange_name("--push-from", remote.push_from); !st) return st.error();
+  if (remote.interval_seconds < 5) return Error::invalid("--interval is at least 5 seconds");
+  auto event = cli_event("partner.remote", "partner", remote.partner,
+                         {{"api_root", remote.api_root}, {"remote_collection", remote.remote_collection},
+                          {"pull_into", remote.pull_into}, {"push_from", remote.push_from},
+                          {"interval_seconds", remote.interval_seconds}});
+  auto saved = wait_for<bool>([&](auto cb) { store.save_partner_remote(remote, event, cb); });
+  if (!saved) return saved.error();
+  return "syncing with " + remote.partner + " at " + remote.api_root + " every " + std::to_string(remote.interval_seconds) +
+         " s: pull into " + remote.pull_into + (remote.push_from.empty() ? "" : ", push from " + remote.push_from) + "\n";
+}
+
+Result<std::string> sync_partner(Store& store, const std::string& partner) {
+  auto remotes = store.list_partner_remotes();
+  if (!remotes) return remotes.error();
+  for (auto& remote : *remotes) {
+    if (remote.partner != partner) continue;
+    auto transport = taxii::make_curl_transport();
+    taxii::PartnerSync sync(store, *transport);
+    auto report = sync.run(remote);
+    std::string out;
+    for (const auto& note : report.notes) out += "note: " + note + "\n";
+    if (!report.ok()) return Error::unavailable("sync with " + partner + " failed: " + report.error);
+    return out + "pulled " + std::to_string(report.pulled) + " objects (" + std::to_string(report.indicators) +
+           " indicators) in " + std::to_string(report.pull_pages) + " pages, pushed " + std::to_string(report.pushed) +
+           " objects" + (report.conflicts ? ", " + std::to_string(report.conflicts) + " conflicts logged" : "") + "\n";
+  }
+  return Error::not_found("no TAXII server is set for partner " + partner + " (jaga partner remote)");
 }
 
 Result<std::string> add_collection(Store& store, const std::string& alias, const std::string& title,

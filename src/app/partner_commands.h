@@ -25,6 +25,11 @@ struct PartnerOptions {
 Result<std::string> add_partner(Store& store, const PartnerOptions& options, const std::string& password);
 Result<std::string> list_partners(Store& store);
 
+// Where this desk pulls from and pushes to on the partner's own TAXII server.
+Result<std::string> set_partner_remote(Store& store, PartnerRemote remote);
+// One sync with the partner's server now, with what it did.
+Result<std::string> sync_partner(Store& store, const std::string& partner);
+
 Result<std::string> add_collection(Store& store, const std::string& alias, const std::string& title,
                                    const std::string& description, const std::string& max_tlp);
 Result<std::string> list_collections(Store& store);

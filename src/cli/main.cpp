@@ -224,6 +224,21 @@ int main(int argc, char** argv) {
   partner_add->add_flag("--four-eyes", partner_options.four_eyes, "shares need a second analyst's approval");
   auto* partner_list = partner->add_subcommand("list", "list partners and their agreements");
   add_common(partner_list);
+  PartnerRemote remote;
+  auto* partner_remote = partner->add_subcommand("remote", "set the partner's own TAXII server to pull from and push to");
+  add_common(partner_remote);
+  partner_remote->add_option("name", remote.partner, "the partner")->required();
+  partner_remote->add_option("--api-root", remote.api_root, "their API root, e.g. https://taxii.example.org/taxii2/api/")->required();
+  partner_remote->add_option("--remote-collection", remote.remote_collection, "the collection's id on their server")->required();
+  partner_remote->add_option("--username", remote.username, "the account their server gave this desk")->required();
+  partner_remote->add_flag("--password-stdin", password_stdin, "read the password from stdin, even from a terminal");
+  partner_remote->add_option("--pull-into", remote.pull_into, "the local collection what they share goes into")->required();
+  partner_remote->add_option("--push-from", remote.push_from, "the local collection whose objects go to them");
+  partner_remote->add_option("--interval", remote.interval_seconds, "seconds between syncs")->capture_default_str();
+  std::string sync_name;
+  auto* partner_sync = partner->add_subcommand("sync", "sync with the partner's TAXII server now");
+  add_common(partner_sync);
+  partner_sync->add_option("name", sync_name, "the partner")->required();
 
   auto* collection = app.add_subcommand("collection", "TAXII collections, one per sharing group");
   collection->require_subcommand(1);
@@ -362,6 +377,10 @@ int main(int argc, char** argv) {
   else if (partner_add->parsed())
     result = commands::add_partner(db, partner_options, read_password("partner's password: ", password_stdin));
   else if (partner_list->parsed()) result = commands::list_partners(db);
+  else if (partner_remote->parsed()) {
+    remote.password = read_password("password on their server: ", password_stdin);
+    result = commands::set_partner_remote(db, remote);
+  } else if (partner_sync->parsed()) result = commands::sync_partner(db, sync_name);
   else if (collection_add->parsed())
     result = commands::add_collection(db, collection_alias, collection_title, collection_description, collection_tlp);
   else if (collection_list->parsed()) result = commands::list_collections(db);

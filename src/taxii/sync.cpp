@@ -1,0 +1,300 @@
+#include "taxii/sync.h"
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "model/exchange.h"
+#include "stix/object.h"
+#include "taxii/protocol.h"
+#include "taxii/received.h"
+#include "util/time.h"
+
+namespace jaga::taxii {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string query_escape(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+bool worth_retrying(int status) { return status == 429 || status == 502 || status == 503 || status == 504 || status == 500; }
+
+std::string agreement_text(const Partner& partner) {
+  const auto& a = partner.agreement;
+  return json::serialize(json::object{{"reference", a.reference},
+                                      {"max_tlp", std::string(to_string(a.max_tlp))},
+                                      {"personal_data", a.personal_data},
+                                      {"four_eyes", a.four_eyes}});
+}
+
+std::string strip_tags(std::string_view html) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : html) {
+    if (c == '<') in_tag = true;
+    else if (c == '>') { in_tag = false; out += ' '; }
+    else if (!in_tag) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  }
+  std::string squeezed;
+  for (char c : out)
+    if (!(c == ' ' && (squeezed.empty() || squeezed.back() == ' '))) squeezed += c;
+  while (!squeezed.empty() && squeezed.back() == ' ') squeezed.pop_back();
+  return squeezed;
+}
+
+}  // namespace
+
+std::string resource_url(std::string api_root, std::string_view rest) {
+  if (api_root.empty() || api_root.back() != '/') api_root += '/';
+  return api_root + std::string(rest);
+}
+
+std::string describe_answer(const HttpAnswer& answer) {
+  std::string out = "HTTP " + std::to_string(answer.status);
+  json::error_code ec;
+  auto parsed = json::parse(answer.body, ec);
+  if (!ec && parsed.is_object()) {
+    const auto& o = parsed.get_object();
+    for (const char* field : {"title", "description", "detail"})
+      if (auto* v = o.if_contains(field); v && v->is_string() && !v->get_string().empty())
+        out += ": " + std::string(v->get_string());
+    return out;
+  }
+  std::string_view body = answer.body;
+  auto open = body.find("<title>");
+  if (open == std::string_view::npos) open = body.find("<TITLE>");
+  if (open != std::string_view::npos) {
+    auto close = body.find("</", open);
+    auto title = strip_tags(body.substr(open + 7, close == std::string_view::npos ? 200 : close - open - 7));
+    if (!title.empty()) return out + ": " + title;
+  }
+  auto text = strip_tags(body.substr(0, 2000));
+  if (text.size() > 200) text = text.substr(0, 200) + "...";
+  return text.empty() ? out : out + ": " + text;
+}
+
+PartnerSync::PartnerSync(Store& store, Transport& transport, SyncOptions options)
+    : store_(store), transport_(transport), options_(options) {}
+
+Result<HttpAnswer> PartnerSync::send(HttpRequest request, SyncReport& report) {
+  request.timeout_seconds = options_.timeout_seconds;
+  auto delay = options_.first_retry_delay;
+  Result<HttpAnswer> answer = Error::unavailable("not sent");
+  for (int attempt = 1; attempt <= options_.attempts; ++attempt) {
+    answer = transport_.send(request);
+    if (answer && !worth_retrying(answer->status)) return answer;
+    if (attempt == options_.attempts) break;
+    report.notes.push_back("retried " + request.method + " " + request.url + " after " +
+                           (answer ? describe_answer(*answer) : answer.error().message));
+    std::this_thread::sleep_for(delay);
+    delay *= 2;
+  }
+  if (!answer) return answer.error();
+  return Error::unavailable(request.method + " " + request.url + ": " + describe_answer(*answer));
+}
+
+Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
+  auto collection = store_.find_collection(remote.pull_into);
+  if (!collection) return collection.error();
+  auto partner = store_.find_partner(remote.partner);
+  if (!partner) return partner.error();
+  const std::string objects_url = resource_url(remote.api_root, "collections/" + remote.remote_collection + "/objects/");
+  std::string next, added_after = remote.pull_cursor;
+  bool next_failed_once = false;
+  int empty_pages = 0;
+  for (size_t page = 0; page < options_.max_pages; ++page) {
+    HttpRequest request;
+    request.url = objects_url + "?limit=" + std::to_string(options_.page_size);
+    if (!added_after.empty()) request.url += "&added_after=" + query_escape(added_after);
+    if (!next.empty()) request.url += "&next=" + query_escape(next);
+    request.headers = {{"Accept", std::string(kTaxiiMediaType)}};
+    request.username = remote.username;
+    request.password = remote.password;
+    auto answer = send(request, report);
+    if (!answer) return answer.error();
+    if (answer->status >= 400 && !next.empty() && answer->status < 500 && answer->status != 401 && answer->status != 403 &&
+        !next_failed_once) {
+      // An expired `next`: the pages before it are in, so page on from the
+      // last date they carried.
+      report.notes.push_back("the server refused its own next token (" + describe_answer(*answer) +
+                             "); paging on from added_after " + added_after);
+      next.clear();
+      next_failed_once = true;
+      continue;
+    }
+    if (answer->status != 200) return Error::unavailable("GET " + request.url + ": " + describe_answer(*answer));
+    next_failed_once = false;
+    auto envelope = stix::read_envelope(answer->body);
+    if (!envelope) return Error::invalid("the envelope from " + objects_url + " is malformed: " + envelope.error().message);
+    ++report.pull_pages;
+    std::vector<SharedObjectInput> objects;
+    objects.reserve(envelope->objects.size());
+    for (auto& o : envelope->objects)
+      objects.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
+                         std::move(o.json), ""});
+    if (!objects.empty()) {
+      Transfer transfer;
+      transfer.direction = "received";
+      transfer.partner = remote.partner;
+      transfer.collection = collection->alias;
+      transfer.channel = "pull";
+      transfer.agreement = agreement_text(*partner);
+      auto indicators = indicators_received(objects, remote.partner, collection->max_tlp);
+      size_t count = objects.size();
+      auto written = wait_for<WriteStatus>([&](auto done) {
+        store_.add_shared_objects(*collection, std::move(objects), WriteOrigin{remote.partner, ""}, std::move(transfer),
+                                  done);
+      });
+      if (!written) return written.error();
+      report.pulled += static_cast<int64_t>(count);
+      remote.pulled += static_cast<int64_t>(count);
+      report.conflicts += static_cast<int64_t>(written->failures.size());
+      if (indicators) {
+        size_t n = indicators->indicators.size();
+        auto imported = wait_for<IndicatorImportCounts>(
+            [&](auto done) { store_.import_indicators(std::move(*indicators), {}, std::nullopt, done); });
+        if (!imported) return imported.error();
+        report.indicators += static_cast<int64_t>(n);
+      }
+      empty_pages = 0;
+    } else if (++empty_pages >= 3 && envelope->more) {
+      report.notes.push_back("the server kept saying more with empty pages; stopped");
+      break;
+    }
+    auto last = answer->header("x-taxii-date-added-last");
+    if (auto t = stix::normal_timestamp(last); t && *t > added_after) {
+      added_after = *t;
+      remote.pull_cursor = *t;  // committed above: the next sync starts after it
+    }
+    if (!envelope->more) return {};
+    if (!envelope->next.empty()) {
+      next = envelope->next;
+      continue;
+    }
+    // more without next: page on by date added.
+    if (last.empty())
+      return Error::unavailable("the server says there is more but gives neither next nor X-TAXII-Date-Added-Last");
+    if (report.notes.empty() || report.notes.back().rfind("paging by added_after", 0) != 0)
+      report.notes.push_back("paging by added_after: the server gives more without next");
+    next.clear();
+  }
+  return {};
+}
+
+Status PartnerSync::push(PartnerRemote& remote, SyncReport& report) {
+  if (remote.push_from.empty()) return {};
+  auto collection = store_.find_collection(remote.push_from);
+  if (!collection) return collection.error();
+  auto partner = store_.find_partner(remote.partner);
+  if (!partner) return partner.error();
+  const std::string objects_url = resource_url(remote.api_root, "collections/" + remote.remote_collection + "/objects/");
+  for (;;) {
+    ObjectQuery query;
+    query.collection_id = collection->id;
+    query.added_after = remote.push_cursor;
+    query.version_match = VersionMatch::all;
+    query.limit = options_.page_size;
+    query.max_tlp = highest_tlp_leaving(partner->agreement, *collection);
+    query.personal_data = partner->agreement.personal_data;
+    auto page = store_.list_shared_objects(query);
+    if (!page) return page.error();
+    if (page->objects.empty()) return {};
+    std::string envelope = "{\"objects\":[";
+    Transfer transfer;
+    transfer.direction = "sent";
+    transfer.partner = remote.partner;
+    transfer.collection = collection->alias;
+    transfer.channel = "push";
+    transfer.agreement = agreement_text(*partner);
+    for (const auto& o : page->objects) {
+      if (o.origin == remote.partner) continue;  // what they sent does not go back to them
+      if (!transfer.objects.empty()) envelope += ',';
+      envelope += o.json;
+      transfer.objects.emplace_back(o.stix_id, o.version);
+    }
+    envelope += "]}";
+    std::string last_added = page->objects.back().date_added;
+    if (!transfer.objects.empty()) {
+      HttpRequest request;
+      request.method = "POST";
+      request.url = objects_url;
+      request.headers = {{"Accept", std::string(kTaxiiMediaType)}, {"Content-Type", std::string(kTaxiiMediaType)}};
+      request.username = remote.username;
+      request.password = remote.password;
+      request.body = std::move(envelope);
+      auto answer = send(request, report);
+      if (!answer) return answer.error();
+      if (answer->status != 202 && answer->status != 200)
+        return Error::unavailable("POST " + objects_url + ": " + describe_answer(*answer));
+      size_t count = transfer.objects.size();
+      auto logged = wait_for<int64_t>([&](auto done) { store_.log_transfer(std::move(transfer), done); });
+      if (!logged) return logged.error();
+      // The status may complete later: ask again until it does.
+      json::error_code ec;
+      auto status = json::parse(answer->body, ec);
+      for (int poll = 0; !ec && status.is_object() && poll < options_.status_polls; ++poll) {
+        auto* state = status.get_object().if_contains("status");
+        if (!state || !state->is_string() || state->get_string() != "pending") break;
+        auto* id = status.get_object().if_contains("id");
+        if (!id || !id->is_string()) break;
+        if (poll == 0) report.notes.push_back("the server completes writes later; polled its status");
+        std::this_thread::sleep_for(options_.status_poll_delay);
+        HttpRequest ask;
+        ask.url = resource_url(remote.api_root, "status/" + std::string(id->get_string()) + "/");
+        ask.headers = {{"Accept", std::string(kTaxiiMediaType)}};
+        ask.username = remote.username;
+        ask.password = remote.password;
+        auto again = send(ask, report);
+        if (!again) return again.error();
+        if (again->status != 200) return Error::unavailable("GET " + ask.url + ": " + describe_answer(*again));
+        status = json::parse(again->body, ec);
+      }
+      if (!ec && status.is_object()) {
+        const auto& s = status.get_object();
+        if (auto* state = s.if_contains("status"); state && state->is_string() && state->get_string() == "pending")
+          return Error::unavailable("the server's status " + objects_url + " stayed pending");
+        if (auto* failures = s.if_contains("failure_count"); failures && failures->is_int64() && failures->get_int64() > 0)
+          report.notes.push_back(std::to_string(failures->get_int64()) + " pushed objects were refused by the server");
+      }
+      report.pushed += static_cast<int64_t>(count);
+      remote.pushed += static_cast<int64_t>(count);
+      ++report.push_batches;
+    }
+    remote.push_cursor = last_added;
+    if (!page->more) return {};
+  }
+}
+
+SyncReport PartnerSync::run(PartnerRemote& remote) {
+  SyncReport report;
+  remote.last_attempt = now_rfc3339();
+  Status outcome = pull(remote, report);
+  if (outcome) outcome = push(remote, report);
+  if (outcome) {
+    remote.last_success = remote.last_attempt;
+    remote.last_error.clear();
+    remote.failures = 0;
+  } else {
+    report.error = outcome.error().message;
+    remote.last_error = report.error;
+    ++remote.failures;
+  }
+  auto recorded = wait_for<bool>([&](auto done) { store_.record_sync(remote, done); });
+  if (!recorded && report.error.empty()) report.error = recorded.error().message;
+  return report;
+}
+
+}  // namespace jaga::taxii
