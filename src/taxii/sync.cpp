@@ -175,9 +175,11 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       break;
     }
     auto last = answer->header("x-taxii-date-added-last");
-    if (auto t = stix::normal_timestamp(last); t && *t > added_after) {
-      added_after = *t;
-      remote.pull_cursor = *t;  // committed above: the next sync starts after it
+    // The server's own text goes back to it: some compare timestamps as text.
+    auto t = stix::normal_timestamp(last);
+    if (t && (added_after.empty() || *t > stix::normal_timestamp(added_after).value_or(""))) {
+      added_after = last;
+      remote.pull_cursor = last;  // committed above: the next sync starts after it
     }
     if (!envelope->more) return {};
     if (!envelope->next.empty()) {
