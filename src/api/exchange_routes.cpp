@@ -257,10 +257,8 @@ void add_exchange_routes(http::Router& router, ApiContext& ctx) {
     reply(json_response(200, {{"items", std::move(items)}}));
   })});
 
-  for (const bool approve : {true, false}) {
-    router.add({"POST", approve ? "/api/v1/shares/{id}/approve" : "/api/v1/shares/{id}/reject",
-                approve ? "shares_approve" : "shares_reject", 16 * 1024,
-                guard(ctx, sharers(), [&ctx, approve](http::Request& request, Caller& caller, http::Reply reply) {
+  auto decide = [&ctx](bool approve) {
+    return guard(ctx, sharers(), [&ctx, approve](http::Request& request, Caller& caller, http::Reply reply) {
       auto id = share_id_param(request);
       if (!id) return reply(http::problem(id.error()));
       std::string reason;
@@ -279,8 +277,10 @@ void add_exchange_routes(http::Router& router, ApiContext& ctx) {
         if (!decided) return reply(http::problem(decided.error()));
         reply(json_response(200, share_json(*decided)));
       });
-    })});
-  }
+    });
+  };
+  router.add({"POST", "/api/v1/shares/{id}/approve", "shares_approve", 16 * 1024, decide(true)});
+  router.add({"POST", "/api/v1/shares/{id}/reject", "shares_reject", 16 * 1024, decide(false)});
 
   router.add({"GET", "/api/v1/partners", "partners_list", 0,
               guard(ctx, exchange_readers(), [&ctx](http::Request&, Caller&, http::Reply reply) {
@@ -293,7 +293,7 @@ void add_exchange_routes(http::Router& router, ApiContext& ctx) {
     reply(json_response(200, {{"items", std::move(items)}}));
   })});
 
-  router.add({"POST", "/api/v1/partners/{name}/sync", "partners_sync", 0,
+  router.add({"POST", "/api/v1/partners/{name}/sync", "partners_sync", 1024,
               guard(ctx, exchange_readers(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
     if (!ctx.partner_sync) return reply(http::problem(Error::unavailable("partner sync is not running")));
     std::string partner = request.params.at("name");
