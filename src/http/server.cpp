@@ -213,6 +213,21 @@ class Session final : public SessionBase {
     parser_->body_limit(limit);
     if (parser_->is_done()) return dispatch();
     beast::get_lowest_layer(stream_).expires_after(server_.options.body_timeout);
+    // A client that asks first (curl does for large bodies) waits for this
+    // before it sends the body, for a second when it does not come.
+    auto expect = request_.header("expect");
+    if (expect && iequals(*expect, "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      return net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                              [self = shared()](beast::error_code ec, size_t) {
+                                if (ec) return self->close();
+                                self->read_body();
+                              });
+    }
+    read_body();
+  }
+
+  void read_body() {
     bhttp::async_read(stream_, buffer_, *parser_, [self = shared()](beast::error_code ec, size_t) {
       if (ec == bhttp::error::body_limit) {
         return self->respond_early(problem(413, "", "The request body is larger than this resource accepts."));

@@ -23,7 +23,7 @@
 namespace jaga::taxii {
 
 struct SyncOptions {
-  size_t page_size = 1000;   // asked of the server when pulling; objects per push
+  size_t page_size = 10000;  // asked of the server when pulling (it may give fewer); objects per push
   int attempts = 4;          // per request, the first included
   std::chrono::milliseconds first_retry_delay{500};  // doubles with each attempt
   int status_polls = 40;     // how often a pending status is asked again
