@@ -9,6 +9,7 @@
 // agreement says so, and every object a partner receives or sends is in the
 // cross-border transfer log before the answer goes out.
 #include <boost/json.hpp>
+#include <mutex>
 
 #include "api/routes.h"
 #include "api/taxii_auth.h"
@@ -181,22 +182,57 @@ void add_objects(ApiContext& ctx, http::Request& request, TaxiiCaller& caller, c
       transfer->channel = "taxii-post";
       transfer->agreement = agreement_json(*caller.partner);
     }
-    // A partner's indicators join the desk's own, with the partner as source.
-    std::optional<IndicatorImport> indicators;
-    if (caller.partner) indicators = taxii::indicators_received(objects, caller.partner->name, collection.max_tlp);
-    ctx.store.add_shared_objects(
-        std::move(collection), std::move(objects), std::move(origin), std::move(transfer),
-        [&ctx, reply, indicators = std::move(indicators)](Result<WriteStatus> status) mutable {
-          if (!status) return reply(http::problem(status.error()));
-          auto response = taxii_response(202, taxii::status_json(*status));
-          if (!indicators) return reply(std::move(response));
-          ctx.store.import_indicators(std::move(*indicators), {}, std::nullopt,
-                                      [&ctx, reply, response = std::move(response)](Result<IndicatorImportCounts> counts) mutable {
-                                        if (!counts) return reply(http::problem(counts.error()));
-                                        if (ctx.lookup) ctx.lookup->changed();
-                                        reply(std::move(response));
-                                      });
-        });
+    // A partner's indicators join the desk's own, with the partner as
+    // source: read while the writer stores the objects, stored after them,
+    // and the answer waits for both.
+    std::vector<SharedObjectInput> for_intake;
+    if (caller.partner)
+      for (const auto& o : objects)
+        if (o.type == "indicator") for_intake.push_back(o);
+    struct Answer {
+      std::mutex mutex;
+      int waiting = 1;
+      std::optional<http::Response> response;
+      std::optional<Error> error;
+      http::Reply reply;
+      void arrive(ApiContext& ctx) {
+        std::unique_lock lock(mutex);
+        if (--waiting > 0) return;
+        lock.unlock();
+        if (error) return reply(http::problem(*error));
+        if (ctx.lookup && waiting_for_indicators) ctx.lookup->changed();
+        reply(std::move(*response));
+      }
+      bool waiting_for_indicators = false;
+    };
+    auto answer = std::make_shared<Answer>();
+    answer->reply = reply;
+    bool intake = caller.partner && !for_intake.empty();
+    if (intake) answer->waiting = 2;  // the objects, and the indicators read from them
+    Tlp unmarked = collection.max_tlp;
+    ctx.store.add_shared_objects(std::move(collection), std::move(objects), std::move(origin), std::move(transfer),
+                                 [&ctx, answer](Result<WriteStatus> status) {
+                                   {
+                                     std::lock_guard lock(answer->mutex);
+                                     if (!status) answer->error = status.error();
+                                     else answer->response = taxii_response(202, taxii::status_json(*status));
+                                   }
+                                   answer->arrive(ctx);
+                                 });
+    if (!intake) return;
+    auto indicators = taxii::indicators_received(for_intake, caller.partner->name, unmarked);
+    if (!indicators) return answer->arrive(ctx);
+    {
+      std::lock_guard lock(answer->mutex);
+      answer->waiting_for_indicators = true;
+    }
+    ctx.store.import_indicators(std::move(*indicators), {}, std::nullopt, [&ctx, answer](Result<IndicatorImportCounts> counts) {
+      if (!counts) {
+        std::lock_guard lock(answer->mutex);
+        if (!answer->error) answer->error = counts.error();
+      }
+      answer->arrive(ctx);
+    });
   });
 }
 

@@ -208,8 +208,11 @@ struct Warninglists::Tables {
       int bits = prefix;
       int own = inside.prefix + (inside.base.v6 ? 0 : 96);
       if (bits > own) continue;  // a listed network narrower than the indicator does not cover it
+      // The address with every bit after the prefix cleared, a byte at a time.
       auto bytes = inside.base.bytes;
-      for (int i = bits; i < 128; ++i) bytes[i / 8] &= static_cast<uint8_t>(~(1u << (7 - i % 8)));
+      size_t first_clear = static_cast<size_t>(bits / 8);
+      if (bits % 8) bytes[first_clear++] &= static_cast<uint8_t>(0xFFu << (8 - bits % 8));
+      for (size_t i = first_clear; i < bytes.size(); ++i) bytes[i] = 0;
       if (auto it = table.find(std::string(reinterpret_cast<const char*>(bytes.data()), 16)); it != table.end())
         return it->second;
     }

@@ -1,6 +1,8 @@
 #include "taxii/sync.h"
 
 #include <boost/json.hpp>
+#include <algorithm>
+#include <future>
 #include <thread>
 
 #include "model/exchange.h"
@@ -97,8 +99,8 @@ Result<HttpAnswer> PartnerSync::send(HttpRequest request, SyncReport& report) {
     answer = transport_.send(request);
     if (answer && !worth_retrying(answer->status)) return answer;
     if (attempt == options_.attempts) break;
-    report.notes.push_back("retried " + request.method + " " + request.url + " after " +
-                           (answer ? describe_answer(*answer) : answer.error().message));
+    note(report, "retried " + request.method + " " + request.url + " after " +
+                     (answer ? describe_answer(*answer) : answer.error().message));
     std::this_thread::sleep_for(delay);
     delay *= 2;
   }
@@ -112,39 +114,87 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
   auto partner = store_.find_partner(remote.partner);
   if (!partner) return partner.error();
   const std::string objects_url = resource_url(remote.api_root, "collections/" + remote.remote_collection + "/objects/");
-  std::string next, added_after = remote.pull_cursor;
-  bool next_failed_once = false;
-  int empty_pages = 0;
-  for (size_t page = 0; page < options_.max_pages; ++page) {
+  struct Page {
+    std::string added_after, next;
+  };
+  // The next page is asked for while this one is written: the server's
+  // work and ours overlap.
+  auto fetch = [&](Page page) {
     HttpRequest request;
     request.url = objects_url + "?limit=" + std::to_string(options_.page_size);
-    if (!added_after.empty()) request.url += "&added_after=" + query_escape(added_after);
-    if (!next.empty()) request.url += "&next=" + query_escape(next);
+    if (!page.added_after.empty()) request.url += "&added_after=" + query_escape(page.added_after);
+    if (!page.next.empty()) request.url += "&next=" + query_escape(page.next);
     request.headers = {{"Accept", std::string(kTaxiiMediaType)}};
     request.username = remote.username;
     request.password = remote.password;
-    auto answer = send(request, report);
-    if (!answer) return answer.error();
-    if (answer->status >= 400 && !next.empty() && answer->status < 500 && answer->status != 401 && answer->status != 403 &&
-        !next_failed_once) {
+    return std::async(std::launch::async, [this, request = std::move(request), &report] { return send(request, report); });
+  };
+  Page current{remote.pull_cursor, ""};
+  auto in_flight = fetch(current);
+  std::shared_ptr<PageWrites> written;  // the page the store is writing
+  bool next_failed_once = false;
+  int empty_pages = 0;
+  for (size_t count = 0; count < options_.max_pages; ++count) {
+    auto answer = in_flight.get();
+    if (!answer) {
+      (void)settle(written, remote, report);
+      return answer.error();
+    }
+    if (answer->status >= 400 && !current.next.empty() && answer->status < 500 && answer->status != 401 &&
+        answer->status != 403 && !next_failed_once) {
       // An expired `next`: the pages before it are in, so page on from the
       // last date they carried.
-      report.notes.push_back("the server refused its own next token (" + describe_answer(*answer) +
-                             "); paging on from added_after " + added_after);
-      next.clear();
+      note(report, "the server refused its own next token (" + describe_answer(*answer) +
+                       "); paging on from added_after " + current.added_after);
+      current.next.clear();
       next_failed_once = true;
+      in_flight = fetch(current);
       continue;
     }
-    if (answer->status != 200) return Error::unavailable("GET " + request.url + ": " + describe_answer(*answer));
+    if (answer->status != 200) {
+      (void)settle(written, remote, report);
+      return Error::unavailable("GET " + objects_url + ": " + describe_answer(*answer));
+    }
     next_failed_once = false;
     auto envelope = stix::read_envelope(answer->body);
     if (!envelope) return Error::invalid("the envelope from " + objects_url + " is malformed: " + envelope.error().message);
     ++report.pull_pages;
+    // Where the next page starts: the server's own text goes back to it
+    // (some compare timestamps as text).
+    Page following = current;
+    auto last = answer->header("x-taxii-date-added-last");
+    auto last_time = stix::normal_timestamp(last);
+    bool moved = last_time && (current.added_after.empty() ||
+                               *last_time > stix::normal_timestamp(current.added_after).value_or(""));
+    if (moved) following.added_after = last;
+    bool more = envelope->more;
+    if (more && envelope->objects.empty() && ++empty_pages >= 3) {
+      note(report, "the server kept saying more with empty pages; stopped");
+      more = false;
+    } else if (!envelope->objects.empty()) {
+      empty_pages = 0;
+    }
+    if (more) {
+      if (!envelope->next.empty()) {
+        following.next = envelope->next;
+      } else if (last.empty()) {
+        return Error::unavailable("the server says there is more but gives neither next nor X-TAXII-Date-Added-Last");
+      } else if (!moved) {
+        return Error::unavailable("the server says there is more but its X-TAXII-Date-Added-Last does not move on");
+      } else {
+        following.next.clear();
+        note(report, "paging by added_after: the server gives more without next", true);
+      }
+      in_flight = fetch(following);
+    }
     std::vector<SharedObjectInput> objects;
     objects.reserve(envelope->objects.size());
     for (auto& o : envelope->objects)
       objects.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
                          std::move(o.json), ""});
+    // The store writes one page while the next is read: at most one page
+    // waits, and the cursor moves only past what was committed.
+    if (auto st = settle(written, remote, report); !st) return st;
     if (!objects.empty()) {
       Transfer transfer;
       transfer.direction = "received";
@@ -152,48 +202,55 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       transfer.collection = collection->alias;
       transfer.channel = "pull";
       transfer.agreement = agreement_text(*partner);
-      auto indicators = indicators_received(objects, remote.partner, collection->max_tlp);
-      size_t count = objects.size();
-      auto written = wait_for<WriteStatus>([&](auto done) {
-        store_.add_shared_objects(*collection, std::move(objects), WriteOrigin{remote.partner, ""}, std::move(transfer),
-                                  done);
-      });
-      if (!written) return written.error();
-      report.pulled += static_cast<int64_t>(count);
-      remote.pulled += static_cast<int64_t>(count);
-      report.conflicts += static_cast<int64_t>(written->failures.size());
+      written = std::make_shared<PageWrites>();
+      written->objects = static_cast<int64_t>(objects.size());
+      written->cursor = moved ? last : "";
+      auto page_writes = written;
+      std::vector<SharedObjectInput> for_intake;
+      for (const auto& o : objects)
+        if (o.type == "indicator") for_intake.push_back(o);
+      store_.add_shared_objects(*collection, std::move(objects), WriteOrigin{remote.partner, ""}, std::move(transfer),
+                                [page_writes](Result<WriteStatus> done) {
+                                  if (!done) page_writes->fail(done.error());
+                                  else page_writes->conflicts = static_cast<int64_t>(done->failures.size());
+                                  page_writes->arrive();
+                                });
+      // The indicators are read while the writer stores the objects.
+      auto indicators = indicators_received(for_intake, remote.partner, collection->max_tlp);
       if (indicators) {
-        size_t n = indicators->indicators.size();
-        auto imported = wait_for<IndicatorImportCounts>(
-            [&](auto done) { store_.import_indicators(std::move(*indicators), {}, std::nullopt, done); });
-        if (!imported) return imported.error();
-        report.indicators += static_cast<int64_t>(n);
+        written->indicators = static_cast<int64_t>(indicators->indicators.size());
+        written->expect();
+        store_.import_indicators(std::move(*indicators), {}, std::nullopt, [page_writes](Result<IndicatorImportCounts> done) {
+          if (!done) page_writes->fail(done.error());
+          page_writes->arrive();
+        });
       }
-      empty_pages = 0;
-    } else if (++empty_pages >= 3 && envelope->more) {
-      report.notes.push_back("the server kept saying more with empty pages; stopped");
-      break;
+    } else if (moved) {
+      remote.pull_cursor = last;
     }
-    auto last = answer->header("x-taxii-date-added-last");
-    // The server's own text goes back to it: some compare timestamps as text.
-    auto t = stix::normal_timestamp(last);
-    if (t && (added_after.empty() || *t > stix::normal_timestamp(added_after).value_or(""))) {
-      added_after = last;
-      remote.pull_cursor = last;  // committed above: the next sync starts after it
-    }
-    if (!envelope->more) return {};
-    if (!envelope->next.empty()) {
-      next = envelope->next;
-      continue;
-    }
-    // more without next: page on by date added.
-    if (last.empty())
-      return Error::unavailable("the server says there is more but gives neither next nor X-TAXII-Date-Added-Last");
-    if (report.notes.empty() || report.notes.back().rfind("paging by added_after", 0) != 0)
-      report.notes.push_back("paging by added_after: the server gives more without next");
-    next.clear();
+    if (!more) return settle(written, remote, report);
+    current = following;
   }
+  return settle(written, remote, report);
+}
+
+Status PartnerSync::settle(std::shared_ptr<PageWrites>& written, PartnerRemote& remote, SyncReport& report) {
+  if (!written) return {};
+  auto page = std::exchange(written, nullptr);
+  Status outcome = page->wait();
+  if (!outcome) return outcome;
+  report.pulled += page->objects;
+  remote.pulled += page->objects;
+  report.conflicts += page->conflicts;
+  report.indicators += page->indicators;
+  if (!page->cursor.empty()) remote.pull_cursor = page->cursor;  // committed: the next sync starts after it
   return {};
+}
+
+void PartnerSync::note(SyncReport& report, std::string text, bool once) {
+  std::lock_guard lock(notes_mutex_);
+  if (once && std::find(report.notes.begin(), report.notes.end(), text) != report.notes.end()) return;
+  report.notes.push_back(std::move(text));
 }
 
 Status PartnerSync::push(PartnerRemote& remote, SyncReport& report) {
@@ -252,7 +309,7 @@ Status PartnerSync::push(PartnerRemote& remote, SyncReport& report) {
         if (!state || !state->is_string() || state->get_string() != "pending") break;
         auto* id = status.get_object().if_contains("id");
         if (!id || !id->is_string()) break;
-        if (poll == 0) report.notes.push_back("the server completes writes later; polled its status");
+        if (poll == 0) note(report, "the server completes writes later; polled its status");
         std::this_thread::sleep_for(options_.status_poll_delay);
         HttpRequest ask;
         ask.url = resource_url(remote.api_root, "status/" + std::string(id->get_string()) + "/");
@@ -269,7 +326,7 @@ Status PartnerSync::push(PartnerRemote& remote, SyncReport& report) {
         if (auto* state = s.if_contains("status"); state && state->is_string() && state->get_string() == "pending")
           return Error::unavailable("the server's status " + objects_url + " stayed pending");
         if (auto* failures = s.if_contains("failure_count"); failures && failures->is_int64() && failures->get_int64() > 0)
-          report.notes.push_back(std::to_string(failures->get_int64()) + " pushed objects were refused by the server");
+          note(report, std::to_string(failures->get_int64()) + " pushed objects were refused by the server");
       }
       report.pushed += static_cast<int64_t>(count);
       remote.pushed += static_cast<int64_t>(count);

@@ -13,7 +13,11 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <optional>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,6 +48,25 @@ struct SyncReport {
 
 class PartnerSync {
  public:
+  // The store's writes of one pulled page, which finish on its writer thread.
+  struct PageWrites {
+    int64_t objects = 0, indicators = 0, conflicts = 0;
+    std::string cursor;  // where the next sync starts once this page is in
+    void expect() { std::lock_guard lock(mutex); ++waiting; }
+    void fail(Error e) { std::lock_guard lock(mutex); if (!error) error = std::move(e); }
+    void arrive() { { std::lock_guard lock(mutex); --waiting; } done.notify_all(); }
+    Status wait() {
+      std::unique_lock lock(mutex);
+      done.wait(lock, [this] { return waiting == 0; });
+      if (error) return *error;
+      return {};
+    }
+    std::mutex mutex;
+    std::condition_variable done;
+    int waiting = 1;  // the objects' write
+    std::optional<Error> error;
+  };
+
   PartnerSync(Store& store, Transport& transport, SyncOptions options = {});
   // Runs a pull and a push for `remote`, moves its cursors and counts as far
   // as what was committed, and records the outcome in the store.
@@ -53,10 +76,15 @@ class PartnerSync {
   Result<HttpAnswer> send(HttpRequest request, SyncReport& report);
   Status pull(PartnerRemote& remote, SyncReport& report);
   Status push(PartnerRemote& remote, SyncReport& report);
+  // Waits for the page the store is writing and counts it in.
+  Status settle(std::shared_ptr<PageWrites>& written, PartnerRemote& remote, SyncReport& report);
+  // Notes come from the thread that fetches ahead too.
+  void note(SyncReport& report, std::string text, bool once = false);
 
   Store& store_;
   Transport& transport_;
   SyncOptions options_;
+  std::mutex notes_mutex_;
 };
 
 // What an error answer says, for a person: the TAXII error object's title

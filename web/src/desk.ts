@@ -10,6 +10,7 @@ import { renderDashboard } from './dashboard';
 import { renderIncident, renderIncidents, triageBar } from './incidents';
 import { indicatorLink, renderIndicator, renderIndicators } from './indicators';
 import { failedCount, renderOutbox, renderTemplates } from './notifications';
+import { renderExchange } from './exchange';
 
 function renderHeader(): void {
   const me = session.me;
@@ -28,7 +29,7 @@ function navigation(): HTMLElement[] {
   return [link('/desk', t('desk.reports')),
     ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title')), outboxLink()] : []),
     link('/desk/new', t('desk.new')),
-    ...(readsIndicators() ? [link('/desk/indicators', t('ind.nav'))] : []),
+    ...(readsIndicators() ? [link('/desk/indicators', t('ind.nav')), link('/desk/exchange', t('xch.nav'))] : []),
     ...(session.me?.role === 'administrator' ? [link('/desk/templates', t('tpl.nav')), link('/desk/audit', t('audit.title'))] : [])];
 }
 
@@ -233,6 +234,7 @@ async function route(): Promise<void> {
   if (path === '/desk/indicators') return renderIndicators();
   const indicator = path.match(/^\/desk\/indicators\/(\d+)$/);
   if (indicator) return renderIndicator(indicator[1]);
+  if (path === '/desk/exchange') return renderExchange();
   if (path === '/desk/outbox') return renderOutbox();
   if (path === '/desk/templates') return renderTemplates();
   const report = path.match(/^\/desk\/reports\/([A-Za-z0-9-]+)$/);

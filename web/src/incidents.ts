@@ -1,7 +1,8 @@
 // The analysts' pages: turning picked reports into an incident (or marking
 // them spam or duplicate), the incident queue with its saved filters, and one
 // incident with its lifecycle, comments and timeline.
-import { api, errorBox, go, isOrganisationContact, link, main, postJson, rsitCategories } from './console';
+import { api, errorBox, go, isOrganisationContact, link, main, postJson, rsitCategories, runsIncidents } from './console';
+import { shareSection } from './exchange';
 import { clear, formatTime, h, readProblem } from './dom';
 import { lang, t } from './i18n';
 import { notificationsSection } from './notifications';
@@ -130,6 +131,11 @@ export async function renderIncident(reference: string, message = ''): Promise<v
       return h('li', {}, h('span', { class: 'muted' }, `${formatTime(e.at, l)} · ${e.actor || t('inc.actor.system')} · `),
         h('strong', {}, `${what}: ${t(`notify.event.${e.text}`)}`), ` (${t('notify.messages').replace('{n}', String(e.details?.messages ?? 0))})`);
     }
+    if (e.kind === 'partner_sighting') {
+      return h('li', { class: 'sighting' }, h('span', { class: 'muted' }, `${formatTime(e.at, l)} · ${e.details?.partner ?? ''} · `), h('strong', {}, what),
+        h('br', {}), t('inc.sighting.text').replace('{partner}', e.details?.partner ?? '').replace('{count}', String(e.details?.count ?? 1)),
+        ' ', h('span', { class: 'mono' }, e.details?.sighting_of ?? ''));
+    }
     if (e.details?.from !== undefined) {
       const name = (v: string) => e.kind === 'status' ? t(`inc.status.${v}`) : e.kind === 'severity' ? t(`inc.severity.${v}`) : (v || '—');
       what += `: ${name(e.details.from)} → ${name(e.details.to)}`;
@@ -165,6 +171,7 @@ export async function renderIncident(reference: string, message = ''): Promise<v
       field('comment', t('inc.comment.text'), comment),
       h('fieldset', {}, h('legend', {}, t('inc.visibility')), visibility('internal', true), visibility('public', false)),
       h('button', { class: 'secondary', type: 'submit', id: 'add-comment' }, t('inc.comment.submit')))];
+  const sharing = contact || !runsIncidents() ? [] : await shareSection(inc.reference, (text) => void renderIncident(inc.reference, text));
   clear(main,
     h('h1', {}, h('span', { class: 'mono' }, inc.reference), ' ', inc.title),
     h('p', {}, h('span', { class: 'tag' }, t(`inc.status.${inc.status}`)), ' ', h('span', { class: `sev sev-${inc.severity}` }, t(`inc.severity.${inc.severity}`)), ' ',
@@ -184,6 +191,7 @@ export async function renderIncident(reference: string, message = ''): Promise<v
     ...(contact ? [] : [...notificationsSection(inc, (text) => void renderIncident(inc.reference, text)),
       h('h2', {}, t('inc.reports')),
       inc.reports.length ? h('ul', { class: 'plain' }, ...inc.reports.map((c: string) => h('li', {}, link(`/desk/reports/${c}`, c, { class: 'mono' })))) : h('p', { class: 'muted' }, '—')]),
+    ...sharing,
     h('h2', {}, t('desk.report.indicators')),
     inc.indicators.length ? h('ul', { class: 'plain' }, ...inc.indicators.map((i: any) => h('li', {}, `${i.type} `, h('span', { class: 'mono' }, i.value)))) : h('p', { class: 'muted' }, '—'),
     h('h2', {}, t('inc.timeline')),
