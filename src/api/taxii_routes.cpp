@@ -57,13 +57,6 @@ taxii::ApiRootInfo api_root() {
           "Collections of STIX 2.1 objects shared with partner agencies under their agreements."};
 }
 
-std::string agreement_json(const Partner& partner) {
-  const auto& a = partner.agreement;
-  return boost::json::serialize(boost::json::object{{"reference", a.reference},
-                                                    {"max_tlp", std::string(to_string(a.max_tlp))},
-                                                    {"personal_data", a.personal_data},
-                                                    {"four_eyes", a.four_eyes}});
-}
 
 using TaxiiHandler = std::function<void(http::Request&, TaxiiCaller&, http::Reply)>;
 
@@ -123,7 +116,7 @@ void send_logged(ApiContext& ctx, const TaxiiCaller& caller, const Collection& c
   transfer.partner = caller.partner->name;
   transfer.collection = collection.alias;
   transfer.channel = "taxii-get";
-  transfer.agreement = agreement_json(*caller.partner);
+  transfer.agreement = taxii::agreement_json(caller.partner->agreement);
   transfer.objects.reserve(page.objects.size());
   for (const auto& o : page.objects) transfer.objects.emplace_back(o.stix_id, o.version);
   auto shared_response = std::make_shared<http::Response>(std::move(response));
@@ -180,7 +173,7 @@ void add_objects(ApiContext& ctx, http::Request& request, TaxiiCaller& caller, c
       transfer->partner = caller.partner->name;
       transfer->collection = collection.alias;
       transfer->channel = "taxii-post";
-      transfer->agreement = agreement_json(*caller.partner);
+      transfer->agreement = taxii::agreement_json(caller.partner->agreement);
     }
     // A partner's indicators join the desk's own, with the partner as
     // source: read while the writer stores the objects, stored after them,

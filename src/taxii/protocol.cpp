@@ -242,6 +242,13 @@ std::string status_json(const WriteStatus& s) {
   return json::serialize(out);
 }
 
+std::string agreement_json(const Agreement& a) {
+  return json::serialize(json::object{{"reference", a.reference},
+                                      {"max_tlp", std::string(to_string(a.max_tlp))},
+                                      {"personal_data", a.personal_data},
+                                      {"four_eyes", a.four_eyes}});
+}
+
 std::string error_json(int http_status, std::string_view title, std::string_view description) {
   return json::serialize(json::object{
       {"title", title}, {"description", description}, {"http_status", std::to_string(http_status)}});

@@ -53,6 +53,8 @@ std::string envelope_json(const ObjectPage& page);
 std::string manifest_json(const ObjectPage& page);
 std::string versions_json(const ObjectPage& page);
 std::string status_json(const WriteStatus& status);
+// An agreement's terms as the transfer log keeps them with each transfer.
+std::string agreement_json(const Agreement& agreement);
 // The TAXII error object.
 std::string error_json(int http_status, std::string_view title, std::string_view description);
 

@@ -34,13 +34,6 @@ std::string query_escape(std::string_view text) {
 
 bool worth_retrying(int status) { return status == 429 || status == 502 || status == 503 || status == 504 || status == 500; }
 
-std::string agreement_text(const Partner& partner) {
-  const auto& a = partner.agreement;
-  return json::serialize(json::object{{"reference", a.reference},
-                                      {"max_tlp", std::string(to_string(a.max_tlp))},
-                                      {"personal_data", a.personal_data},
-                                      {"four_eyes", a.four_eyes}});
-}
 
 std::string strip_tags(std::string_view html) {
   std::string out;
@@ -201,7 +194,7 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       transfer.partner = remote.partner;
       transfer.collection = collection->alias;
       transfer.channel = "pull";
-      transfer.agreement = agreement_text(*partner);
+      transfer.agreement = agreement_json(partner->agreement);
       written = std::make_shared<PageWrites>();
       written->objects = static_cast<int64_t>(objects.size());
       written->cursor = moved ? last : "";
@@ -277,7 +270,7 @@ Status PartnerSync::push(PartnerRemote& remote, SyncReport& report) {
     transfer.partner = remote.partner;
     transfer.collection = collection->alias;
     transfer.channel = "push";
-    transfer.agreement = agreement_text(*partner);
+    transfer.agreement = agreement_json(partner->agreement);
     for (const auto& o : page->objects) {
       if (o.origin == remote.partner) continue;  // what they sent does not go back to them
       if (!transfer.objects.empty()) envelope += ',';
