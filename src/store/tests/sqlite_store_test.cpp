@@ -845,8 +845,11 @@ TEST_F(StoreTest, SharedObjectsKeepEveryVersionAndRefuseAConflictingOne) {
   auto all = store_->list_shared_objects(q);
   ASSERT_TRUE(all);
   ASSERT_EQ(all->objects.size(), 3u);  // the last version of each
-  EXPECT_EQ(all->objects[0].version, "2026-02-01T00:00:00.000000Z");
-  EXPECT_EQ(all->objects[2].tlp, Tlp::green);  // unmarked: the collection's label
+  auto held = [&](const std::string& id) {
+    return *std::find_if(all->objects.begin(), all->objects.end(), [&](const SharedObject& o) { return o.stix_id == id; });
+  };
+  EXPECT_EQ(held(kA).version, "2026-02-01T00:00:00.000000Z");
+  EXPECT_EQ(held(kC).tlp, Tlp::green);  // unmarked: the collection's label
   EXPECT_TRUE(std::is_sorted(all->objects.begin(), all->objects.end(),
                              [](const auto& a, const auto& b) { return a.date_added < b.date_added; }));
 
@@ -865,7 +868,9 @@ TEST_F(StoreTest, SharedObjectsKeepEveryVersionAndRefuseAConflictingOne) {
   ASSERT_TRUE(second_page);
   EXPECT_FALSE(second_page->more);
   ASSERT_EQ(second_page->objects.size(), 1u);
-  EXPECT_EQ(second_page->objects[0].stix_id, kC);
+  // A batch is written in id order (domain-name-- before indicator--), each version in the order given.
+  EXPECT_EQ(second_page->objects[0].stix_id, kA);
+  EXPECT_EQ(second_page->objects[0].version, "2026-02-01T00:00:00.000000Z");
 
   ObjectQuery first;
   first.collection_id = collection->id;
