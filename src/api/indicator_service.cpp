@@ -88,6 +88,7 @@ void IndicatorLookup::run(int interval_ms) {
   uint64_t built_generation = 0;
   bool built = false;
   std::string built_hour;
+  Clock::time_point next_build{};
   while (true) {
     {
       std::unique_lock lock(mutex_);
@@ -101,6 +102,15 @@ void IndicatorLookup::run(int interval_ms) {
     std::string hour = now_rfc3339().substr(0, 13);
     if (!generation) continue;
     if (built && static_cast<uint64_t>(*generation) == built_generation && hour == built_hour) continue;
+    // While imports keep coming (a partner's sync, a feed), a big matcher is
+    // not rebuilt after each: at most a fifth of the time goes to rebuilding.
+    if (Clock::now() < next_build) {
+      std::unique_lock lock(mutex_);
+      wake_.wait_until(lock, next_build, [&] { return stopping_; });
+      if (stopping_) return;
+      dirty_ = true;  // look again now that the pause is over
+      continue;
+    }
     auto started = Clock::now();
     auto snapshot = build_indicator_snapshot(store_);
     if (!snapshot) {
@@ -108,6 +118,7 @@ void IndicatorLookup::run(int interval_ms) {
       continue;
     }
     built = true;
+    next_build = Clock::now() + 4 * (Clock::now() - started);
     built_generation = (*snapshot)->generation;
     built_hour = hour;
     auto size = (*snapshot)->index.size();

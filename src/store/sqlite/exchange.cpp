@@ -320,7 +320,7 @@ Result<WriteStatus> SqliteStore::write_shared_objects(Connection& db, const Coll
   std::stable_sort(order.begin(), order.end(),
                    [&](uint32_t a, uint32_t b) { return objects[a].stix_id < objects[b].stix_id; });
   bool large = objects.size() > 1000;
-  if (large) TRY(db.exec("PRAGMA cache_size = -65536"));
+  if (large) TRY(db.exec("PRAGMA cache_size = -262144"));  // 256 MiB while it runs
   struct NormalCache {  // the pages go back to the system, on every way out
     Connection& db;
     bool large;

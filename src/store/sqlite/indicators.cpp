@@ -205,7 +205,7 @@ std::vector<uint32_t> key_order(const std::vector<IndicatorInput>& in) {
 }
 
 // The writer's page cache while a large import runs, and after.
-constexpr const char* kLargeCache = "PRAGMA cache_size = -65536";  // 64 MiB
+constexpr const char* kLargeCache = "PRAGMA cache_size = -262144";  // 256 MiB
 constexpr const char* kNormalCache = "PRAGMA cache_size = -2000";   // SQLite's default
 
 }  // namespace
