@@ -20,9 +20,7 @@ std::string PartnerCredentialCache::key_of(const std::string& stored_hash, std::
   return hmac_sha256(secret_, message);
 }
 
-bool PartnerCredentialCache::remembers(const std::string& stored_hash, std::string_view password) {
-  auto key = key_of(stored_hash, password);
-  std::lock_guard lock(mutex_);
+bool PartnerCredentialCache::remembered(const std::string& key) {
   auto it = verified_.find(key);
   if (it == verified_.end()) return false;
   if (std::chrono::steady_clock::now() - it->second > kRemembered) {
@@ -32,11 +30,43 @@ bool PartnerCredentialCache::remembers(const std::string& stored_hash, std::stri
   return true;
 }
 
-void PartnerCredentialCache::remember(const std::string& stored_hash, std::string_view password) {
+bool PartnerCredentialCache::remembers(const std::string& stored_hash, std::string_view password) {
   auto key = key_of(stored_hash, password);
   std::lock_guard lock(mutex_);
-  if (verified_.size() >= kMostRemembered) verified_.clear();
-  verified_[key] = std::chrono::steady_clock::now();
+  return remembered(key);
+}
+
+bool PartnerCredentialCache::check(const std::string& stored_hash, std::string_view password,
+                                   const std::function<bool()>& verify) {
+  auto key = key_of(stored_hash, password);
+  std::unique_lock lock(mutex_);
+  while (!remembered(key)) {
+    if (checking_.contains(key)) {
+      checked_.wait(lock);
+      continue;
+    }
+    checking_.insert(key);
+    lock.unlock();
+    bool matches = false;
+    try {
+      matches = verify();
+    } catch (...) {
+      lock.lock();
+      checking_.erase(key);
+      checked_.notify_all();
+      throw;
+    }
+    lock.lock();
+    checking_.erase(key);
+    if (matches) {
+      if (verified_.size() >= kMostRemembered) verified_.clear();
+      verified_[key] = std::chrono::steady_clock::now();
+    }
+    checked_.notify_all();
+    // A wrong password is not remembered: each asker hears so from its own check.
+    return matches;
+  }
+  return true;
 }
 
 }  // namespace jaga::api

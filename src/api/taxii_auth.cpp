@@ -49,13 +49,13 @@ void authenticate_taxii(ApiContext& ctx, const http::Request& request, const htt
     if (ctx.partner_credentials.remembers(partner->password_hash, password)) return then(TaxiiCaller{std::move(*partner), {}});
     auto shared_partner = std::make_shared<Partner>(std::move(*partner));
     return run_on_worker(ctx, reply, [&ctx, request, reply, then, shared_partner, password = std::move(password)] {
-      if (!verify_password(shared_partner->password_hash, password)) {
+      const auto& hash = shared_partner->password_hash;
+      if (!ctx.partner_credentials.check(hash, password, [&] { return verify_password(hash, password); })) {
         ctx.store.append_audit(AuditEvent{std::nullopt, shared_partner->name, "taxii.sign_in_failed", "partner",
                                           shared_partner->name, "", request.remote_address},
                                [](Result<int64_t>) {});
         return reply(http::problem(unauthenticated("The partner name or password is wrong.")));
       }
-      ctx.partner_credentials.remember(shared_partner->password_hash, password);
       then(TaxiiCaller{std::move(*shared_partner), {}});
     });
   }

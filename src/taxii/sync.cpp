@@ -124,18 +124,68 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
   };
   Page current{remote.pull_cursor, ""};
   auto in_flight = fetch(current);
-  std::shared_ptr<PageWrites> written;  // the page the store is writing
+  // Pages are gathered and written together, one batch while the next is
+  // read: the writes of a batch touch each page of the collection's indexes
+  // once, so a few large commits cost far less than many small ones once
+  // those indexes are large. The cursor moves only past what was committed.
+  std::shared_ptr<PageWrites> written;  // the batch the store is writing
+  std::vector<SharedObjectInput> gathered;
+  std::string gathered_cursor;  // X-TAXII-Date-Added-Last of the last page gathered
+  auto write_gathered = [&]() -> Status {
+    if (auto st = settle(written, remote, report); !st) return st;
+    if (gathered.empty()) {
+      if (!gathered_cursor.empty()) remote.pull_cursor = std::exchange(gathered_cursor, "");
+      return {};
+    }
+    std::vector<SharedObjectInput> objects = std::exchange(gathered, {});
+    Transfer transfer;
+    transfer.direction = "received";
+    transfer.partner = remote.partner;
+    transfer.collection = collection->alias;
+    transfer.channel = "pull";
+    transfer.agreement = agreement_json(partner->agreement);
+    written = std::make_shared<PageWrites>();
+    written->objects = static_cast<int64_t>(objects.size());
+    written->cursor = std::exchange(gathered_cursor, "");
+    auto batch_writes = written;
+    std::vector<SharedObjectInput> for_intake;
+    for (const auto& o : objects)
+      if (o.type == "indicator") for_intake.push_back(o);
+    store_.add_shared_objects(*collection, std::move(objects), WriteOrigin{remote.partner, ""}, std::move(transfer),
+                              [batch_writes](Result<WriteStatus> done) {
+                                if (!done) batch_writes->fail(done.error());
+                                else batch_writes->conflicts = static_cast<int64_t>(done->failures.size());
+                                batch_writes->arrive();
+                              });
+    // The indicators are read while the writer stores the objects.
+    auto indicators = indicators_received(for_intake, remote.partner, collection->max_tlp);
+    if (indicators) {
+      written->indicators = static_cast<int64_t>(indicators->indicators.size());
+      written->expect();
+      store_.import_indicators(std::move(*indicators), {}, std::nullopt, [batch_writes](Result<IndicatorImportCounts> done) {
+        if (!done) batch_writes->fail(done.error());
+        batch_writes->arrive();
+      });
+    }
+    return {};
+  };
+  // What was read before a failure is still written.
+  auto write_all = [&]() -> Status {
+    Status outcome = write_gathered();
+    Status settled = settle(written, remote, report);
+    return outcome ? settled : outcome;
+  };
   bool next_failed_once = false;
   int empty_pages = 0;
   for (size_t count = 0; count < options_.max_pages; ++count) {
     auto answer = in_flight.get();
     if (!answer) {
-      (void)settle(written, remote, report);
+      (void)write_all();
       return answer.error();
     }
     if (answer->status >= 400 && !current.next.empty() && answer->status < 500 && answer->status != 401 &&
         answer->status != 403 && !next_failed_once) {
-      // An expired `next`: the pages before it are in, so page on from the
+      // An expired `next`: the pages before it are read, so page on from the
       // last date they carried.
       note(report, "the server refused its own next token (" + describe_answer(*answer) +
                        "); paging on from added_after " + current.added_after);
@@ -145,7 +195,7 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       continue;
     }
     if (answer->status != 200) {
-      (void)settle(written, remote, report);
+      (void)write_all();
       return Error::unavailable("GET " + objects_url + ": " + describe_answer(*answer));
     }
     next_failed_once = false;
@@ -180,51 +230,17 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       }
       in_flight = fetch(following);
     }
-    std::vector<SharedObjectInput> objects;
-    objects.reserve(envelope->objects.size());
+    gathered.reserve(gathered.size() + envelope->objects.size());
     for (auto& o : envelope->objects)
-      objects.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
-                         std::move(o.json), ""});
-    // The store writes one page while the next is read: at most one page
-    // waits, and the cursor moves only past what was committed.
-    if (auto st = settle(written, remote, report); !st) return st;
-    if (!objects.empty()) {
-      Transfer transfer;
-      transfer.direction = "received";
-      transfer.partner = remote.partner;
-      transfer.collection = collection->alias;
-      transfer.channel = "pull";
-      transfer.agreement = agreement_json(partner->agreement);
-      written = std::make_shared<PageWrites>();
-      written->objects = static_cast<int64_t>(objects.size());
-      written->cursor = moved ? last : "";
-      auto page_writes = written;
-      std::vector<SharedObjectInput> for_intake;
-      for (const auto& o : objects)
-        if (o.type == "indicator") for_intake.push_back(o);
-      store_.add_shared_objects(*collection, std::move(objects), WriteOrigin{remote.partner, ""}, std::move(transfer),
-                                [page_writes](Result<WriteStatus> done) {
-                                  if (!done) page_writes->fail(done.error());
-                                  else page_writes->conflicts = static_cast<int64_t>(done->failures.size());
-                                  page_writes->arrive();
-                                });
-      // The indicators are read while the writer stores the objects.
-      auto indicators = indicators_received(for_intake, remote.partner, collection->max_tlp);
-      if (indicators) {
-        written->indicators = static_cast<int64_t>(indicators->indicators.size());
-        written->expect();
-        store_.import_indicators(std::move(*indicators), {}, std::nullopt, [page_writes](Result<IndicatorImportCounts> done) {
-          if (!done) page_writes->fail(done.error());
-          page_writes->arrive();
-        });
-      }
-    } else if (moved) {
-      remote.pull_cursor = last;
-    }
-    if (!more) return settle(written, remote, report);
+      gathered.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
+                          std::move(o.json), ""});
+    if (moved) gathered_cursor = last;
+    if (gathered.size() >= options_.write_objects || !more)
+      if (auto st = write_gathered(); !st) return st;
+    if (!more) return write_all();
     current = following;
   }
-  return settle(written, remote, report);
+  return write_all();
 }
 
 Status PartnerSync::settle(std::shared_ptr<PageWrites>& written, PartnerRemote& remote, SyncReport& report) {

@@ -33,6 +33,7 @@ struct SyncOptions {
   int status_polls = 40;     // how often a pending status is asked again
   std::chrono::milliseconds status_poll_delay{250};
   size_t max_pages = 1000000;
+  size_t write_objects = 50000;  // pulled objects gathered into one write
   int timeout_seconds = 120;
 };
 
@@ -48,10 +49,10 @@ struct SyncReport {
 
 class PartnerSync {
  public:
-  // The store's writes of one pulled page, which finish on its writer thread.
+  // The store's writes of one batch of pulled pages, which finish on its writer thread.
   struct PageWrites {
     int64_t objects = 0, indicators = 0, conflicts = 0;
-    std::string cursor;  // where the next sync starts once this page is in
+    std::string cursor;  // where the next sync starts once this batch is in
     void expect() { std::lock_guard lock(mutex); ++waiting; }
     void fail(Error e) { std::lock_guard lock(mutex); if (!error) error = std::move(e); }
     void arrive() { { std::lock_guard lock(mutex); --waiting; } done.notify_all(); }
@@ -76,7 +77,7 @@ class PartnerSync {
   Result<HttpAnswer> send(HttpRequest request, SyncReport& report);
   Status pull(PartnerRemote& remote, SyncReport& report);
   Status push(PartnerRemote& remote, SyncReport& report);
-  // Waits for the page the store is writing and counts it in.
+  // Waits for the batch the store is writing and counts it in.
   Status settle(std::shared_ptr<PageWrites>& written, PartnerRemote& remote, SyncReport& report);
   // Notes come from the thread that fetches ahead too.
   void note(SyncReport& report, std::string text, bool once = false);

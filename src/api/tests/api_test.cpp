@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <vector>
+
 #include "api/json_input.h"
+#include "api/partner_credentials.h"
 #include "api/pow.h"
 #include "api/submission.h"
 #include "util/crypto.h"
@@ -73,6 +79,40 @@ TEST(Json, RejectsBadBodies) {
   EXPECT_EQ(parse_json_object("{").error().message.rfind("the request body is not valid JSON", 0), 0u);
   EXPECT_EQ(parse_json_object("[1]").error().message, "the request body must be a JSON object");
   EXPECT_EQ(parse_json_object("{\"a\":\"\xff\"}").error().message, "the request body is not valid UTF-8");
+}
+
+TEST(PartnerCredentials, RequestsArrivingTogetherShareOneCheck) {
+  init_crypto();
+  PartnerCredentialCache cache;
+  std::atomic<int> checks = 0;
+  auto slow_check = [&](bool outcome) {
+    return [&checks, outcome] {
+      ++checks;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      return outcome;
+    };
+  };
+  std::vector<std::thread> requests;
+  std::atomic<int> admitted = 0;
+  for (int i = 0; i < 8; ++i)
+    requests.emplace_back([&] { admitted += cache.check("hash", "right password", slow_check(true)); });
+  for (auto& request : requests) request.join();
+  EXPECT_EQ(admitted, 8);
+  EXPECT_EQ(checks, 1);
+  EXPECT_TRUE(cache.remembers("hash", "right password"));
+  // Another stored hash (a changed password) is checked afresh.
+  EXPECT_FALSE(cache.remembers("new hash", "right password"));
+
+  // A wrong password is never remembered: every asker is refused by a check.
+  checks = 0;
+  requests.clear();
+  std::atomic<int> refused = 0;
+  for (int i = 0; i < 3; ++i)
+    requests.emplace_back([&] { refused += !cache.check("hash", "wrong password", slow_check(false)); });
+  for (auto& request : requests) request.join();
+  EXPECT_EQ(refused, 3);
+  EXPECT_EQ(checks, 3);
+  EXPECT_FALSE(cache.remembers("hash", "wrong password"));
 }
 
 }  // namespace jaga::api

@@ -82,7 +82,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   std::unique_ptr<Connection> connection(new Connection(db));
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
-  const char* pragmas = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+  const char* pragmas = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA cache_size=-65536;"
                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                     "PRAGMA foreign_keys=ON;";
   if (auto st = connection->exec(pragmas); !st) return st.error();

@@ -301,6 +301,7 @@ Result<std::vector<Partner>> SqliteStore::list_partners() {
 Result<WriteStatus> SqliteStore::write_shared_objects(Connection& db, const Collection& collection,
                                                       const std::vector<SharedObjectInput>& objects,
                                                       const WriteOrigin& origin, std::optional<Transfer>& transfer) {
+  objects_written_ = true;
   WriteStatus status;
   status.id = origin.status_id.empty() ? random_uuid() : origin.status_id;
   status.collection = collection.alias;
@@ -314,20 +315,11 @@ Result<WriteStatus> SqliteStore::write_shared_objects(Connection& db, const Coll
     if (*row) last_added_micros_ = micros_of(last.text(0));
   }
   // In id order the (collection, id, version) index is written nearly in
-  // sequence, each page once per batch; a large batch gets a larger cache.
+  // sequence, each page once per batch.
   std::vector<uint32_t> order(objects.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](uint32_t a, uint32_t b) { return objects[a].stix_id < objects[b].stix_id; });
-  bool large = objects.size() > 1000;
-  if (large) TRY(db.exec("PRAGMA cache_size = -262144"));  // 256 MiB while it runs
-  struct NormalCache {  // the pages go back to the system, on every way out
-    Connection& db;
-    bool large;
-    ~NormalCache() {
-      if (large) (void)db.exec("PRAGMA cache_size = -2000");
-    }
-  } normal_cache{db, large};
   for (uint32_t index : order) {
     const auto& object = objects[index];
     // Unique and increasing, whatever the clock does.
@@ -415,8 +407,10 @@ void SqliteStore::add_shared_objects(Collection collection, std::vector<SharedOb
 }
 
 Result<ObjectPage> SqliteStore::list_shared_objects(const ObjectQuery& query) {
-  auto lease = readers_.lease();
-  TRY_PREPARE(q, *lease,
+  auto lease = object_readers_.lease();
+  auto db = (*lease).current(objects_generation_);
+  if (!db) return db.error();
+  TRY_PREPARE(q, **db,
               "SELECT stix_id, type, spec_version, version, date_added, tlp, full_json IS NOT NULL, "
               "CASE WHEN ?10 = 0 THEN '' WHEN ?9 = 1 AND full_json IS NOT NULL THEN full_json ELSE json END, origin "
               "FROM shared_objects o WHERE " OBJECT_CONDITIONS "ORDER BY date_added LIMIT ?11");
@@ -447,7 +441,8 @@ Result<ObjectPage> SqliteStore::list_shared_objects(const ObjectQuery& query) {
 
 void SqliteStore::delete_shared_object(ObjectQuery query, std::string stix_id, AuditEvent audit, Callback<int> done) {
   submit_value<int>(
-      [query = std::move(query), stix_id = std::move(stix_id)](Connection& db) -> Result<int> {
+      [this, query = std::move(query), stix_id = std::move(stix_id)](Connection& db) -> Result<int> {
+        objects_written_ = true;
         ObjectQuery one = query;
         one.ids = {stix_id};
         TRY_PREPARE(q, db,

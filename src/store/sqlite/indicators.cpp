@@ -204,10 +204,6 @@ std::vector<uint32_t> key_order(const std::vector<IndicatorInput>& in) {
   return order;
 }
 
-// The writer's page cache while a large import runs, and after.
-constexpr const char* kLargeCache = "PRAGMA cache_size = -262144";  // 256 MiB
-constexpr const char* kNormalCache = "PRAGMA cache_size = -2000";   // SQLite's default
-
 }  // namespace
 
 Status bump_indicator_generation(Connection& db) {
@@ -223,12 +219,10 @@ void SqliteStore::import_indicators(IndicatorImport batch, std::function<void(in
         const std::string now = now_rfc3339();
         // In key order the (kind, value) index and the new rows are written
         // nearly in sequence, touching each page once instead of once per
-        // indicator, and with a larger page cache a million indicators take
-        // seconds, not minutes.
+        // indicator, and with the writer's large page cache a million
+        // indicators take seconds, not minutes.
         const auto& in = batch.indicators;
         std::vector<uint32_t> order = key_order(in);
-        bool large = order.size() > 10000;
-        if (large) TRY(db.exec(kLargeCache));
         int64_t written = 0;
         Status status;
         const IndicatorInput* previous = nullptr;
@@ -244,7 +238,6 @@ void SqliteStore::import_indicators(IndicatorImport batch, std::function<void(in
           ++(*added ? counts.added : counts.updated);
           if (progress && ++written % 8192 == 0) progress(written);
         }
-        if (large) (void)db.exec(kNormalCache);  // the pages go back to the system
         if (!status) return status.error();
         if (progress) progress(written);
         TRY(bump_indicator_generation(db));

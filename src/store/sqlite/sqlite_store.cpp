@@ -19,8 +19,39 @@ Status SqliteStore::open() {
     if (!reader) return reader.error();
     readers_.add(std::move(*reader));
   }
+  for (size_t i = 0; i < options_.read_connections; ++i) {
+    auto reader = Connection::open(path_, true);
+    if (!reader) return reader.error();
+    object_readers_.add(std::make_unique<SnapshotReader>(SnapshotReader{std::move(*reader)}));
+  }
+  // The writer keeps the pages it touched between batches: a partner's
+  // next page or the next feed import finds the indexes it writes into in
+  // memory instead of reading them back (SQLite takes the memory only as
+  // the database grows).
+  TRY(writer_connection_->exec("PRAGMA cache_size = -262144"));  // 256 MiB
+  // The writer does not copy the log into the database at its commits: a
+  // thread of its own does, beside it, so that a large write does not also
+  // wait for the checkpoint of the one before.
+  TRY(writer_connection_->exec("PRAGMA wal_autocheckpoint = 0"));
+  auto checkpointer = Connection::open(path_, false);
+  if (!checkpointer) return checkpointer.error();
+  checkpoint_connection_ = std::move(*checkpointer);
   writer_thread_ = std::thread([this] { write_loop(); });
+  checkpoint_thread_ = std::thread([this] { checkpoint_loop(); });
   return {};
+}
+
+void SqliteStore::checkpoint_loop() {
+  std::unique_lock lock(queue_mutex_);
+  while (!closing_) {
+    // A condition of its own: the writer's notify_one must never wake this thread instead.
+    checkpoint_due_.wait_for(lock, std::chrono::milliseconds(200));
+    if (closing_) break;
+    lock.unlock();
+    // PASSIVE: copies what no reader still needs, never blocks the writer or a reader.
+    (void)checkpoint_connection_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+    lock.lock();
+  }
 }
 
 Status SqliteStore::migrate(Connection& db) {
@@ -188,6 +219,8 @@ void SqliteStore::run_batch(std::vector<WriteJob>& batch) {
     run(kReleaseSavepoint);
   }
   auto committed = db.exec("COMMIT");
+  // Before any answer: whoever hears of the write reads it next.
+  if (std::exchange(objects_written_, false)) ++objects_generation_;
   if (!committed) {
     (void)db.exec("ROLLBACK");
     log::error("commit failed", {{"error", committed.error().message}});
@@ -204,9 +237,37 @@ void SqliteStore::close() {
     closing_ = true;
   }
   queue_ready_.notify_all();
+  checkpoint_due_.notify_all();
   if (writer_thread_.joinable()) writer_thread_.join();
+  if (checkpoint_thread_.joinable()) checkpoint_thread_.join();
   readers_.clear();
+  object_readers_.clear();
+  // PASSIVE: another process's readers must not hold this one up; the last
+  // connection to close copies the rest.
+  if (checkpoint_connection_) (void)checkpoint_connection_->exec("PRAGMA wal_checkpoint(PASSIVE)");
+  checkpoint_connection_.reset();
   writer_connection_.reset();
+}
+
+Result<Connection*> SnapshotReader::current(uint64_t objects_generation) {
+  if (open && (generation != objects_generation || std::chrono::steady_clock::now() - begun > kSnapshotAge)) {
+    open = false;
+    TRY(connection->exec("COMMIT"));
+  }
+  if (!open) {
+    // Read before the snapshot begins: a write committed in between only
+    // makes the snapshot newer than recorded, and the next read renews it.
+    generation = objects_generation;
+    begun = std::chrono::steady_clock::now();
+    TRY(connection->exec("BEGIN"));
+    // BEGIN is deferred: the snapshot is taken by the first read, here.
+    if (auto st = connection->exec("SELECT 1 FROM shared_objects LIMIT 1"); !st) {
+      (void)connection->exec("ROLLBACK");
+      return st.error();
+    }
+    open = true;
+  }
+  return connection.get();
 }
 
 Result<int64_t> SqliteStore::count(const char* sql) {

@@ -10,6 +10,7 @@
 // WAL lets them run beside the writer.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -43,27 +44,29 @@ struct WriteJob {
   std::optional<AuditEvent> audit;  // appended in the job's savepoint when the work succeeds
 };
 
-class ReadPool {
+// Connections (or connections with state) lent to one reader at a time.
+template <class Item>
+class Pool {
  public:
-  void add(std::unique_ptr<Connection> c) { free_.push_back(std::move(c)); }
+  void add(std::unique_ptr<Item> item) { free_.push_back(std::move(item)); }
 
   class Lease {
    public:
-    Lease(ReadPool& pool, std::unique_ptr<Connection> c) : pool_(pool), connection_(std::move(c)) {}
-    ~Lease() { pool_.give_back(std::move(connection_)); }
-    Connection& operator*() { return *connection_; }
+    Lease(Pool& pool, std::unique_ptr<Item> item) : pool_(pool), item_(std::move(item)) {}
+    ~Lease() { pool_.give_back(std::move(item_)); }
+    Item& operator*() { return *item_; }
 
    private:
-    ReadPool& pool_;
-    std::unique_ptr<Connection> connection_;
+    Pool& pool_;
+    std::unique_ptr<Item> item_;
   };
 
   Lease lease() {
     std::unique_lock lock(mutex_);
     available_.wait(lock, [&] { return !free_.empty(); });
-    auto c = std::move(free_.back());
+    auto item = std::move(free_.back());
     free_.pop_back();
-    return Lease(*this, std::move(c));
+    return Lease(*this, std::move(item));
   }
 
   void clear() {
@@ -72,17 +75,36 @@ class ReadPool {
   }
 
  private:
-  void give_back(std::unique_ptr<Connection> c) {
+  void give_back(std::unique_ptr<Item> item) {
     {
       std::lock_guard lock(mutex_);
-      free_.push_back(std::move(c));
+      free_.push_back(std::move(item));
     }
     available_.notify_one();
   }
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> free_;  // GUARDED_BY(mutex_)
+  std::vector<std::unique_ptr<Item>> free_;  // GUARDED_BY(mutex_)
 };
+using ReadPool = Pool<Connection>;
+
+// A reader of shared objects that keeps its read transaction between
+// listings. SQLite drops a connection's page cache whenever a read
+// transaction begins after any commit, and a partner's every page is a
+// commit (to the transfer log): without this, each listing read its pages
+// again. The snapshot is renewed once shared objects were written (so a
+// write is seen by the next read; another process's write is seen
+// within kSnapshotAge, when the snapshot is renewed anyway).
+struct SnapshotReader {
+  static constexpr auto kSnapshotAge = std::chrono::seconds(5);
+  std::unique_ptr<Connection> connection;
+  bool open = false;
+  uint64_t generation = 0;  // of the shared objects when the snapshot began
+  std::chrono::steady_clock::time_point begun{};
+  // The connection, in a read transaction no older than what `generation` says.
+  Result<Connection*> current(uint64_t objects_generation);
+};
+
 
 User read_user(Statement& s);
 // Search indexing. A write only queues what changed (queue_search, kind
@@ -287,15 +309,22 @@ class SqliteStore final : public Store {
   StoreOptions options_;
   std::unique_ptr<Connection> writer_connection_;  // used only by writer_thread_ after open()
   ReadPool readers_;
+  Pool<SnapshotReader> object_readers_;
+  std::atomic<uint64_t> objects_generation_{0};  // grows after every commit that wrote shared objects
+  bool objects_written_ = false;                 // writer thread only: in the transaction being written
   std::thread writer_thread_;
+  std::unique_ptr<Connection> checkpoint_connection_;  // used only by checkpoint_thread_
+  std::thread checkpoint_thread_;
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
+  std::condition_variable checkpoint_due_;  // wakes checkpoint_thread_ only at close
   std::deque<WriteJob> queue_;  // GUARDED_BY(queue_mutex_)
   bool closing_ = false;        // GUARDED_BY(queue_mutex_)
   std::chrono::steady_clock::time_point last_search_flush_{};  // writer thread only
   bool search_pending_ = false;                                 // writer thread only
   int64_t last_added_micros_ = 0;  // writer thread only: the last date_added given, in microseconds
   bool flush_search_transaction();
+  void checkpoint_loop();  // copies the write-ahead log into the database, beside the writer
   // The writes of add_shared_objects, inside a transaction the caller holds.
   Result<WriteStatus> write_shared_objects(Connection& db, const Collection& collection,
                                            const std::vector<SharedObjectInput>& objects, const WriteOrigin& origin,
