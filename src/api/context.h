@@ -18,6 +18,7 @@
 
 namespace jaga::taxii {
 class SyncService;
+class EnvelopeIntake;
 }
 
 namespace jaga::api {
@@ -51,6 +52,7 @@ struct ApiContext {
   PartnerCredentialCache partner_credentials;
   IndicatorLookup* lookup = nullptr;  // answers /api/v1/lookup; set by the server
   taxii::SyncService* partner_sync = nullptr;  // syncs with partners' TAXII servers; set by the server
+  taxii::EnvelopeIntake* intake = nullptr;     // partners' POSTed envelopes; set by the server (else written one by one)
 };
 
 }  // namespace jaga::api

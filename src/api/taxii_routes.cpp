@@ -15,6 +15,7 @@
 #include "api/taxii_auth.h"
 #include "http/problem.h"
 #include "stix/object.h"
+#include "taxii/intake.h"
 #include "taxii/protocol.h"
 #include "taxii/received.h"
 #include "util/text.h"
@@ -157,6 +158,24 @@ void add_objects(ApiContext& ctx, http::Request& request, TaxiiCaller& caller, c
                                "Send an envelope as " + std::string(taxii::kTaxiiMediaType) + "."));
   // Reading and checking a large envelope is CPU work: off the network threads.
   run_on_worker(ctx, reply, [&ctx, reply, caller, collection = std::move(*collection), body = std::move(request.body)]() mutable {
+    auto answer = [reply](Result<WriteStatus> status) {
+      if (!status) return reply(http::problem(status.error()));
+      reply(taxii_response(202, taxii::status_json(*status)));
+    };
+    if (caller.partner) {
+      // Spooled, and written with whatever else waits (taxii/intake.h).
+      if (ctx.intake) return ctx.intake->accept(*caller.partner, collection, std::move(body), answer);
+      auto write = taxii::received_envelope(*caller.partner, collection, body, "");
+      if (!write) return reply(http::problem(write.error()));
+      bool indicators = write->indicators.has_value();
+      std::vector<ReceivedObjects> writes;
+      writes.push_back(std::move(*write));
+      return ctx.store.receive_shared_objects(std::move(writes), [&ctx, answer, indicators](auto statuses) {
+        if (!statuses) return answer(statuses.error());
+        if (indicators && ctx.lookup) ctx.lookup->changed();
+        answer(std::move(statuses->front()));
+      });
+    }
     auto envelope = stix::read_envelope(body);
     if (!envelope) return reply(http::problem(envelope.error()));
     std::vector<SharedObjectInput> objects;
@@ -164,68 +183,7 @@ void add_objects(ApiContext& ctx, http::Request& request, TaxiiCaller& caller, c
     for (auto& o : envelope->objects)
       objects.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
                          std::move(o.json), ""});
-    WriteOrigin origin;
-    std::optional<Transfer> transfer;
-    if (caller.partner) {
-      origin.partner = caller.partner->name;
-      transfer = Transfer{};
-      transfer->direction = "received";
-      transfer->partner = caller.partner->name;
-      transfer->collection = collection.alias;
-      transfer->channel = "taxii-post";
-      transfer->agreement = taxii::agreement_json(caller.partner->agreement);
-    }
-    // A partner's indicators join the desk's own, with the partner as
-    // source: read while the writer stores the objects, stored after them,
-    // and the answer waits for both.
-    std::vector<SharedObjectInput> for_intake;
-    if (caller.partner)
-      for (const auto& o : objects)
-        if (o.type == "indicator") for_intake.push_back(o);
-    struct Answer {
-      std::mutex mutex;
-      int waiting = 1;
-      std::optional<http::Response> response;
-      std::optional<Error> error;
-      http::Reply reply;
-      void arrive(ApiContext& ctx) {
-        std::unique_lock lock(mutex);
-        if (--waiting > 0) return;
-        lock.unlock();
-        if (error) return reply(http::problem(*error));
-        if (ctx.lookup && waiting_for_indicators) ctx.lookup->changed();
-        reply(std::move(*response));
-      }
-      bool waiting_for_indicators = false;
-    };
-    auto answer = std::make_shared<Answer>();
-    answer->reply = reply;
-    bool intake = caller.partner && !for_intake.empty();
-    if (intake) answer->waiting = 2;  // the objects, and the indicators read from them
-    Tlp unmarked = collection.max_tlp;
-    ctx.store.add_shared_objects(std::move(collection), std::move(objects), std::move(origin), std::move(transfer),
-                                 [&ctx, answer](Result<WriteStatus> status) {
-                                   {
-                                     std::lock_guard lock(answer->mutex);
-                                     if (!status) answer->error = status.error();
-                                     else answer->response = taxii_response(202, taxii::status_json(*status));
-                                   }
-                                   answer->arrive(ctx);
-                                 });
-    if (!intake) return;
-    auto indicators = taxii::indicators_received(for_intake, caller.partner->name, unmarked);
-    if (!indicators) return answer->arrive(ctx);
-    {
-      std::lock_guard lock(answer->mutex);
-      answer->waiting_for_indicators = true;
-    }
-    ctx.store.import_indicators(std::move(*indicators), {}, std::nullopt, [&ctx, answer](Result<IndicatorImportCounts> counts) {
-      if (!counts) {
-        std::lock_guard lock(answer->mutex);
-        if (!answer->error) answer->error = counts.error();
-      }
-      answer->arrive(ctx);
-    });
+    ctx.store.add_shared_objects(std::move(collection), std::move(objects), WriteOrigin{}, std::nullopt, answer);
   });
 }
 
@@ -273,7 +231,10 @@ void add_taxii_routes(http::Router& router, ApiContext& ctx) {
       }));
   add(router, "GET", "/taxii2/api/status/{status}/", "taxii_status", 0,
       taxii(ctx, [&ctx](http::Request& request, TaxiiCaller&, http::Reply reply) {
-        auto status = ctx.store.find_write_status(request.params.at("status"));
+        const auto& id = request.params.at("status");
+        if (ctx.intake)
+          if (auto pending = ctx.intake->pending(id)) return reply(taxii_response(200, taxii::status_json(*pending)));
+        auto status = ctx.store.find_write_status(id);
         if (!status) return reply(http::problem(status.error()));
         reply(taxii_response(200, taxii::status_json(*status)));
       }));

@@ -11,6 +11,7 @@
 #include "api/routes.h"
 #include "http/server.h"
 #include "notify/delivery.h"
+#include "taxii/intake.h"
 #include "taxii/sync_service.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -134,6 +135,12 @@ int serve(const Settings& settings, const std::string& executable_path) {
   taxii::SyncService partner_sync(**store, taxii::make_curl_transport());
   partner_sync.start([&lookup] { lookup.changed(); });
   ctx.partner_sync = &partner_sync;
+  taxii::EnvelopeIntake intake(**store, taxii::IntakeOptions{settings.data_dir + "/taxii-spool"});
+  if (auto st = intake.start([&lookup] { lookup.changed(); }); !st) {
+    std::fprintf(stderr, "jaga: %s\n", st.error().message.c_str());
+    return 1;
+  }
+  ctx.intake = &intake;
   http::Router router;
   api::add_all_routes(router, ctx);
 
@@ -160,6 +167,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
   std::printf("jaga is serving on %s://%s:%u\n", scheme.c_str(), settings.host().c_str(), server.port());
   std::fflush(stdout);
   server.run();
+  intake.stop();
   partner_sync.stop();
   lookup.stop();
   delivery.stop();

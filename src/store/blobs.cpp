@@ -11,23 +11,11 @@
 #include <sstream>
 
 #include "util/crypto.h"
+#include "util/file.h"
 
 namespace jaga {
 
 namespace fs = std::filesystem;
-
-static Error io_error(const std::string& what) {
-  return Error::internal(what + ": " + std::strerror(errno));
-}
-
-static Status fsync_path(const std::string& path, int flags) {
-  int fd = ::open(path.c_str(), flags);
-  if (fd < 0) return io_error("cannot open " + path);
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return io_error("cannot fsync " + path);
-  return {};
-}
 
 BlobStore::BlobStore(std::string root) : root_(std::move(root)) {}
 
@@ -56,30 +44,7 @@ Result<std::string> BlobStore::put(std::string_view bytes) {
   fs::create_directories(dir, ec);
   if (ec) return Error::internal("cannot create " + dir + ": " + ec.message());
   std::string tmp = root_ + "/tmp/" + sha + "." + random_token(8);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (fd < 0) return io_error("cannot create " + tmp);
-  size_t written = 0;
-  while (written < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return io_error("cannot write " + tmp);
-    }
-    written += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return io_error("cannot fsync " + tmp);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return io_error("cannot rename into " + final_path);
-  }
-  if (auto st = fsync_path(dir, O_RDONLY | O_DIRECTORY); !st) return st.error();
+  if (auto st = write_file_durably(tmp, final_path, {bytes}); !st) return st.error();
   return sha;
 }
 

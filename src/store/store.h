@@ -35,6 +35,16 @@ namespace jaga {
 template <class T>
 using Callback = std::function<void(Result<T>)>;
 
+// One write of objects a partner sent (a POSTed envelope, pulled pages),
+// with the indicators read from them.
+struct ReceivedObjects {
+  Collection collection;
+  std::vector<SharedObjectInput> objects;
+  WriteOrigin origin;
+  std::optional<Transfer> transfer;
+  std::optional<IndicatorImport> indicators;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -216,6 +226,12 @@ class Store {
   // and a partner's write goes into the transfer log, all in one transaction.
   virtual void add_shared_objects(Collection collection, std::vector<SharedObjectInput> objects, WriteOrigin origin,
                                   std::optional<Transfer> transfer, Callback<WriteStatus> done) = 0;
+  // What partners sent, several writes at once: each as by
+  // add_shared_objects, and the indicators read from them taken into the
+  // store of indicators, all in one transaction (one commit costs about as
+  // much for 100,000 objects as for 10,000 once the indexes are large).
+  // Answers a status per write, in order.
+  virtual void receive_shared_objects(std::vector<ReceivedObjects> writes, Callback<std::vector<WriteStatus>> done) = 0;
   // A page of objects in the order they were added.
   virtual Result<ObjectPage> list_shared_objects(const ObjectQuery& query) = 0;
   // Removes the versions of an object that the query's version and

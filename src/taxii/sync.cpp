@@ -137,36 +137,30 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       if (!gathered_cursor.empty()) remote.pull_cursor = std::exchange(gathered_cursor, "");
       return {};
     }
-    std::vector<SharedObjectInput> objects = std::exchange(gathered, {});
-    Transfer transfer;
-    transfer.direction = "received";
-    transfer.partner = remote.partner;
-    transfer.collection = collection->alias;
-    transfer.channel = "pull";
-    transfer.agreement = agreement_json(partner->agreement);
+    ReceivedObjects write;
+    write.collection = *collection;
+    write.objects = std::exchange(gathered, {});
+    write.origin = WriteOrigin{remote.partner, ""};
+    write.transfer = Transfer{};
+    write.transfer->direction = "received";
+    write.transfer->partner = remote.partner;
+    write.transfer->collection = collection->alias;
+    write.transfer->channel = "pull";
+    write.transfer->agreement = agreement_json(partner->agreement);
+    write.indicators = indicators_received(write.objects, remote.partner, collection->max_tlp);
     written = std::make_shared<PageWrites>();
-    written->objects = static_cast<int64_t>(objects.size());
+    written->objects = static_cast<int64_t>(write.objects.size());
+    written->indicators = write.indicators ? static_cast<int64_t>(write.indicators->indicators.size()) : 0;
     written->cursor = std::exchange(gathered_cursor, "");
     auto batch_writes = written;
-    std::vector<SharedObjectInput> for_intake;
-    for (const auto& o : objects)
-      if (o.type == "indicator") for_intake.push_back(o);
-    store_.add_shared_objects(*collection, std::move(objects), WriteOrigin{remote.partner, ""}, std::move(transfer),
-                              [batch_writes](Result<WriteStatus> done) {
-                                if (!done) batch_writes->fail(done.error());
-                                else batch_writes->conflicts = static_cast<int64_t>(done->failures.size());
-                                batch_writes->arrive();
-                              });
-    // The indicators are read while the writer stores the objects.
-    auto indicators = indicators_received(for_intake, remote.partner, collection->max_tlp);
-    if (indicators) {
-      written->indicators = static_cast<int64_t>(indicators->indicators.size());
-      written->expect();
-      store_.import_indicators(std::move(*indicators), {}, std::nullopt, [batch_writes](Result<IndicatorImportCounts> done) {
-        if (!done) batch_writes->fail(done.error());
-        batch_writes->arrive();
-      });
-    }
+    std::vector<ReceivedObjects> writes;
+    writes.push_back(std::move(write));
+    // The objects and their indicators in one commit.
+    store_.receive_shared_objects(std::move(writes), [batch_writes](Result<std::vector<WriteStatus>> done) {
+      if (!done) batch_writes->fail(done.error());
+      else batch_writes->conflicts = static_cast<int64_t>(done->front().failures.size());
+      batch_writes->arrive();
+    });
     return {};
   };
   // What was read before a failure is still written.

@@ -53,7 +53,6 @@ class PartnerSync {
   struct PageWrites {
     int64_t objects = 0, indicators = 0, conflicts = 0;
     std::string cursor;  // where the next sync starts once this batch is in
-    void expect() { std::lock_guard lock(mutex); ++waiting; }
     void fail(Error e) { std::lock_guard lock(mutex); if (!error) error = std::move(e); }
     void arrive() { { std::lock_guard lock(mutex); --waiting; } done.notify_all(); }
     Status wait() {
@@ -64,7 +63,7 @@ class PartnerSync {
     }
     std::mutex mutex;
     std::condition_variable done;
-    int waiting = 1;  // the objects' write
+    int waiting = 1;  // the write of the objects with their indicators
     std::optional<Error> error;
   };
 

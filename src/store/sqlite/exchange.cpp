@@ -406,6 +406,37 @@ void SqliteStore::add_shared_objects(Collection collection, std::vector<SharedOb
       std::move(done));
 }
 
+void SqliteStore::receive_shared_objects(std::vector<ReceivedObjects> writes, Callback<std::vector<WriteStatus>> done) {
+  submit_value<std::vector<WriteStatus>>(
+      [this, writes = std::move(writes)](Connection& db) mutable -> Result<std::vector<WriteStatus>> {
+        std::vector<WriteStatus> statuses;
+        statuses.reserve(writes.size());
+        for (auto& write : writes) {
+          auto status = write_shared_objects(db, write.collection, write.objects, write.origin, write.transfer);
+          if (!status) return status.error();
+          statuses.push_back(std::move(*status));
+        }
+        // One import per source, in key order across all the writes.
+        std::vector<IndicatorImport> imports;
+        for (auto& write : writes) {
+          if (!write.indicators) continue;
+          auto same_source = std::find_if(imports.begin(), imports.end(), [&](const IndicatorImport& i) {
+            return i.source_kind == write.indicators->source_kind && i.source_name == write.indicators->source_name;
+          });
+          if (same_source == imports.end()) {
+            imports.push_back(std::move(*write.indicators));
+          } else {
+            auto& into = same_source->indicators;
+            into.insert(into.end(), std::make_move_iterator(write.indicators->indicators.begin()),
+                        std::make_move_iterator(write.indicators->indicators.end()));
+          }
+        }
+        for (const auto& import : imports) TRY(write_indicator_import(db, import, {}));
+        return statuses;
+      },
+      std::move(done));
+}
+
 Result<ObjectPage> SqliteStore::list_shared_objects(const ObjectQuery& query) {
   auto lease = object_readers_.lease();
   auto db = (*lease).current(objects_generation_);

@@ -211,37 +211,37 @@ Status bump_indicator_generation(Connection& db) {
   return bump.run();
 }
 
+Result<IndicatorImportCounts> write_indicator_import(Connection& db, const IndicatorImport& batch,
+                                                     const std::function<void(int64_t)>& progress) {
+  IndicatorImportCounts counts;
+  const std::string now = now_rfc3339();
+  // In key order the (kind, value) index and the new rows are written
+  // nearly in sequence, touching each page once instead of once per
+  // indicator, and with the writer's large page cache a million
+  // indicators take seconds, not minutes.
+  const auto& in = batch.indicators;
+  std::vector<uint32_t> order = key_order(in);
+  int64_t written = 0;
+  const IndicatorInput* previous = nullptr;
+  for (uint32_t i : order) {
+    // A value named twice in one batch is one sighting by its source.
+    if (previous && previous->kind == in[i].kind && previous->value == in[i].value) continue;
+    previous = &in[i];
+    auto added = upsert_indicator(db, batch.source_kind, batch.source_name, in[i], now);
+    if (!added) return added.error();
+    ++(*added ? counts.added : counts.updated);
+    if (progress && ++written % 8192 == 0) progress(written);
+  }
+  if (progress) progress(written);
+  TRY(bump_indicator_generation(db));
+  return counts;
+}
+
 void SqliteStore::import_indicators(IndicatorImport batch, std::function<void(int64_t)> progress,
                                     std::optional<AuditEvent> audit, Callback<IndicatorImportCounts> done) {
   submit_value<IndicatorImportCounts>(
-      [batch = std::move(batch), progress = std::move(progress)](Connection& db) -> Result<IndicatorImportCounts> {
-        IndicatorImportCounts counts;
-        const std::string now = now_rfc3339();
-        // In key order the (kind, value) index and the new rows are written
-        // nearly in sequence, touching each page once instead of once per
-        // indicator, and with the writer's large page cache a million
-        // indicators take seconds, not minutes.
-        const auto& in = batch.indicators;
-        std::vector<uint32_t> order = key_order(in);
-        int64_t written = 0;
-        Status status;
-        const IndicatorInput* previous = nullptr;
-        for (uint32_t i : order) {
-          // A value named twice in one batch is one sighting by its source.
-          if (previous && previous->kind == in[i].kind && previous->value == in[i].value) continue;
-          previous = &in[i];
-          auto added = upsert_indicator(db, batch.source_kind, batch.source_name, in[i], now);
-          if (!added) {
-            status = added.error();
-            break;
-          }
-          ++(*added ? counts.added : counts.updated);
-          if (progress && ++written % 8192 == 0) progress(written);
-        }
-        if (!status) return status.error();
-        if (progress) progress(written);
-        TRY(bump_indicator_generation(db));
-        return counts;
+      [batch = std::move(batch), progress = std::move(progress)](Connection& db) {
+        return write_indicator_import(db, batch, progress);
       },
       std::move(done), std::move(audit));
 }
