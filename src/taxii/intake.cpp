@@ -232,6 +232,8 @@ void EnvelopeIntake::write(std::vector<std::shared_ptr<Queued>> batch) {
       if (entry->answered) entry->answered(statuses.error());
     return;
   }
+  // The lookup hears of the indicators before any partner hears of its write.
+  if (indicators && indicators_changed_) indicators_changed_();
   std::error_code ec;
   for (size_t i = 0; i < batch.size(); ++i) {
     // Committed: a file left by a crash here is recognised by its stored status.
@@ -242,7 +244,6 @@ void EnvelopeIntake::write(std::vector<std::shared_ptr<Queued>> batch) {
     }
     if (batch[i]->answered) batch[i]->answered(std::move((*statuses)[i]));
   }
-  if (indicators && indicators_changed_) indicators_changed_();
 }
 
 }  // namespace jaga::taxii

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -84,7 +85,7 @@ class IntakeTest : public ::testing::Test {
 
 TEST_F(IntakeTest, AnIdleIntakeAnswersOnceTheEnvelopeIsWrittenWithItsTransferAndIndicators) {
   EnvelopeIntake intake(*store_, options());
-  int changed = 0;
+  std::atomic<int> changed = 0;
   ASSERT_TRUE(intake.start([&] { ++changed; }));
   auto status = accept(intake, envelope(1, 3));
   ASSERT_TRUE(status) << status.error().message;
