@@ -112,12 +112,7 @@ Result<ObjectQuery> query_for(const http::Request& request, const TaxiiCaller& c
 void send_logged(ApiContext& ctx, const TaxiiCaller& caller, const Collection& collection, const ObjectPage& page,
                  http::Response response, const http::Reply& reply) {
   if (!caller.partner || page.objects.empty()) return reply(std::move(response));
-  Transfer transfer;
-  transfer.direction = "sent";
-  transfer.partner = caller.partner->name;
-  transfer.collection = collection.alias;
-  transfer.channel = "taxii-get";
-  transfer.agreement = taxii::agreement_json(caller.partner->agreement);
+  Transfer transfer = taxii::transfer_entry(*caller.partner, collection.alias, "sent", "taxii-get");
   transfer.objects.reserve(page.objects.size());
   for (const auto& o : page.objects) transfer.objects.emplace_back(o.stix_id, o.version);
   auto shared_response = std::make_shared<http::Response>(std::move(response));
@@ -164,26 +159,13 @@ void add_objects(ApiContext& ctx, http::Request& request, TaxiiCaller& caller, c
     };
     if (caller.partner) {
       // Spooled, and written with whatever else waits (taxii/intake.h).
-      if (ctx.intake) return ctx.intake->accept(*caller.partner, collection, std::move(body), answer);
-      auto write = taxii::received_envelope(*caller.partner, collection, body, "");
-      if (!write) return reply(http::problem(write.error()));
-      bool indicators = write->indicators.has_value();
-      std::vector<ReceivedObjects> writes;
-      writes.push_back(std::move(*write));
-      return ctx.store.receive_shared_objects(std::move(writes), [&ctx, answer, indicators](auto statuses) {
-        if (!statuses) return answer(statuses.error());
-        if (indicators && ctx.lookup) ctx.lookup->changed();
-        answer(std::move(statuses->front()));
-      });
+      if (!ctx.intake) return answer(Error::unavailable("the server is not taking partners' envelopes"));
+      return ctx.intake->accept(*caller.partner, collection, std::move(body), answer);
     }
     auto envelope = stix::read_envelope(body);
     if (!envelope) return reply(http::problem(envelope.error()));
-    std::vector<SharedObjectInput> objects;
-    objects.reserve(envelope->objects.size());
-    for (auto& o : envelope->objects)
-      objects.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
-                         std::move(o.json), ""});
-    ctx.store.add_shared_objects(std::move(collection), std::move(objects), WriteOrigin{}, std::nullopt, answer);
+    ctx.store.add_shared_objects(std::move(collection), taxii::shared_inputs(std::move(envelope->objects)), WriteOrigin{},
+                                 std::nullopt, answer);
   });
 }
 

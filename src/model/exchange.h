@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "model/incident.h"
+#include "model/indicator.h"
 #include "util/result.h"
 
 namespace jaga {
@@ -151,6 +152,16 @@ struct Transfer {
   std::string channel;  // "taxii-get", "taxii-post", "push", "pull"
   std::string agreement;  // the agreement's terms at the time, as JSON
   std::vector<std::pair<std::string, std::string>> objects;  // STIX id and version
+};
+
+// One write of objects a partner sent (a POSTed envelope, pulled pages),
+// with the indicators read from them.
+struct ReceivedObjects {
+  Collection collection;
+  std::vector<SharedObjectInput> objects;
+  WriteOrigin origin;
+  std::optional<Transfer> transfer;
+  std::optional<IndicatorImport> indicators;
 };
 
 struct TransferFilter {

@@ -35,16 +35,6 @@ namespace jaga {
 template <class T>
 using Callback = std::function<void(Result<T>)>;
 
-// One write of objects a partner sent (a POSTed envelope, pulled pages),
-// with the indicators read from them.
-struct ReceivedObjects {
-  Collection collection;
-  std::vector<SharedObjectInput> objects;
-  WriteOrigin origin;
-  std::optional<Transfer> transfer;
-  std::optional<IndicatorImport> indicators;
-};
-
 class Store {
  public:
   virtual ~Store() = default;

@@ -10,7 +10,6 @@
 
 #include "stix/object.h"
 #include "store/wait.h"
-#include "taxii/protocol.h"
 #include "taxii/received.h"
 #include "util/crypto.h"
 #include "util/file.h"
@@ -43,22 +42,8 @@ Result<ReceivedObjects> received_envelope(const Partner& partner, const Collecti
                                           std::string status_id) {
   auto envelope = stix::read_envelope(body);
   if (!envelope) return envelope.error();
-  ReceivedObjects write;
-  write.collection = collection;
-  write.objects.reserve(envelope->objects.size());
-  for (auto& o : envelope->objects)
-    write.objects.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
-                             std::move(o.json), ""});
-  write.origin = WriteOrigin{partner.name, std::move(status_id)};
-  write.transfer = Transfer{};
-  write.transfer->direction = "received";
-  write.transfer->partner = partner.name;
-  write.transfer->collection = collection.alias;
-  write.transfer->channel = "taxii-post";
-  write.transfer->agreement = agreement_json(partner.agreement);
-  // A partner's indicators join the desk's own, with the partner as source.
-  write.indicators = indicators_received(write.objects, partner.name, collection.max_tlp);
-  return write;
+  return received_objects(partner, collection, shared_inputs(std::move(envelope->objects)), "taxii-post",
+                          std::move(status_id));
 }
 
 EnvelopeIntake::EnvelopeIntake(Store& store, IntakeOptions options) : store_(store), options_(std::move(options)) {}

@@ -249,6 +249,17 @@ std::string agreement_json(const Agreement& a) {
                                       {"four_eyes", a.four_eyes}});
 }
 
+Transfer transfer_entry(const Partner& partner, const std::string& collection, std::string direction,
+                        std::string channel) {
+  Transfer transfer;
+  transfer.direction = std::move(direction);
+  transfer.partner = partner.name;
+  transfer.collection = collection;
+  transfer.channel = std::move(channel);
+  transfer.agreement = agreement_json(partner.agreement);
+  return transfer;
+}
+
 std::string error_json(int http_status, std::string_view title, std::string_view description) {
   return json::serialize(json::object{
       {"title", title}, {"description", description}, {"http_status", std::to_string(http_status)}});

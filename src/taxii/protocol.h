@@ -55,6 +55,10 @@ std::string versions_json(const ObjectPage& page);
 std::string status_json(const WriteStatus& status);
 // An agreement's terms as the transfer log keeps them with each transfer.
 std::string agreement_json(const Agreement& agreement);
+// A transfer log entry for an exchange with `partner` through `collection`
+// (its alias) under the partner's agreement; the caller adds the objects.
+Transfer transfer_entry(const Partner& partner, const std::string& collection, std::string direction,
+                        std::string channel);
 // The TAXII error object.
 std::string error_json(int http_status, std::string_view title, std::string_view description);
 

@@ -1,6 +1,7 @@
 #include "taxii/received.h"
 
 #include "intel/indicator_intake.h"
+#include "taxii/protocol.h"
 #include "util/crypto.h"
 
 namespace jaga::taxii {
@@ -25,6 +26,26 @@ std::optional<IndicatorImport> indicators_received(const std::vector<SharedObjec
   auto batch = take_in_indicators(bundle, options, report);
   if (!batch || batch->indicators.empty()) return std::nullopt;
   return std::move(*batch);
+}
+
+std::vector<SharedObjectInput> shared_inputs(std::vector<stix::Object> objects) {
+  std::vector<SharedObjectInput> out;
+  out.reserve(objects.size());
+  for (auto& o : objects)
+    out.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
+                   std::move(o.json), ""});
+  return out;
+}
+
+ReceivedObjects received_objects(const Partner& partner, const Collection& collection,
+                                 std::vector<SharedObjectInput> objects, std::string channel, std::string status_id) {
+  ReceivedObjects write;
+  write.collection = collection;
+  write.indicators = indicators_received(objects, partner.name, collection.max_tlp);
+  write.objects = std::move(objects);
+  write.origin = WriteOrigin{partner.name, std::move(status_id)};
+  write.transfer = transfer_entry(partner, collection.alias, "received", std::move(channel));
+  return write;
 }
 
 }  // namespace jaga::taxii

@@ -137,17 +137,7 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       if (!gathered_cursor.empty()) remote.pull_cursor = std::exchange(gathered_cursor, "");
       return {};
     }
-    ReceivedObjects write;
-    write.collection = *collection;
-    write.objects = std::exchange(gathered, {});
-    write.origin = WriteOrigin{remote.partner, ""};
-    write.transfer = Transfer{};
-    write.transfer->direction = "received";
-    write.transfer->partner = remote.partner;
-    write.transfer->collection = collection->alias;
-    write.transfer->channel = "pull";
-    write.transfer->agreement = agreement_json(partner->agreement);
-    write.indicators = indicators_received(write.objects, remote.partner, collection->max_tlp);
+    ReceivedObjects write = received_objects(*partner, *collection, std::exchange(gathered, {}), "pull", "");
     written = std::make_shared<PageWrites>();
     written->objects = static_cast<int64_t>(write.objects.size());
     written->indicators = write.indicators ? static_cast<int64_t>(write.indicators->indicators.size()) : 0;
@@ -224,10 +214,8 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       }
       in_flight = fetch(following);
     }
-    gathered.reserve(gathered.size() + envelope->objects.size());
-    for (auto& o : envelope->objects)
-      gathered.push_back({std::move(o.id), std::move(o.type), std::move(o.spec_version), std::move(o.version), o.tlp,
-                          std::move(o.json), ""});
+    auto page = shared_inputs(std::move(envelope->objects));
+    gathered.insert(gathered.end(), std::make_move_iterator(page.begin()), std::make_move_iterator(page.end()));
     if (moved) gathered_cursor = last;
     if (gathered.size() >= options_.write_objects || !more)
       if (auto st = write_gathered(); !st) return st;
@@ -275,12 +263,7 @@ Status PartnerSync::push(PartnerRemote& remote, SyncReport& report) {
     if (!page) return page.error();
     if (page->objects.empty()) return {};
     std::string envelope = "{\"objects\":[";
-    Transfer transfer;
-    transfer.direction = "sent";
-    transfer.partner = remote.partner;
-    transfer.collection = collection->alias;
-    transfer.channel = "push";
-    transfer.agreement = agreement_json(partner->agreement);
+    Transfer transfer = transfer_entry(*partner, collection->alias, "sent", "push");
     for (const auto& o : page->objects) {
       if (o.origin == remote.partner) continue;  // what they sent does not go back to them
       if (!transfer.objects.empty()) envelope += ',';

@@ -54,16 +54,16 @@ class PartnerSync {
     int64_t objects = 0, indicators = 0, conflicts = 0;
     std::string cursor;  // where the next sync starts once this batch is in
     void fail(Error e) { std::lock_guard lock(mutex); if (!error) error = std::move(e); }
-    void arrive() { { std::lock_guard lock(mutex); --waiting; } done.notify_all(); }
+    void arrive() { { std::lock_guard lock(mutex); arrived = true; } done.notify_all(); }
     Status wait() {
       std::unique_lock lock(mutex);
-      done.wait(lock, [this] { return waiting == 0; });
+      done.wait(lock, [this] { return arrived; });
       if (error) return *error;
       return {};
     }
     std::mutex mutex;
     std::condition_variable done;
-    int waiting = 1;  // the write of the objects with their indicators
+    bool arrived = false;  // the write of the objects with their indicators is over
     std::optional<Error> error;
   };
 

@@ -259,12 +259,8 @@ Result<Connection*> SnapshotReader::current(uint64_t objects_generation) {
     // makes the snapshot newer than recorded, and the next read renews it.
     generation = objects_generation;
     begun = std::chrono::steady_clock::now();
+    // Deferred: the snapshot is taken by the caller's first read.
     TRY(connection->exec("BEGIN"));
-    // BEGIN is deferred: the snapshot is taken by the first read, here.
-    if (auto st = connection->exec("SELECT 1 FROM shared_objects LIMIT 1"); !st) {
-      (void)connection->exec("ROLLBACK");
-      return st.error();
-    }
     open = true;
   }
   return connection.get();
