@@ -7,10 +7,12 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <vector>
 
 #include "api/report_input.h"
 #include "intel/eml.h"
 #include "intel/extract.h"
+#include "intel/warninglist.h"
 
 namespace {
 
@@ -92,5 +94,41 @@ void read_report_body(benchmark::State& state) {
 BENCHMARK(read_report_body);
 
 }  // namespace
+
+// Warninglist checks of received indicators, by kind: every indicator a
+// partner sends or a feed brings is checked against the shipped lists.
+// Values vary as they do in a feed (a fixed seed), so that the tables are
+// read as they are in an import, not from a hot cache line.
+std::vector<jaga::CanonicalIndicator> varied_indicators(jaga::IndicatorKind kind, size_t count) {
+  std::vector<jaga::CanonicalIndicator> out;
+  uint64_t state = 20261203;
+  auto next = [&state] { return (state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  const char* tlds[] = {"club", "top", "xyz", "com", "net", "id", "cn", "info"};
+  for (size_t i = 0; i < count; ++i) {
+    std::string name;
+    for (int c = 0; c < 10; ++c) name += static_cast<char>('a' + next() % 26);
+    name += std::string(".") + tlds[next() % 8];
+    switch (kind) {
+      case jaga::IndicatorKind::domain: out.push_back({kind, name}); break;
+      case jaga::IndicatorKind::url: out.push_back({kind, "http://" + name + "/" + name.substr(0, 6) + "/login.php"}); break;
+      default:
+        out.push_back({kind, std::to_string(1 + next() % 223) + "." + std::to_string(next() % 256) + "." +
+                                 std::to_string(next() % 256) + "." + std::to_string(next() % 256)});
+    }
+  }
+  return out;
+}
+
+void warninglist_check(benchmark::State& state) {
+  const auto& lists = jaga::shipped_warninglists();
+  const jaga::IndicatorKind kinds[] = {jaga::IndicatorKind::domain, jaga::IndicatorKind::url, jaga::IndicatorKind::ipv4};
+  const auto values = varied_indicators(kinds[state.range(0)], 100000);
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(lists.find(values[i]));
+    if (++i == values.size()) i = 0;
+  }
+}
+BENCHMARK(warninglist_check)->Arg(0)->Arg(1)->Arg(2);
 
 BENCHMARK_MAIN();

@@ -6,7 +6,9 @@
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 #include <boost/json.hpp>
 #include <map>
 #include <regex>
@@ -179,6 +181,11 @@ struct Warninglists::Tables {
   std::array<GroupTables, group_count> groups;
   // Networks by prefix length (IPv4 counted in the mapped 128-bit space).
   std::map<int, std::unordered_map<std::string, ListId>, std::greater<int>> networks;
+  // The addresses any listed network covers, as sorted disjoint ranges of
+  // 16-byte addresses: most addresses are in no list, and one binary search
+  // says so instead of a hash probe per listed prefix length.
+  using Address = std::array<uint8_t, 16>;
+  std::vector<std::pair<Address, Address>> covered;
   size_t entries = 0;
 
   // The most specific listed suffix of the name (the name itself first).
@@ -187,8 +194,30 @@ struct Warninglists::Tables {
     if (!hit) return std::nullopt;
     return static_cast<ListId>(g.suffix_index.payload(hit->id));
   }
-  // Builds the suffix tables that by_suffix reads; after lists are added.
+  // Builds the suffix tables that by_suffix reads and the covered ranges
+  // that by_network reads first; after lists are added.
   void freeze() {
+    covered.clear();
+    for (const auto& [bits, table] : networks) {
+      for (const auto& [key, id] : table) {
+        (void)id;
+        Address first{}, last{};
+        std::memcpy(first.data(), key.data(), 16);
+        last = first;
+        for (int bit = bits; bit < 128; ++bit) last[bit / 8] |= static_cast<uint8_t>(0x80u >> (bit % 8));
+        covered.emplace_back(first, last);
+      }
+    }
+    std::sort(covered.begin(), covered.end());
+    size_t kept = 0;
+    for (size_t i = 0; i < covered.size(); ++i) {
+      if (kept > 0 && !after_end(covered[i].first, covered[kept - 1].second)) {
+        covered[kept - 1].second = std::max(covered[kept - 1].second, covered[i].second);
+        continue;
+      }
+      covered[kept++] = covered[i];
+    }
+    covered.resize(kept);
     for (auto& g : groups) {
       IndicatorIndex::Builder builder;
       for (const auto& [name, id] : g.suffixes)
@@ -203,7 +232,23 @@ struct Warninglists::Tables {
       if (std::regex_search(value, pattern)) return id;
     return std::nullopt;
   }
+  // Whether `address` lies past the range ending at `end` and does not
+  // adjoin it (end + 1 < address).
+  static bool after_end(const Address& address, const Address& end) {
+    Address next = end;
+    for (int i = 15; i >= 0; --i)
+      if (++next[i] != 0) break;
+    bool wrapped = std::all_of(next.begin(), next.end(), [](uint8_t b) { return b == 0; });
+    return !wrapped && address > next;
+  }
+  bool may_be_covered(const Network& inside) const {
+    const Address& address = inside.base.bytes;
+    auto after = std::upper_bound(covered.begin(), covered.end(), address,
+                                  [](const Address& a, const auto& range) { return a < range.first; });
+    return after != covered.begin() && std::prev(after)->second >= address;
+  }
   std::optional<ListId> by_network(const Network& inside) const {
+    if (!may_be_covered(inside)) return std::nullopt;
     for (const auto& [prefix, table] : networks) {
       int bits = prefix;
       int own = inside.prefix + (inside.base.v6 ? 0 : 96);

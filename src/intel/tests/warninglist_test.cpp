@@ -48,6 +48,29 @@ TEST(Warninglists, EachTypeAsMispReadsIt) {
   EXPECT_EQ(lists.lists()[3].skipped, 1u) << "'bad' is no network";
 }
 
+TEST(Warninglists, NetworksNestedAdjoiningAndAtTheEdgesOfTheAddressSpace) {
+  Warninglists lists;
+  ASSERT_TRUE(lists.add_json(R"([{"name":"wide","type":"cidr","list":["198.51.100.0/24","192.0.2.0/25"]},
+                                 {"name":"narrow","type":"cidr","list":["198.51.100.64/26","192.0.2.128/25","203.0.113.9"]},
+                                 {"name":"edges","type":"cidr","list":["255.255.255.0/24","0.0.0.0/8","ffff:ffff::/32"]}])")
+                  .ok());
+  EXPECT_EQ(covered_by(lists, "198.51.100.70"), "narrow") << "the most specific network names the list";
+  EXPECT_EQ(covered_by(lists, "198.51.100.200"), "wide");
+  EXPECT_EQ(covered_by(lists, "192.0.2.127"), "wide") << "two adjoining networks of different lists";
+  EXPECT_EQ(covered_by(lists, "192.0.2.128"), "narrow");
+  EXPECT_EQ(covered_by(lists, "192.0.3.0"), "") << "just past them";
+  EXPECT_EQ(covered_by(lists, "192.0.1.255"), "") << "just before them";
+  EXPECT_EQ(covered_by(lists, "203.0.113.9"), "narrow") << "a single address";
+  EXPECT_EQ(covered_by(lists, "203.0.113.10"), "");
+  EXPECT_EQ(covered_by(lists, "203.0.113.8"), "");
+  EXPECT_EQ(covered_by(lists, "255.255.255.255"), "edges");
+  EXPECT_EQ(covered_by(lists, "0.1.2.3"), "edges");
+  EXPECT_EQ(covered_by(lists, "ffff:ffff:ffff::1"), "edges") << "the top of the IPv6 space";
+  EXPECT_EQ(covered_by(lists, "ffff:fffe::1"), "");
+  EXPECT_EQ(covered_by(lists, "198.51.100.0/25"), "wide") << "a network inside a listed one";
+  EXPECT_EQ(covered_by(lists, "192.0.2.0/24"), "") << "a network wider than each listed half";
+}
+
 TEST(Warninglists, BadListsAreRefusedWithTheReason) {
   Warninglists lists;
   EXPECT_NE(lists.add_json("{").error().message.find("not valid JSON"), std::string::npos);
