@@ -1,5 +1,8 @@
 #include "api/indicator_service.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "intel/warninglist.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -85,6 +88,9 @@ void IndicatorLookup::run(int interval_ms) {
   // Lookups check the shipped warninglists too; they are parsed here, before
   // the first matcher is published, not in the first lookup's request.
   (void)shipped_warninglists();
+  // Rebuilding is background work: at a lower priority it takes the cores
+  // that requests and the store's writer leave idle, not theirs.
+  (void)setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
   uint64_t built_generation = 0;
   bool built = false;
   std::string built_hour;
