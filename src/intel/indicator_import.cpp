@@ -375,8 +375,6 @@ Result<ParsedImport> parse_csv_indicators(std::string_view text, const CsvColumn
   return out;
 }
 
-namespace {
-
 void read_stix_object(const json::value& object, size_t index, ParsedImport& out) {
   std::string where = "objects[" + std::to_string(index) + "]";
   if (!object.is_object()) {
@@ -389,8 +387,6 @@ void read_stix_object(const json::value& object, size_t index, ParsedImport& out
   }
   read_stix_indicator(object.get_object(), where, out);
 }
-
-}  // namespace
 
 Result<ParsedImport> parse_stix_indicators(std::string_view text) {
   // A bundle is read one object at a time in a small arena; when it is not

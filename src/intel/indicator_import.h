@@ -15,6 +15,10 @@
 #include "model/incident.h"
 #include "util/result.h"
 
+namespace boost::json {
+class value;
+}
+
 namespace jaga {
 
 enum class ImportFormat { plain, csv, stix, misp };
@@ -67,6 +71,9 @@ Result<ParsedImport> parse_csv_indicators(std::string_view text, const CsvColumn
 // Revoked indicators and other patterns are rejected with the reason; other
 // objects are ignored. An error when the text is not a STIX bundle.
 Result<ParsedImport> parse_stix_indicators(std::string_view text);
+// One object of a bundle or envelope already parsed (the index-th), as
+// parse_stix_indicators reads it: an indicator's patterns into `out`.
+void read_stix_object(const boost::json::value& object, size_t index, ParsedImport& out);
 
 // The attributes of a MISP event ({"Event": ...}, or the {"response": [...]}
 // an API answers) and of its objects whose type names an indicator (domain,

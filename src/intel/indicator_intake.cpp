@@ -53,15 +53,20 @@ Result<IndicatorImport> take_in_indicators(std::string_view text, const IntakeOp
   });
   report.format = options.format ? *options.format : detect_import_format(text);
   auto parsed = parse(text, report.format, options.columns);
-  const Warninglists* known = lists.get();
+  (void)lists.get();
   if (!parsed) return parsed.error();
-  report.entries = parsed->indicators.size() + parsed->rejected.size();
-  report.ignored = parsed->ignored;
-  report.rejected = std::move(parsed->rejected);
+  return take_in_parsed(std::move(*parsed), options, report);
+}
+
+IndicatorImport take_in_parsed(ParsedImport parsed, const IntakeOptions& options, IntakeReport& report) {
+  const Warninglists* known = options.warninglists ? &shipped_warninglists() : nullptr;
+  report.entries = parsed.indicators.size() + parsed.rejected.size();
+  report.ignored = parsed.ignored;
+  report.rejected = std::move(parsed.rejected);
 
   // Everything per entry runs on every core: normalising, the warninglists,
   // the correlation keys.
-  auto& entries = parsed->indicators;
+  auto& entries = parsed.indicators;
   // Written in place, then the failures squeezed out: a million entries
   // are not copied again.
   std::vector<IndicatorInput> inputs(entries.size());

@@ -46,5 +46,7 @@ struct IntakeReport {
 // An error only when the file as a whole cannot be read (not JSON, a CSV
 // header without the value column); bad entries are in the report.
 Result<IndicatorImport> take_in_indicators(std::string_view text, const IntakeOptions& options, IntakeReport& report);
+// The same for entries already read (options.format is not used).
+IndicatorImport take_in_parsed(ParsedImport parsed, const IntakeOptions& options, IntakeReport& report);
 
 }  // namespace jaga

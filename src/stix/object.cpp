@@ -284,7 +284,7 @@ Result<Container> split_container(std::string_view text, std::string_view what) 
   return out;
 }
 
-Result<std::vector<Object>> read_objects(const std::vector<std::string_view>& texts) {
+Result<std::vector<Object>> read_objects(const std::vector<std::string_view>& texts, const ObjectVisitor& visit = {}) {
   std::vector<Object> out;
   out.reserve(texts.size());
   std::vector<unsigned char> buffer(64 * 1024);
@@ -295,6 +295,7 @@ Result<std::vector<Object>> read_objects(const std::vector<std::string_view>& te
     if (!value) return value.error();
     auto object = check_object(*value, texts[i], path);
     if (!object) return object.error();
+    if (visit) visit(*value, i);
     out.push_back(std::move(*object));
   }
   return out;
@@ -371,7 +372,7 @@ Result<std::vector<Object>> read_bundle(std::string_view text) {
   return read_objects(container->objects);
 }
 
-Result<Envelope> read_envelope(std::string_view text) {
+Result<Envelope> read_envelope(std::string_view text, const ObjectVisitor& visit) {
   auto container = split_container(text, "TAXII envelope");
   if (!container) return container.error();
   if (auto s = check_members(container->members); !s) return s.error();
@@ -385,7 +386,7 @@ Result<Envelope> read_envelope(std::string_view text) {
     if (!value.is_string()) return Error::invalid("/next: must be a string", "/next");
     out.next = std::string(value.get_string());
   }
-  auto objects = read_objects(container->objects);
+  auto objects = read_objects(container->objects, visit);
   if (!objects) return objects.error();
   out.objects = std::move(*objects);
   return out;

@@ -9,6 +9,7 @@
 // object with its JSON pointer, e.g. "/objects/3/modified". Pure.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,10 @@
 
 #include "model/incident.h"
 #include "util/result.h"
+
+namespace boost::json {
+class value;
+}
 
 namespace jaga::stix {
 
@@ -54,7 +59,11 @@ struct Envelope {
   bool more = false;
   std::string next;
 };
-Result<Envelope> read_envelope(std::string_view text);
+// `visit`, when given, sees each object's parsed document once it is
+// checked (with its position), so that a caller reading more from the
+// objects (the indicators among them) need not parse them again.
+using ObjectVisitor = std::function<void(const boost::json::value& object, size_t index)>;
+Result<Envelope> read_envelope(std::string_view text, const ObjectVisitor& visit = {});
 
 bool is_cyber_observable_type(std::string_view type);
 bool is_identifier(std::string_view text);  // "<type>--<uuid>"

@@ -40,10 +40,13 @@ WriteStatus pending_status(const ReceivedObjects& write) {
 
 Result<ReceivedObjects> received_envelope(const Partner& partner, const Collection& collection, std::string_view body,
                                           std::string status_id) {
-  auto envelope = stix::read_envelope(body);
+  // The indicators are read from each object's document as it is checked.
+  ParsedImport indicators;
+  auto envelope = stix::read_envelope(
+      body, [&indicators](const boost::json::value& object, size_t index) { read_stix_object(object, index, indicators); });
   if (!envelope) return envelope.error();
   return received_objects(partner, collection, shared_inputs(std::move(envelope->objects)), "taxii-post",
-                          std::move(status_id));
+                          std::move(status_id), std::move(indicators));
 }
 
 EnvelopeIntake::EnvelopeIntake(Store& store, IntakeOptions options) : store_(store), options_(std::move(options)) {}
@@ -199,15 +202,14 @@ void EnvelopeIntake::run() {
 }
 
 void EnvelopeIntake::write(std::vector<std::shared_ptr<Queued>> batch) {
-  std::vector<ReceivedObjects> writes;
-  writes.reserve(batch.size());
+  auto writes = std::make_shared<std::vector<ReceivedObjects>>();
+  writes->reserve(batch.size());
   bool indicators = false;
   for (auto& entry : batch) {
     indicators = indicators || entry->write.indicators.has_value();
-    writes.push_back(std::move(entry->write));
+    writes->push_back(std::move(entry->write));
   }
-  auto statuses =
-      wait_for<std::vector<WriteStatus>>([&](auto done) { store_.receive_shared_objects(std::move(writes), done); });
+  auto statuses = wait_for<std::vector<WriteStatus>>([&](auto done) { store_.receive_shared_objects(writes, done); });
   if (!statuses) {
     // The spool keeps them: they are written at the next start, and until
     // then their status stays pending.

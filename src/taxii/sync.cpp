@@ -130,6 +130,7 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
   // those indexes are large. The cursor moves only past what was committed.
   std::shared_ptr<PageWrites> written;  // the batch the store is writing
   std::vector<SharedObjectInput> gathered;
+  ParsedImport gathered_indicators;  // read from the objects' documents as they were checked
   std::string gathered_cursor;  // X-TAXII-Date-Added-Last of the last page gathered
   auto write_gathered = [&]() -> Status {
     if (auto st = settle(written, remote, report); !st) return st;
@@ -137,16 +138,17 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       if (!gathered_cursor.empty()) remote.pull_cursor = std::exchange(gathered_cursor, "");
       return {};
     }
-    ReceivedObjects write = received_objects(*partner, *collection, std::exchange(gathered, {}), "pull", "");
+    ReceivedObjects write = received_objects(*partner, *collection, std::exchange(gathered, {}), "pull", "",
+                                             std::exchange(gathered_indicators, {}));
     written = std::make_shared<PageWrites>();
     written->objects = static_cast<int64_t>(write.objects.size());
     written->indicators = write.indicators ? static_cast<int64_t>(write.indicators->indicators.size()) : 0;
     written->cursor = std::exchange(gathered_cursor, "");
+    written->writes = std::make_shared<std::vector<ReceivedObjects>>();
+    written->writes->push_back(std::move(write));
     auto batch_writes = written;
-    std::vector<ReceivedObjects> writes;
-    writes.push_back(std::move(write));
     // The objects and their indicators in one commit.
-    store_.receive_shared_objects(std::move(writes), [batch_writes](Result<std::vector<WriteStatus>> done) {
+    store_.receive_shared_objects(written->writes, [batch_writes](Result<std::vector<WriteStatus>> done) {
       if (!done) batch_writes->fail(done.error());
       else batch_writes->conflicts = static_cast<int64_t>(done->front().failures.size());
       batch_writes->arrive();
@@ -183,7 +185,9 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       return Error::unavailable("GET " + objects_url + ": " + describe_answer(*answer));
     }
     next_failed_once = false;
-    auto envelope = stix::read_envelope(answer->body);
+    auto envelope = stix::read_envelope(answer->body, [&](const boost::json::value& object, size_t index) {
+      read_stix_object(object, index, gathered_indicators);
+    });
     if (!envelope) return Error::invalid("the envelope from " + objects_url + " is malformed: " + envelope.error().message);
     ++report.pull_pages;
     // Where the next page starts: the server's own text goes back to it
@@ -229,6 +233,7 @@ Status PartnerSync::settle(std::shared_ptr<PageWrites>& written, PartnerRemote& 
   if (!written) return {};
   auto page = std::exchange(written, nullptr);
   Status outcome = page->wait();
+  page->writes.reset();  // on this thread
   if (!outcome) return outcome;
   report.pulled += page->objects;
   remote.pulled += page->objects;

@@ -53,6 +53,7 @@ class PartnerSync {
   struct PageWrites {
     int64_t objects = 0, indicators = 0, conflicts = 0;
     std::string cursor;  // where the next sync starts once this batch is in
+    std::shared_ptr<std::vector<ReceivedObjects>> writes;  // freed here, not on the store's writer
     void fail(Error e) { std::lock_guard lock(mutex); if (!error) error = std::move(e); }
     void arrive() { { std::lock_guard lock(mutex); arrived = true; } done.notify_all(); }
     Status wait() {

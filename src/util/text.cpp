@@ -215,6 +215,20 @@ std::string percent_decode(std::string_view text, bool plus_as_space) {
   return out;
 }
 
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  size_t plain = 0;  // the run of characters that need no escape
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(plain, i - plain));
+    out += json_escape(text.substr(i, 1));
+    plain = i + 1;
+  }
+  out.append(text.substr(plain));
+  out.push_back('"');
+}
+
 std::string json_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);

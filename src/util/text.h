@@ -30,6 +30,9 @@ std::string percent_decode(std::string_view text, bool plus_as_space);
 
 // JSON-string escaping for log lines built without a JSON library.
 std::string json_escape(std::string_view text);
+// Appends `text` as a JSON string, quotes included: for lists of many
+// short strings written without building a document first.
+void append_json_string(std::string& out, std::string_view text);
 
 // 1234567 -> "1,234,567"
 std::string with_commas(uint64_t n);

@@ -8,6 +8,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 #include "util/crypto.h"
+#include "util/text.h"
 #include "util/time.h"
 
 namespace jaga::sqlite {
@@ -124,14 +125,25 @@ void bind_conditions(Statement& q, const ObjectQuery& query) {
   q.bind(8, versions.value_or("[]"));
 }
 
-json::array outcomes_json(const std::vector<WriteOutcome>& outcomes) {
-  json::array a;
+// Written as text: a status can list 200,000 objects, and a document of
+// them costs more to build than the row does to write.
+std::string outcomes_json(const std::vector<WriteOutcome>& outcomes) {
+  std::string out = "[";
+  out.reserve(outcomes.size() * 96 + 2);
   for (const auto& o : outcomes) {
-    json::object e{{"id", o.stix_id}, {"version", o.version}};
-    if (!o.message.empty()) e["message"] = o.message;
-    a.push_back(std::move(e));
+    if (out.size() > 1) out += ',';
+    out += "{\"id\":";
+    append_json_string(out, o.stix_id);
+    out += ",\"version\":";
+    append_json_string(out, o.version);
+    if (!o.message.empty()) {
+      out += ",\"message\":";
+      append_json_string(out, o.message);
+    }
+    out += '}';
   }
-  return a;
+  out += ']';
+  return out;
 }
 
 std::vector<WriteOutcome> outcomes_of(const std::string& text) {
@@ -152,8 +164,17 @@ std::vector<WriteOutcome> outcomes_of(const std::string& text) {
 }
 
 Status insert_transfer(Connection& db, const Transfer& t) {
-  json::array objects;
-  for (const auto& [id, version] : t.objects) objects.push_back(json::array{json::value(id), json::value(version)});
+  std::string objects = "[";
+  objects.reserve(t.objects.size() * 80 + 2);
+  for (const auto& [id, version] : t.objects) {
+    if (objects.size() > 1) objects += ',';
+    objects += '[';
+    append_json_string(objects, id);
+    objects += ',';
+    append_json_string(objects, version);
+    objects += ']';
+  }
+  objects += ']';
   TRY_PREPARE(q, db,
               "INSERT INTO transfers(at, direction, partner, collection, channel, agreement, object_count, objects) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
@@ -164,7 +185,7 @@ Status insert_transfer(Connection& db, const Transfer& t) {
       .bind(5, t.channel)
       .bind(6, t.agreement.empty() ? "{}" : t.agreement)
       .bind(7, static_cast<int64_t>(t.objects.size()))
-      .bind(8, json::serialize(objects));
+      .bind(8, objects);
   return q.run();
 }
 
@@ -385,8 +406,8 @@ Result<WriteStatus> SqliteStore::write_shared_objects(Connection& db, const Coll
               "INSERT INTO taxii_statuses(id, collection, partner, request_timestamp, status, successes, "
               "failures, pendings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[]')");
   save.bind(1, status.id).bind(2, collection.alias).bind(3, origin.partner).bind(4, status.request_timestamp);
-  save.bind(5, status.status).bind(6, json::serialize(outcomes_json(status.successes)));
-  save.bind(7, json::serialize(outcomes_json(status.failures)));
+  save.bind(5, status.status).bind(6, outcomes_json(status.successes));
+  save.bind(7, outcomes_json(status.failures));
   TRY(save.run());
   TRY(join_sightings(db, status, objects, origin));
   if (transfer) {
@@ -406,9 +427,11 @@ void SqliteStore::add_shared_objects(Collection collection, std::vector<SharedOb
       std::move(done));
 }
 
-void SqliteStore::receive_shared_objects(std::vector<ReceivedObjects> writes, Callback<std::vector<WriteStatus>> done) {
+void SqliteStore::receive_shared_objects(std::shared_ptr<std::vector<ReceivedObjects>> shared_writes,
+                                         Callback<std::vector<WriteStatus>> done) {
   submit_value<std::vector<WriteStatus>>(
-      [this, writes = std::move(writes)](Connection& db) mutable -> Result<std::vector<WriteStatus>> {
+      [this, shared_writes = std::move(shared_writes)](Connection& db) mutable -> Result<std::vector<WriteStatus>> {
+        auto& writes = *shared_writes;
         std::vector<WriteStatus> statuses;
         statuses.reserve(writes.size());
         for (auto& write : writes) {
@@ -417,21 +440,22 @@ void SqliteStore::receive_shared_objects(std::vector<ReceivedObjects> writes, Ca
           statuses.push_back(std::move(*status));
         }
         // One import per source, in key order across all the writes.
-        std::vector<IndicatorImport> imports;
-        for (auto& write : writes) {
+        struct SourceRuns {
+          const IndicatorImport* first;
+          std::vector<const std::vector<IndicatorInput>*> runs;
+        };
+        std::vector<SourceRuns> sources;
+        for (const auto& write : writes) {
           if (!write.indicators) continue;
-          auto same_source = std::find_if(imports.begin(), imports.end(), [&](const IndicatorImport& i) {
-            return i.source_kind == write.indicators->source_kind && i.source_name == write.indicators->source_name;
+          const auto& import = *write.indicators;
+          auto same = std::find_if(sources.begin(), sources.end(), [&](const SourceRuns& s) {
+            return s.first->source_kind == import.source_kind && s.first->source_name == import.source_name;
           });
-          if (same_source == imports.end()) {
-            imports.push_back(std::move(*write.indicators));
-          } else {
-            auto& into = same_source->indicators;
-            into.insert(into.end(), std::make_move_iterator(write.indicators->indicators.begin()),
-                        std::make_move_iterator(write.indicators->indicators.end()));
-          }
+          if (same == sources.end()) sources.push_back({&import, {&import.indicators}});
+          else same->runs.push_back(&import.indicators);
         }
-        for (const auto& import : imports) TRY(write_indicator_import(db, import, {}));
+        for (const auto& source : sources)
+          TRY(write_indicator_import(db, source.first->source_kind, source.first->source_name, source.runs, {}));
         return statuses;
       },
       std::move(done));

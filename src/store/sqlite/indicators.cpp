@@ -26,25 +26,29 @@ Result<bool> upsert_indicator(Connection& db, const IndicatorSourceKind source_k
                               const IndicatorInput& in, const std::string& now) {
   const std::string& first_seen = in.first_seen.empty() ? now : in.first_seen;
   const std::string& last_seen = in.last_seen.empty() ? now : in.last_seen;
+  // Most indicators of an import are new: the insert is tried first, and the
+  // stored one looked up only when it is refused (one index probe, not two).
   int64_t id = 0;
   {
-    TRY_PREPARE(find, db, "SELECT id FROM indicators WHERE type = ?1 AND value = ?2");
-    find.bind(1, in.kind).bind(2, in.value);
-    auto row = find.step();
-    if (!row) return row.error();
-    if (*row) id = find.integer(0);
-  }
-  bool added = id == 0;
-  if (added) {
     TRY_PREPARE(insert, db,
                 "INSERT INTO indicators(type, value, first_seen, last_seen, registrable, network, tlp, confidence, "
-                "valid_until, warninglist) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+                "valid_until, warninglist) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                "ON CONFLICT(type, value) DO NOTHING");
     insert.bind(1, in.kind).bind(2, in.value).bind(3, first_seen).bind(4, last_seen);
     insert.bind_or_null(5, in.registrable).bind_or_null(6, in.network).bind(7, rank(in.tlp));
     insert.bind_optional(8, optional_integer(in.confidence)).bind_or_null(9, in.valid_until);
     insert.bind_or_null(10, in.warninglist);
     TRY(insert.run());
-    id = db.last_insert_id();
+    if (db.changes() > 0) id = db.last_insert_id();
+  }
+  bool added = id != 0;
+  if (!added) {
+    TRY_PREPARE(find, db, "SELECT id FROM indicators WHERE type = ?1 AND value = ?2");
+    find.bind(1, in.kind).bind(2, in.value);
+    auto row = find.step();
+    if (!row) return row.error();
+    if (!*row) return Error::internal("an indicator refused as held is not there");
+    id = find.integer(0);
   }
   {
     TRY_PREPARE(source, db,
@@ -179,13 +183,20 @@ struct KeyQueries {
 const KeyQueries kRegistrableQueries = JAGA_KEY_QUERIES("registrable");
 const KeyQueries kNetworkQueries = JAGA_KEY_QUERIES("network");
 
-// The batch's positions in (kind, value) order. The first eight bytes of
-// each value sit beside its position, so that most comparisons never leave
-// this array for the strings scattered through the batch.
-std::vector<uint32_t> key_order(const std::vector<IndicatorInput>& in) {
+// Where an indicator is among the runs of one write: run, then position.
+struct RunPosition {
+  uint32_t run, index;
+};
+
+// The positions of every run's indicators in (value, kind) order. The
+// first eight bytes of each value sit beside its position, so that most
+// comparisons never leave this array for the strings scattered through the
+// runs; and the runs are not copied into one vector, whose fresh pages
+// would cost more than the sorting (a page fault each).
+std::vector<RunPosition> key_order(const std::vector<const std::vector<IndicatorInput>*>& runs) {
   struct Key {
     uint64_t prefix;
-    uint32_t index;
+    RunPosition at;
   };
   auto prefix_of = [](const std::string& text) {
     uint64_t prefix = 0;
@@ -193,14 +204,20 @@ std::vector<uint32_t> key_order(const std::vector<IndicatorInput>& in) {
       prefix = (prefix << 8) | (i < text.size() ? static_cast<unsigned char>(text[i]) : 0);
     return prefix;
   };
-  std::vector<Key> keys(in.size());
-  for (uint32_t i = 0; i < in.size(); ++i) keys[i] = {prefix_of(in[i].value), i};
-  std::sort(keys.begin(), keys.end(), [&in](const Key& a, const Key& b) {
+  size_t total = 0;
+  for (const auto* run : runs) total += run->size();
+  std::vector<Key> keys;
+  keys.reserve(total);
+  for (uint32_t r = 0; r < runs.size(); ++r)
+    for (uint32_t i = 0; i < runs[r]->size(); ++i) keys.push_back({prefix_of((*runs[r])[i].value), {r, i}});
+  auto input = [&runs](RunPosition at) -> const IndicatorInput& { return (*runs[at.run])[at.index]; };
+  std::sort(keys.begin(), keys.end(), [&input](const Key& a, const Key& b) {
     if (a.prefix != b.prefix) return a.prefix < b.prefix;
-    return std::tie(in[a.index].value, in[a.index].kind) < std::tie(in[b.index].value, in[b.index].kind);
+    const auto &x = input(a.at), &y = input(b.at);
+    return std::tie(x.value, x.kind) < std::tie(y.value, y.kind);
   });
-  std::vector<uint32_t> order(in.size());
-  for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].index;
+  std::vector<RunPosition> order(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) order[i] = keys[i].at;
   return order;
 }
 
@@ -211,7 +228,9 @@ Status bump_indicator_generation(Connection& db) {
   return bump.run();
 }
 
-Result<IndicatorImportCounts> write_indicator_import(Connection& db, const IndicatorImport& batch,
+Result<IndicatorImportCounts> write_indicator_import(Connection& db, IndicatorSourceKind source_kind,
+                                                     const std::string& source_name,
+                                                     const std::vector<const std::vector<IndicatorInput>*>& runs,
                                                      const std::function<void(int64_t)>& progress) {
   IndicatorImportCounts counts;
   const std::string now = now_rfc3339();
@@ -219,15 +238,14 @@ Result<IndicatorImportCounts> write_indicator_import(Connection& db, const Indic
   // nearly in sequence, touching each page once instead of once per
   // indicator, and with the writer's large page cache a million
   // indicators take seconds, not minutes.
-  const auto& in = batch.indicators;
-  std::vector<uint32_t> order = key_order(in);
   int64_t written = 0;
   const IndicatorInput* previous = nullptr;
-  for (uint32_t i : order) {
-    // A value named twice in one batch is one sighting by its source.
-    if (previous && previous->kind == in[i].kind && previous->value == in[i].value) continue;
-    previous = &in[i];
-    auto added = upsert_indicator(db, batch.source_kind, batch.source_name, in[i], now);
+  for (RunPosition at : key_order(runs)) {
+    const IndicatorInput& in = (*runs[at.run])[at.index];
+    // A value named twice in one write is one sighting by its source.
+    if (previous && previous->kind == in.kind && previous->value == in.value) continue;
+    previous = &in;
+    auto added = upsert_indicator(db, source_kind, source_name, in, now);
     if (!added) return added.error();
     ++(*added ? counts.added : counts.updated);
     if (progress && ++written % 8192 == 0) progress(written);
@@ -235,6 +253,11 @@ Result<IndicatorImportCounts> write_indicator_import(Connection& db, const Indic
   if (progress) progress(written);
   TRY(bump_indicator_generation(db));
   return counts;
+}
+
+Result<IndicatorImportCounts> write_indicator_import(Connection& db, const IndicatorImport& batch,
+                                                     const std::function<void(int64_t)>& progress) {
+  return write_indicator_import(db, batch.source_kind, batch.source_name, {&batch.indicators}, progress);
 }
 
 void SqliteStore::import_indicators(IndicatorImport batch, std::function<void(int64_t)> progress,

@@ -148,6 +148,11 @@ Status bump_indicator_generation(Connection& db);
 // The writes of import_indicators, inside a transaction the caller holds.
 Result<IndicatorImportCounts> write_indicator_import(Connection& db, const IndicatorImport& batch,
                                                      const std::function<void(int64_t)>& progress);
+// The same for several runs of indicators from one source, as one import.
+Result<IndicatorImportCounts> write_indicator_import(Connection& db, IndicatorSourceKind source_kind,
+                                                     const std::string& source_name,
+                                                     const std::vector<const std::vector<IndicatorInput>*>& runs,
+                                                     const std::function<void(int64_t)>& progress);
 // Appends one entry to the audit log, chained to the last one (audit.cpp).
 Status append_audit_row(Connection& db, const AuditEvent& event);
 
@@ -293,7 +298,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Partner>> list_partners() override;
   void add_shared_objects(Collection collection, std::vector<SharedObjectInput> objects, WriteOrigin origin,
                           std::optional<Transfer> transfer, Callback<WriteStatus> done) override;
-  void receive_shared_objects(std::vector<ReceivedObjects> writes, Callback<std::vector<WriteStatus>> done) override;
+  void receive_shared_objects(std::shared_ptr<std::vector<ReceivedObjects>> writes,
+                              Callback<std::vector<WriteStatus>> done) override;
   Result<ObjectPage> list_shared_objects(const ObjectQuery& query) override;
   void delete_shared_object(ObjectQuery query, std::string stix_id, AuditEvent audit, Callback<int> done) override;
   Result<WriteStatus> find_write_status(const std::string& id) override;

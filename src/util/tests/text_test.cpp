@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 namespace jaga {
 
 TEST(Utf8, AcceptsWellFormedText) {
@@ -51,6 +53,19 @@ TEST(Text, TrimSplitCase) {
   EXPECT_TRUE(iequals("Content-Type", "content-type"));
   EXPECT_EQ(to_lower_ascii("MiXeD"), "mixed");
   EXPECT_EQ(json_escape("a\"b\n\x01"), "a\\\"b\\n\\u0001");
+}
+
+TEST(Text, JsonStringsAppendedReadBackAsWritten) {
+  for (std::string text : {std::string(), std::string("indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"),
+                           std::string("q\"uote\\back\nline\x01\x1f end"), std::string("Kominfo 网络 ✓"),
+                           std::string("\"\"\"")}) {
+    std::string out = "[";
+    append_json_string(out, text);
+    out += "]";
+    auto read = boost::json::parse(out);
+    ASSERT_TRUE(read.is_array()) << out;
+    EXPECT_EQ(read.as_array().at(0).as_string(), text) << out;
+  }
 }
 
 }  // namespace jaga
