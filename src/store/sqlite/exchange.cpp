@@ -319,102 +319,128 @@ Result<std::vector<Partner>> SqliteStore::list_partners() {
   return out;
 }
 
-Result<WriteStatus> SqliteStore::write_shared_objects(Connection& db, const Collection& collection,
-                                                      const std::vector<SharedObjectInput>& objects,
-                                                      const WriteOrigin& origin, std::optional<Transfer>& transfer) {
-  objects_written_ = true;
+// One write of shared objects: what it is, into which collection, and the
+// status it is building.
+struct SqliteStore::ObjectWrite {
+  const Collection& collection;
+  const std::vector<SharedObjectInput>& objects;
+  const WriteOrigin& origin;
+  std::optional<Transfer>& transfer;
   WriteStatus status;
-  status.id = origin.status_id.empty() ? random_uuid() : origin.status_id;
-  status.collection = collection.alias;
-  status.request_timestamp = format_rfc3339_micros(unix_micros());
-  std::string from = origin.partner.empty() ? "local" : origin.partner;
+  std::string from;
+};
+
+SqliteStore::ObjectWrite SqliteStore::begin_object_write(const Collection& collection,
+                                                         const std::vector<SharedObjectInput>& objects,
+                                                         const WriteOrigin& origin, std::optional<Transfer>& transfer) {
+  ObjectWrite write{collection, objects, origin, transfer, {}, origin.partner.empty() ? "local" : origin.partner};
+  write.status.id = origin.status_id.empty() ? random_uuid() : origin.status_id;
+  write.status.collection = collection.alias;
+  write.status.request_timestamp = format_rfc3339_micros(unix_micros());
+  return write;
+}
+
+Status SqliteStore::insert_shared_object(Connection& db, ObjectWrite& write, const SharedObjectInput& object) {
+  objects_written_ = true;
+  const Collection& collection = write.collection;
+  WriteStatus& status = write.status;
   if (last_added_micros_ == 0) {
     // Rows are added in date_added order, so the last row has the latest.
     TRY_PREPARE(last, db, "SELECT date_added FROM shared_objects ORDER BY seq DESC LIMIT 1");
     auto row = last.step();
     if (!row) return row.error();
-    if (*row) last_added_micros_ = micros_of(last.text(0));
+    last_added_micros_ = *row ? micros_of(last.text(0)) : 1;
   }
+  // Unique and increasing, whatever the clock does.
+  last_added_micros_ = std::max(last_added_micros_ + 1, unix_micros());
+  std::string date_added = format_rfc3339_micros(last_added_micros_);
+  std::string version = object.version;
+  if (!version.empty()) {
+    // Most objects are new: try the insert, and look at what is held only when it is refused.
+    TRY_PREPARE(insert, db,
+                "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
+                "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+                "ON CONFLICT(collection_id, stix_id, version) DO NOTHING");
+    insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
+    insert.bind(5, version).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
+    insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, write.from);
+    TRY(insert.run());
+    if (db.changes() > 0) {
+      status.successes.push_back({object.stix_id, version, ""});
+      return {};
+    }
+  }
+  std::optional<std::string> held;
+  {
+    // An object without times is the same object when its text is.
+    TRY_PREPARE(find, db,
+                "SELECT json, version FROM shared_objects WHERE collection_id = ?1 AND stix_id = ?2 AND "
+                "(version = ?3 OR (?3 = '' AND json = ?4)) LIMIT 1");
+    find.bind(1, collection.id).bind(2, object.stix_id).bind(3, version).bind(4, object.json);
+    auto row = find.step();
+    if (!row) return row.error();
+    if (*row) {
+      held = find.text(0);
+      version = find.text(1);
+    }
+  }
+  if (held) {
+    if (*held == object.json) {
+      status.successes.push_back({object.stix_id, version, ""});
+    } else {
+      TRY_PREPARE(conflict, db,
+                  "INSERT INTO exchange_conflicts(at, collection_id, stix_id, version, origin, json) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      conflict.bind(1, date_added).bind(2, collection.id).bind(3, object.stix_id).bind(4, version);
+      conflict.bind(5, write.from).bind(6, object.json);
+      TRY(conflict.run());
+      status.failures.push_back({object.stix_id, version,
+                                 "A different object with this id and modified time is held; the held one "
+                                 "stays and this one is recorded as a conflict."});
+    }
+    return {};
+  }
+  // Without times: the time added stands for its version.
+  TRY_PREPARE(insert, db,
+              "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
+              "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
+  insert.bind(5, date_added).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
+  insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, write.from);
+  TRY(insert.run());
+  status.successes.push_back({object.stix_id, date_added, ""});
+  return {};
+}
+
+Result<WriteStatus> SqliteStore::finish_object_write(Connection& db, ObjectWrite& write) {
+  WriteStatus& status = write.status;
+  TRY_PREPARE(save, db,
+              "INSERT INTO taxii_statuses(id, collection, partner, request_timestamp, status, successes, "
+              "failures, pendings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[]')");
+  save.bind(1, status.id).bind(2, write.collection.alias).bind(3, write.origin.partner);
+  save.bind(4, status.request_timestamp).bind(5, status.status).bind(6, outcomes_json(status.successes));
+  save.bind(7, outcomes_json(status.failures));
+  TRY(save.run());
+  TRY(join_sightings(db, status, write.objects, write.origin));
+  if (write.transfer) {
+    for (const auto& s : status.successes) write.transfer->objects.emplace_back(s.stix_id, s.version);
+    TRY(insert_transfer(db, *write.transfer));
+  }
+  return std::move(status);
+}
+
+Result<WriteStatus> SqliteStore::write_shared_objects(Connection& db, const Collection& collection,
+                                                      const std::vector<SharedObjectInput>& objects,
+                                                      const WriteOrigin& origin, std::optional<Transfer>& transfer) {
+  auto write = begin_object_write(collection, objects, origin, transfer);
   // In id order the (collection, id, version) index is written nearly in
-  // sequence, each page once per batch.
+  // sequence, each page once per write.
   std::vector<uint32_t> order(objects.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(),
                    [&](uint32_t a, uint32_t b) { return objects[a].stix_id < objects[b].stix_id; });
-  for (uint32_t index : order) {
-    const auto& object = objects[index];
-    // Unique and increasing, whatever the clock does.
-    last_added_micros_ = std::max(last_added_micros_ + 1, unix_micros());
-    std::string date_added = format_rfc3339_micros(last_added_micros_);
-    std::string version = object.version;
-    if (!version.empty()) {
-      // Most objects are new: try the insert, and look at what is held only when it is refused.
-      TRY_PREPARE(insert, db,
-                  "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
-                  "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                  "ON CONFLICT(collection_id, stix_id, version) DO NOTHING");
-      insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
-      insert.bind(5, version).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
-      insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, from);
-      TRY(insert.run());
-      if (db.changes() > 0) {
-        status.successes.push_back({object.stix_id, version, ""});
-        continue;
-      }
-    }
-    std::optional<std::string> held;
-    {
-      // An object without times is the same object when its text is.
-      TRY_PREPARE(find, db,
-                  "SELECT json, version FROM shared_objects WHERE collection_id = ?1 AND stix_id = ?2 AND "
-                  "(version = ?3 OR (?3 = '' AND json = ?4)) LIMIT 1");
-      find.bind(1, collection.id).bind(2, object.stix_id).bind(3, version).bind(4, object.json);
-      auto row = find.step();
-      if (!row) return row.error();
-      if (*row) {
-        held = find.text(0);
-        version = find.text(1);
-      }
-    }
-    if (held) {
-      if (*held == object.json) {
-        status.successes.push_back({object.stix_id, version, ""});
-      } else {
-        TRY_PREPARE(conflict, db,
-                    "INSERT INTO exchange_conflicts(at, collection_id, stix_id, version, origin, json) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        conflict.bind(1, date_added).bind(2, collection.id).bind(3, object.stix_id).bind(4, version);
-        conflict.bind(5, from).bind(6, object.json);
-        TRY(conflict.run());
-        status.failures.push_back({object.stix_id, version,
-                                   "A different object with this id and modified time is held; the held one "
-                                   "stays and this one is recorded as a conflict."});
-      }
-      continue;
-    }
-    // Without times: the time added stands for its version.
-    TRY_PREPARE(insert, db,
-                "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
-                "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
-    insert.bind(5, date_added).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
-    insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, from);
-    TRY(insert.run());
-    status.successes.push_back({object.stix_id, date_added, ""});
-  }
-  TRY_PREPARE(save, db,
-              "INSERT INTO taxii_statuses(id, collection, partner, request_timestamp, status, successes, "
-              "failures, pendings) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, '[]')");
-  save.bind(1, status.id).bind(2, collection.alias).bind(3, origin.partner).bind(4, status.request_timestamp);
-  save.bind(5, status.status).bind(6, outcomes_json(status.successes));
-  save.bind(7, outcomes_json(status.failures));
-  TRY(save.run());
-  TRY(join_sightings(db, status, objects, origin));
-  if (transfer) {
-    for (const auto& s : status.successes) transfer->objects.emplace_back(s.stix_id, s.version);
-    TRY(insert_transfer(db, *transfer));
-  }
-  return status;
+  for (uint32_t index : order) TRY(insert_shared_object(db, write, objects[index]));
+  return finish_object_write(db, write);
 }
 
 void SqliteStore::add_shared_objects(Collection collection, std::vector<SharedObjectInput> objects, WriteOrigin origin,
@@ -432,10 +458,27 @@ void SqliteStore::receive_shared_objects(std::shared_ptr<std::vector<ReceivedObj
   submit_value<std::vector<WriteStatus>>(
       [this, shared_writes = std::move(shared_writes)](Connection& db) mutable -> Result<std::vector<WriteStatus>> {
         auto& writes = *shared_writes;
+        // Every write's objects in one (collection, id) order: the index of
+        // versions is swept once per commit, not once per write (with twenty
+        // envelopes in a commit, twenty sweeps of an index larger than the
+        // page cache).
+        std::vector<ObjectWrite> begun;
+        begun.reserve(writes.size());
+        std::vector<std::pair<uint32_t, uint32_t>> order;  // (write, object)
+        for (uint32_t w = 0; w < writes.size(); ++w) {
+          auto& write = writes[w];
+          begun.push_back(begin_object_write(write.collection, write.objects, write.origin, write.transfer));
+          for (uint32_t i = 0; i < write.objects.size(); ++i) order.emplace_back(w, i);
+        }
+        auto key = [&writes](std::pair<uint32_t, uint32_t> at) {
+          return std::tie(writes[at.first].collection.id, writes[at.first].objects[at.second].stix_id);
+        };
+        std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
+        for (auto [w, i] : order) TRY(insert_shared_object(db, begun[w], writes[w].objects[i]));
         std::vector<WriteStatus> statuses;
         statuses.reserve(writes.size());
-        for (auto& write : writes) {
-          auto status = write_shared_objects(db, write.collection, write.objects, write.origin, write.transfer);
+        for (auto& write : begun) {
+          auto status = finish_object_write(db, write);
           if (!status) return status.error();
           statuses.push_back(std::move(*status));
         }

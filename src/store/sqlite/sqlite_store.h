@@ -339,6 +339,15 @@ class SqliteStore final : public Store {
   Result<WriteStatus> write_shared_objects(Connection& db, const Collection& collection,
                                            const std::vector<SharedObjectInput>& objects, const WriteOrigin& origin,
                                            std::optional<Transfer>& transfer);
+  // The same in three steps, so that several writes' objects can be
+  // inserted in one order: a write begun, each object inserted (its outcome
+  // in the write's status), the write's status, sightings and transfer
+  // log entry written.
+  struct ObjectWrite;
+  ObjectWrite begin_object_write(const Collection& collection, const std::vector<SharedObjectInput>& objects,
+                                 const WriteOrigin& origin, std::optional<Transfer>& transfer);
+  Status insert_shared_object(Connection& db, ObjectWrite& write, const SharedObjectInput& object);
+  Result<WriteStatus> finish_object_write(Connection& db, ObjectWrite& write);
   // Writes a share's objects and remembers the incident they came from.
   Status publish_share(Connection& db, const Collection& collection, Share& share);  // indexes the search queue in a transaction of its own
 };
