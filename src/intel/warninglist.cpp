@@ -136,8 +136,47 @@ struct TextHash {
 };
 using TextMap = std::unordered_map<std::string, ListId, TextHash, std::equal_to<>>;
 
+// "string" entries, each text held once for every group it applies to:
+// the shipped lists hold 290,000 strings, most for every group, and a table
+// per group held five copies (130 MiB of a process that idles at 10).
+class ExactTable {
+ public:
+  void add(const std::string& text, unsigned group_mask, ListId id) {
+    auto [it, added] = first_.try_emplace(text, static_cast<uint32_t>(hits_.size()));
+    if (!added) {
+      // A group keeps the first list that names the text: only groups not
+      // yet covered are added.
+      uint32_t last = it->second;
+      for (uint32_t i = it->second; i != kNone; i = hits_[i].next) {
+        group_mask &= ~hits_[i].mask;
+        last = i;
+      }
+      if (group_mask == 0) return;
+      hits_[last].next = static_cast<uint32_t>(hits_.size());
+    }
+    hits_.push_back({static_cast<uint16_t>(group_mask), id, kNone});
+  }
+  std::optional<ListId> find(std::string_view text, int group) const {
+    auto it = first_.find(text);
+    if (it == first_.end()) return std::nullopt;
+    for (uint32_t i = it->second; i != kNone; i = hits_[i].next)
+      if (hits_[i].mask & (1u << group)) return hits_[i].id;
+    return std::nullopt;
+  }
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  struct Hit {
+    uint16_t mask;  // the groups it applies to
+    ListId id;
+    uint32_t next;  // another list's hit for other groups, or kNone
+  };
+  std::unordered_map<std::string, uint32_t, TextHash, std::equal_to<>> first_;
+  std::vector<Hit> hits_;
+};
+
 struct GroupTables {
-  TextMap exact;     // "string" entries
+  int group = 0;
   // "hostname" entries and ".suffix" strings, in the order the lists give
   // them, and built by freeze() into the matcher's flat table that lookups
   // ask: a value that no list names, nearly every one, costs a Bloom filter
@@ -178,7 +217,12 @@ std::optional<std::regex> read_regex(std::string_view entry) {
 
 struct Warninglists::Tables {
   std::vector<WarninglistInfo> lists;
-  std::array<GroupTables, group_count> groups;
+  std::array<GroupTables, group_count> groups = [] {
+    std::array<GroupTables, group_count> all;
+    for (int g = 0; g < group_count; ++g) all[g].group = g;
+    return all;
+  }();
+  ExactTable exact;
   // Networks by prefix length (IPv4 counted in the mapped 128-bit space).
   std::map<int, std::unordered_map<std::string, ListId>, std::greater<int>> networks;
   // The addresses any listed network covers, as sorted disjoint ranges of
@@ -226,7 +270,7 @@ struct Warninglists::Tables {
     }
   }
   std::optional<ListId> by_text(const GroupTables& g, const std::string& value) const {
-    if (auto it = g.exact.find(value); it != g.exact.end()) return it->second;
+    if (auto id = exact.find(value, g.group)) return id;
     if (auto id = g.substrings.find(value)) return id;
     for (const auto& [pattern, id] : g.regexes)
       if (std::regex_search(value, pattern)) return id;
@@ -324,6 +368,9 @@ Status add_list(Warninglists::Tables* tables_, const boost::json::value& doc) {
           if (mask & (1u << g)) tables_->groups[g].regexes.emplace_back(*pattern, id);
         added = true;
       }
+    } else if (info.type != "substring" && info.type != "hostname" && entry.front() != '.') {
+      tables_->exact.add(entry, mask, id);
+      added = true;
     } else {
       for (int g = 0; g < group_count; ++g) {
         if (!(mask & (1u << g))) continue;
@@ -335,8 +382,6 @@ Status add_list(Warninglists::Tables* tables_, const boost::json::value& doc) {
           while (!name.empty() && name.front() == '.') name.erase(0, 1);
           while (!name.empty() && name.back() == '.') name.pop_back();
           if (!name.empty()) tables.suffixes.emplace_back(std::move(name), id);
-        } else {
-          tables.exact.try_emplace(entry, id);
         }
       }
       added = true;
@@ -383,8 +428,8 @@ std::optional<std::string_view> Warninglists::find(const CanonicalIndicator& ind
       if (!id) id = t.by_suffix(g, host);
       if (!id) {
         auto without_scheme = indicator.value.substr(indicator.value.find("://") + 3);
-        if (auto it = g.exact.find(without_scheme); it != g.exact.end()) id = it->second;
-        else if (auto h = g.exact.find(host); h != g.exact.end()) id = h->second;
+        id = t.exact.find(without_scheme, g.group);
+        if (!id) id = t.exact.find(host, g.group);
       }
       break;
     }

@@ -71,6 +71,18 @@ TEST(Warninglists, NetworksNestedAdjoiningAndAtTheEdgesOfTheAddressSpace) {
   EXPECT_EQ(covered_by(lists, "192.0.2.0/24"), "") << "a network wider than each listed half";
 }
 
+TEST(Warninglists, AStringInListsForDifferentKindsNamesTheFirstListForEachKind) {
+  Warninglists lists;
+  ASSERT_TRUE(lists.add_json(R"([{"name":"first","type":"string","list":["shared.example.net"],"matching_attributes":["domain"]},
+                                 {"name":"second","type":"string","list":["shared.example.net","D41D8CD98F00B204E9800998ECF8427E"]},
+                                 {"name":"third","type":"string","list":["shared.example.net"]}])")
+                  .ok());
+  EXPECT_EQ(covered_by(lists, "shared.example.net"), "first") << "the first list for domains";
+  EXPECT_EQ(covered_by(lists, "http://shared.example.net/"), "second") << "the first list for URLs (by their host)";
+  EXPECT_EQ(covered_by(lists, "d41d8cd98f00b204e9800998ecf8427e"), "second");
+  EXPECT_EQ(covered_by(lists, "other.example.net"), "");
+}
+
 TEST(Warninglists, BadListsAreRefusedWithTheReason) {
   Warninglists lists;
   EXPECT_NE(lists.add_json("{").error().message.find("not valid JSON"), std::string::npos);

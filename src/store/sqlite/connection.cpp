@@ -82,13 +82,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   std::unique_ptr<Connection> connection(new Connection(db));
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
-  // 16 KiB pages for a new database (an existing one keeps its own): a
-  // commit writes a page per WAL frame, with a system call each, and with
-  // large writes (a partner's envelopes, a feed) a quarter of the frames
-  // and calls carry the same data (ingest of 1,000,000 STIX objects: 25,500
-  // to 30,800 objects/s; bench/exchange).
   const char* pragmas = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA cache_size=-65536;"
-                                  : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                     "PRAGMA foreign_keys=ON;";
   if (auto st = connection->exec(pragmas); !st) return st.error();
   return connection;
