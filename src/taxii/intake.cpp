@@ -45,8 +45,8 @@ Result<ReceivedObjects> received_envelope(const Partner& partner, const Collecti
   auto envelope = stix::read_envelope(
       body, [&indicators](const boost::json::value& object, size_t index) { read_stix_object(object, index, indicators); });
   if (!envelope) return envelope.error();
-  return received_objects(partner, collection, shared_inputs(std::move(envelope->objects)), "taxii-post",
-                          std::move(status_id), std::move(indicators));
+  return received_objects(partner, collection, shared_inputs(std::move(envelope->objects)), std::move(indicators),
+                          "taxii-post", std::move(status_id));
 }
 
 EnvelopeIntake::EnvelopeIntake(Store& store, IntakeOptions options) : store_(store), options_(std::move(options)) {}

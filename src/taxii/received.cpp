@@ -6,42 +6,16 @@
 
 namespace jaga::taxii {
 
-namespace {
-
-IntakeOptions partner_intake(const std::string& partner, Tlp unmarked) {
+std::optional<IndicatorImport> indicators_received(ParsedImport parsed, const std::string& partner, Tlp unmarked) {
+  if (parsed.indicators.empty()) return std::nullopt;
   IntakeOptions options;
-  options.format = ImportFormat::stix;
   options.source_kind = IndicatorSourceKind::partner;
   options.source_name = partner;
   options.tlp = unmarked;
-  return options;
-}
-
-}  // namespace
-
-std::optional<IndicatorImport> indicators_received(ParsedImport parsed, const std::string& partner, Tlp unmarked) {
-  if (parsed.indicators.empty()) return std::nullopt;
   IntakeReport report;
-  auto batch = take_in_parsed(std::move(parsed), partner_intake(partner, unmarked), report);
+  auto batch = take_in_parsed(std::move(parsed), options, report);
   if (batch.indicators.empty()) return std::nullopt;
   return batch;
-}
-
-std::optional<IndicatorImport> indicators_received(const std::vector<SharedObjectInput>& objects,
-                                                   const std::string& partner, Tlp unmarked) {
-  std::string bundle = "{\"type\":\"bundle\",\"id\":\"bundle--" + random_uuid() + "\",\"objects\":[";
-  size_t count = 0;
-  for (const auto& o : objects) {
-    if (o.type != "indicator") continue;
-    if (count++) bundle += ',';
-    bundle += o.json;
-  }
-  if (count == 0) return std::nullopt;
-  bundle += "]}";
-  IntakeReport report;
-  auto batch = take_in_indicators(bundle, partner_intake(partner, unmarked), report);
-  if (!batch || batch->indicators.empty()) return std::nullopt;
-  return std::move(*batch);
 }
 
 std::vector<SharedObjectInput> shared_inputs(std::vector<stix::Object> objects) {
@@ -54,12 +28,11 @@ std::vector<SharedObjectInput> shared_inputs(std::vector<stix::Object> objects) 
 }
 
 ReceivedObjects received_objects(const Partner& partner, const Collection& collection,
-                                 std::vector<SharedObjectInput> objects, std::string channel, std::string status_id,
-                                 std::optional<ParsedImport> indicators) {
+                                 std::vector<SharedObjectInput> objects, ParsedImport indicators, std::string channel,
+                                 std::string status_id) {
   ReceivedObjects write;
   write.collection = collection;
-  write.indicators = indicators ? indicators_received(std::move(*indicators), partner.name, collection.max_tlp)
-                                : indicators_received(objects, partner.name, collection.max_tlp);
+  write.indicators = indicators_received(std::move(indicators), partner.name, collection.max_tlp);
   write.objects = std::move(objects);
   write.origin = WriteOrigin{partner.name, std::move(status_id)};
   write.transfer = transfer_entry(partner, collection.alias, "received", std::move(channel));

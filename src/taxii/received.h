@@ -15,11 +15,9 @@
 
 namespace jaga::taxii {
 
-// Nothing when no object is an indicator jaga can read.
-std::optional<IndicatorImport> indicators_received(const std::vector<SharedObjectInput>& objects,
-                                                   const std::string& partner, Tlp unmarked);
-// The same from the indicators already read while the objects were
-// (stix::read_envelope's visitor with intel's read_stix_object).
+// The indicators read with the objects (stix::read_envelope's visitor with
+// intel's read_stix_object), checked and keyed for the store of indicators;
+// nothing when none is an indicator jaga can read.
 std::optional<IndicatorImport> indicators_received(ParsedImport parsed, const std::string& partner, Tlp unmarked);
 
 // The objects of a read envelope as the store takes them.
@@ -27,11 +25,9 @@ std::vector<SharedObjectInput> shared_inputs(std::vector<stix::Object> objects);
 
 // The write of `objects` that `partner` sent into `collection` through
 // `channel` ("taxii-post", "pull"): the partner as origin, the transfer log
-// entry under its agreement, and the indicators among them (read from
-// `indicators` when the caller read them with the objects, else from the
-// objects' text).
+// entry under its agreement, and `indicators`, read from those objects.
 ReceivedObjects received_objects(const Partner& partner, const Collection& collection,
-                                 std::vector<SharedObjectInput> objects, std::string channel, std::string status_id,
-                                 std::optional<ParsedImport> indicators = std::nullopt);
+                                 std::vector<SharedObjectInput> objects, ParsedImport indicators, std::string channel,
+                                 std::string status_id);
 
 }  // namespace jaga::taxii

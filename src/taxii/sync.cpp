@@ -138,8 +138,8 @@ Status PartnerSync::pull(PartnerRemote& remote, SyncReport& report) {
       if (!gathered_cursor.empty()) remote.pull_cursor = std::exchange(gathered_cursor, "");
       return {};
     }
-    ReceivedObjects write = received_objects(*partner, *collection, std::exchange(gathered, {}), "pull", "",
-                                             std::exchange(gathered_indicators, {}));
+    ReceivedObjects write = received_objects(*partner, *collection, std::exchange(gathered, {}),
+                                             std::exchange(gathered_indicators, {}), "pull", "");
     written = std::make_shared<PageWrites>();
     written->objects = static_cast<int64_t>(write.objects.size());
     written->indicators = write.indicators ? static_cast<int64_t>(write.indicators->indicators.size()) : 0;
