@@ -354,18 +354,24 @@ Status SqliteStore::insert_shared_object(Connection& db, ObjectWrite& write, con
   // Unique and increasing, whatever the clock does.
   last_added_micros_ = std::max(last_added_micros_ + 1, unix_micros());
   std::string date_added = format_rfc3339_micros(last_added_micros_);
+  // The row as `sql` inserts it, with `row_version` as its version; true when it was added.
+  auto insert_row = [&](const char* sql, const std::string& row_version) -> Result<bool> {
+    TRY_PREPARE(insert, db, sql);
+    insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
+    insert.bind(5, row_version).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
+    insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, write.from);
+    TRY(insert.run());
+    return db.changes() > 0;
+  };
+#define JAGA_INSERT_SHARED_OBJECT                                                                      \
+  "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, " \
+  "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
   std::string version = object.version;
   if (!version.empty()) {
     // Most objects are new: try the insert, and look at what is held only when it is refused.
-    TRY_PREPARE(insert, db,
-                "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
-                "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-                "ON CONFLICT(collection_id, stix_id, version) DO NOTHING");
-    insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
-    insert.bind(5, version).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
-    insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, write.from);
-    TRY(insert.run());
-    if (db.changes() > 0) {
+    auto added = insert_row(JAGA_INSERT_SHARED_OBJECT " ON CONFLICT(collection_id, stix_id, version) DO NOTHING", version);
+    if (!added) return added.error();
+    if (*added) {
       status.successes.push_back({object.stix_id, version, ""});
       return {};
     }
@@ -401,13 +407,8 @@ Status SqliteStore::insert_shared_object(Connection& db, ObjectWrite& write, con
     return {};
   }
   // Without times: the time added stands for its version.
-  TRY_PREPARE(insert, db,
-              "INSERT INTO shared_objects(collection_id, stix_id, type, spec_version, version, date_added, tlp, "
-              "json, full_json, origin) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-  insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
-  insert.bind(5, date_added).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
-  insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, write.from);
-  TRY(insert.run());
+  if (auto added = insert_row(JAGA_INSERT_SHARED_OBJECT, date_added); !added) return added.error();
+#undef JAGA_INSERT_SHARED_OBJECT
   status.successes.push_back({object.stix_id, date_added, ""});
   return {};
 }
