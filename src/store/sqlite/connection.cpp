@@ -1,5 +1,7 @@
 #include "store/sqlite/connection.h"
 
+#include "store/sqlite/wal_buffer.h"
+
 #include <sqlite3.h>
 
 namespace jaga::sqlite {
@@ -12,11 +14,15 @@ Statement::~Statement() {
   sqlite3_clear_bindings(stmt_);
 }
 
-Statement& Statement::bind(int index, std::string_view text) {
-  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+Statement& Statement::bind_text(int index, std::string_view text, bool copy) {
+  if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), copy ? SQLITE_TRANSIENT : SQLITE_STATIC) !=
+      SQLITE_OK)
     failed_bind_ = true;
   return *this;
 }
+
+Statement& Statement::bind(int index, std::string_view text) { return bind_text(index, text, true); }
+Statement& Statement::bind_unowned(int index, std::string_view text) { return bind_text(index, text, false); }
 
 Statement& Statement::bind(int index, int64_t value) {
   if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) failed_bind_ = true;
@@ -30,6 +36,10 @@ Statement& Statement::bind(int index, std::nullopt_t) {
 
 Statement& Statement::bind_or_null(int index, std::string_view text) {
   return text.empty() ? bind(index, std::nullopt) : bind(index, text);
+}
+
+Statement& Statement::bind_unowned_or_null(int index, std::string_view text) {
+  return text.empty() ? bind(index, std::nullopt) : bind_unowned(index, text);
 }
 
 Statement& Statement::bind_optional(int index, const std::optional<int64_t>& value) {
@@ -73,7 +83,7 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   (void)statistics_off;
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (read_only ? 0 : SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, buffered_wal_vfs());
   if (rc != SQLITE_OK) {
     std::string message = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
@@ -82,6 +92,8 @@ Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, bo
   std::unique_ptr<Connection> connection(new Connection(db));
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
+  // synchronous=FULL also keeps the WAL's buffered frames from other
+  // connections until the commit's sync has written them (wal_buffer.h).
   const char* pragmas = read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON; PRAGMA cache_size=-65536;"
                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
                                     "PRAGMA foreign_keys=ON;";

@@ -39,6 +39,12 @@ class Statement {
   // Empty text binds NULL: the optional filters of the list queries are
   // written "?n IS NULL OR ...".
   Statement& bind_or_null(int index, std::string_view text);
+  // Text SQLite reads in place instead of copying: it must stay alive and
+  // unchanged until this Statement is gone (its destructor clears the
+  // bindings). For the writer's inserts of a million rows, where the copies
+  // were a tenth of the writer's time.
+  Statement& bind_unowned(int index, std::string_view text);
+  Statement& bind_unowned_or_null(int index, std::string_view text);
 
   // Steps once: true with a row, false when done; errors become Error.
   Result<bool> step();
@@ -60,6 +66,8 @@ class Statement {
   bool is_null(int column) const;
 
  private:
+  Statement& bind_text(int index, std::string_view text, bool copy);
+
   Connection& connection_;
   sqlite3_stmt* stmt_;
   bool failed_bind_ = false;

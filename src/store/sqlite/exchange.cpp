@@ -357,9 +357,10 @@ Status SqliteStore::insert_shared_object(Connection& db, ObjectWrite& write, con
   // The row as `sql` inserts it, with `row_version` as its version; true when it was added.
   auto insert_row = [&](const char* sql, const std::string& row_version) -> Result<bool> {
     TRY_PREPARE(insert, db, sql);
-    insert.bind(1, collection.id).bind(2, object.stix_id).bind(3, object.type).bind(4, object.spec_version);
-    insert.bind(5, row_version).bind(6, date_added).bind(7, rank(label_on_arrival(object.tlp, collection)));
-    insert.bind(8, object.json).bind_or_null(9, object.full_json).bind(10, write.from);
+    insert.bind(1, collection.id).bind_unowned(2, object.stix_id).bind_unowned(3, object.type);
+    insert.bind_unowned(4, object.spec_version).bind_unowned(5, row_version).bind_unowned(6, date_added);
+    insert.bind(7, rank(label_on_arrival(object.tlp, collection))).bind_unowned(8, object.json);
+    insert.bind_unowned_or_null(9, object.full_json).bind_unowned(10, write.from);
     TRY(insert.run());
     return db.changes() > 0;
   };

@@ -34,10 +34,10 @@ Result<bool> upsert_indicator(Connection& db, const IndicatorSourceKind source_k
                 "INSERT INTO indicators(type, value, first_seen, last_seen, registrable, network, tlp, confidence, "
                 "valid_until, warninglist) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
                 "ON CONFLICT(type, value) DO NOTHING");
-    insert.bind(1, in.kind).bind(2, in.value).bind(3, first_seen).bind(4, last_seen);
-    insert.bind_or_null(5, in.registrable).bind_or_null(6, in.network).bind(7, rank(in.tlp));
-    insert.bind_optional(8, optional_integer(in.confidence)).bind_or_null(9, in.valid_until);
-    insert.bind_or_null(10, in.warninglist);
+    insert.bind_unowned(1, in.kind).bind_unowned(2, in.value).bind_unowned(3, first_seen).bind_unowned(4, last_seen);
+    insert.bind_unowned_or_null(5, in.registrable).bind_unowned_or_null(6, in.network).bind(7, rank(in.tlp));
+    insert.bind_optional(8, optional_integer(in.confidence)).bind_unowned_or_null(9, in.valid_until);
+    insert.bind_unowned_or_null(10, in.warninglist);
     TRY(insert.run());
     if (db.changes() > 0) id = db.last_insert_id();
   }
@@ -56,8 +56,8 @@ Result<bool> upsert_indicator(Connection& db, const IndicatorSourceKind source_k
                 "VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6) ON CONFLICT(indicator_id, kind, name) DO UPDATE SET "
                 "count = count + 1, tlp = excluded.tlp, first_seen = min(first_seen, excluded.first_seen), "
                 "last_seen = max(last_seen, excluded.last_seen)");
-    source.bind(1, id).bind(2, to_string(source_kind)).bind(3, source_name).bind(4, rank(in.tlp));
-    source.bind(5, first_seen).bind(6, last_seen);
+    source.bind(1, id).bind_unowned(2, to_string(source_kind)).bind_unowned(3, source_name).bind(4, rank(in.tlp));
+    source.bind_unowned(5, first_seen).bind_unowned(6, last_seen);
     TRY(source.run());
   }
   if (!added) {
