@@ -7,12 +7,12 @@ cd "$ROOT"
 DEBIAN_PACKAGES=(
   build-essential g++ cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
-  libsqlite3-dev zlib1g-dev libsodium-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libmagic-dev libmagic-mgc publicsuffix
+  libsqlite3-dev zlib1g-dev libsodium-dev libcurl4-openssl-dev libpsl-dev libidn2-dev libmagic-dev libmagic-mgc publicsuffix libgumbo-dev
   libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
 )
 # Node.js from Debian only when no node is installed (a newer one may already be there).
 if ! command -v node > /dev/null || ! command -v npm > /dev/null; then DEBIAN_PACKAGES+=(nodejs npm); fi
-TEST_PACKAGES=(clang libclang-rt-14-dev chromium fonts-noto-cjk wrk nginx-light curl sqlite3 python3-aiosmtpd unbound bind9-dnsutils)
+TEST_PACKAGES=(clang libclang-rt-14-dev chromium fonts-noto-cjk wrk nginx-light openssl curl sqlite3 python3-aiosmtpd unbound bind9-dnsutils)
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi

@@ -1,5 +1,5 @@
 // jaga's command line: serve, migrate, user add|passwd|list, token, organisation,
-// audit verify|list, import, match, export, partner, collection, transfers, version.
+// audit verify|list, import, match, export, partner, collection, transfers, check, version.
 // Errors are one line on stderr and a non-zero exit code.
 #include <unistd.h>
 
@@ -13,6 +13,7 @@
 
 #include "app/app.h"
 #include "app/settings.h"
+#include "app/check_command.h"
 #include "app/commands.h"
 #include "app/export_command.h"
 #include "app/import_command.h"
@@ -268,6 +269,22 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"csv", "jsonl"}))
       ->capture_default_str();
 
+  auto* check = app.add_subcommand("check", "check a website once: availability, certificate, defacement, spam, the "
+                                           "web-security baseline; exits 0 when up, 2 when down");
+  CheckCommandOptions check_options;
+  check->add_option("url", check_options.url, "the site, e.g. https://www.example.go.id/ (https:// when no scheme is given)")
+      ->required();
+  check->add_flag("--json", check_options.json, "print one JSON object instead of the report");
+  check->add_option("--ca-file", check_options.ca_file, "a PEM file of certificate authorities to trust beside the system's")
+      ->check(CLI::ExistingFile);
+  check->add_option("--timeout", check_options.timeout_seconds, "seconds per request")->capture_default_str();
+  check->add_option("--rules", check_options.rules_file,
+                    "the agency's baseline: lines of \"rule-id = weight\" or \"rule-id = off\"")
+      ->check(CLI::ExistingFile);
+  check->add_option("--signatures", check_options.signatures_file,
+                    "more signatures, tab-separated like data/monitor/signatures.tsv")
+      ->check(CLI::ExistingFile);
+
   app.add_subcommand("version", "print the version");
 
   try {
@@ -303,6 +320,8 @@ int main(int argc, char** argv) {
     if (auto problem = export_option_error(export_options); !problem.empty()) return fail(problem);
     if (!export_options.indicator_files.empty()) return run_export(export_options, nullptr);
   }
+
+  if (check->parsed()) return run_check(check_options);
 
   if (app.got_subcommand("version")) {
     std::printf("jaga %s\n", JAGA_VERSION);

@@ -1,0 +1,87 @@
+// One check of a website, everything the monitor looks at: availability
+// and latency through the redirect chain, each address family the name
+// has, the certificate and TLS versions, the page's content against its
+// baseline and the signatures, and the web-security baseline with its
+// score. start_check runs on a Prober beside many others; analyse_page and
+// the report formats are pure.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "monitor/baseline.h"
+#include "monitor/content.h"
+#include "monitor/observation.h"
+#include "monitor/probe.h"
+#include "monitor/signatures.h"
+#include "monitor/similarity.h"
+
+namespace jaga::monitor {
+
+// What a site's page is known to look like when it is well.
+struct PageBaseline {
+  TextSketch sketch;
+  std::string title;
+  std::vector<std::string> script_hosts, frame_hosts;
+  std::vector<std::string> keywords;  // must appear in the page's text
+  double min_similarity = 0.35;       // below it the page counts as replaced
+};
+
+struct CheckOptions {
+  std::string ca_file;
+  long timeout_ms = 10000;
+  int max_redirects = 10;
+  const SignatureMatcher* signatures = nullptr;
+  std::vector<Rule> rules = default_rules();
+  std::optional<PageBaseline> baseline;
+  bool check_address_families = true;
+  int certificate_warn_days = 30, certificate_alarm_days = 7;
+};
+
+struct AddressCheck {
+  std::string family;  // "ipv4" or "ipv6"
+  std::string ip;
+  bool up = false;
+  long status = 0;
+  double total_ms = 0;
+  std::string error;
+};
+
+struct SiteCheck {
+  std::string url;
+  std::string final_url;
+  bool up = false;
+  long status = 0;
+  std::string error;
+  std::vector<std::string> redirects;  // every URL that redirected, in order
+  Exchange page;                       // the last answer of the chain
+  std::vector<AddressCheck> addresses;
+  bool https_available = false;
+  bool legacy_tls_accepted = false;
+  PageContent content;
+  TextSketch sketch;
+  std::optional<double> similarity;  // to the baseline, when there is one
+  BaselineResult baseline;
+  std::vector<Finding> findings;  // availability, certificate, content, then baseline
+  int score = 0;
+  std::string checked_at;  // RFC 3339
+};
+
+void start_check(Prober& prober, const std::string& url, const CheckOptions& options,
+                 std::function<void(SiteCheck)> done);
+
+// A URL a person typed ("example.go.id", "https://example.go.id/"), made
+// absolute; an error names what is wrong with it.
+Result<std::string> check_url(std::string_view text);
+
+// The findings of a page's content: signatures of defacement and spam, and
+// the differences from its baseline.
+std::vector<Finding> analyse_page(const PageContent& content, const TextSketch& sketch, const PageBaseline* baseline,
+                                  const SignatureMatcher& signatures, std::optional<double>* similarity_out = nullptr);
+
+std::string check_json(const SiteCheck& check);  // one JSON object (the CLI's --json)
+std::string check_text(const SiteCheck& check);  // the readable report
+
+}  // namespace jaga::monitor

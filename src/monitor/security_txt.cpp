@@ -1,0 +1,86 @@
+#include "monitor/security_txt.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "util/time.h"
+
+namespace jaga::monitor {
+
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+SecurityTxt read_security_txt(std::string_view text, long long now_unix) {
+  SecurityTxt out;
+  int expires_count = 0, languages_count = 0;
+  bool signed_message = false, in_signed_header = false;
+  size_t line_number = 0;
+  while (!text.empty()) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // A file signed with OpenPGP (RFC 4880 cleartext): its armour headers
+    // end at the first blank line, the signature ends the fields.
+    if (line_number == 1 && line == "-----BEGIN PGP SIGNED MESSAGE-----") {
+      signed_message = in_signed_header = true;
+      continue;
+    }
+    if (in_signed_header) {
+      if (trim(line).empty()) in_signed_header = false;
+      continue;
+    }
+    if (signed_message && line == "-----BEGIN PGP SIGNATURE-----") break;
+    if (signed_message && line.rfind("- ", 0) == 0) line.remove_prefix(2);
+    std::string_view content = trim(line);
+    if (content.empty() || content.front() == '#') continue;
+    size_t colon = content.find(':');
+    if (colon == std::string_view::npos || colon == 0) {
+      out.problems.push_back("Line " + std::to_string(line_number) + " is neither a field (\"Name: value\") nor a comment.");
+      continue;
+    }
+    std::string name = lower(trim(content.substr(0, colon)));
+    std::string value(trim(content.substr(colon + 1)));
+    if (name == "contact") {
+      std::string scheme = lower(value.substr(0, value.find(':') + 1));
+      if (scheme == "http:")
+        out.problems.push_back("Contact " + value + " must use https://, not http:// (RFC 9116, 2.5.3).");
+      else if (scheme != "mailto:" && scheme != "https:" && scheme != "tel:")
+        out.problems.push_back("Contact " + value + " is not a mailto:, https: or tel: URI (RFC 9116, 2.5.3).");
+      out.contacts.push_back(value);
+    } else if (name == "expires") {
+      ++expires_count;
+      out.expires = value;
+    } else if (name == "preferred-languages") {
+      ++languages_count;
+    }
+  }
+  if (out.contacts.empty()) out.problems.push_back("There is no Contact field; RFC 9116 requires at least one.");
+  if (expires_count == 0) {
+    out.problems.push_back("There is no Expires field; RFC 9116 requires one.");
+  } else if (expires_count > 1) {
+    out.problems.push_back("Expires appears " + std::to_string(expires_count) + " times; RFC 9116 allows it once.");
+  } else if (auto when = parse_rfc3339(out.expires); !when) {
+    out.problems.push_back("Expires \"" + out.expires + "\" is not an RFC 3339 date and time.");
+  } else if (unix_seconds(*when) <= now_unix) {
+    out.problems.push_back("The file expired on " + out.expires + ".");
+  }
+  if (languages_count > 1) out.problems.push_back("Preferred-Languages appears more than once; RFC 9116 allows it once.");
+  return out;
+}
+
+}  // namespace jaga::monitor

@@ -1,0 +1,247 @@
+// `jaga check URL --json` against test sites served by Debian's nginx, which
+// this test starts on 127.0.0.1 with sites and certificates it makes itself
+// (a test authority, an expired certificate, a self-signed one, TLS 1.0
+// only). Each site must give what a desk would expect of it.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { freePort, jagaBin } from '../lib/server.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'jaga-monitor-'));
+// nginx's workers run as another user when the test runs as root.
+chmodSync(dir, 0o755);
+let nginx, silent;
+const port = {};
+
+function openssl(args, cwd = dir) {
+  const r = spawnSync('openssl', args, { cwd, encoding: 'utf8' });
+  assert.equal(r.status, 0, `openssl ${args.join(' ')}: ${r.stderr}`);
+}
+
+// A test authority and its leaf certificates for 127.0.0.1: one current,
+// one that expired in 2021; and a self-signed one.
+function makeCertificates() {
+  mkdirSync(join(dir, 'ca'));
+  writeFileSync(join(dir, 'ca', 'index.txt'), '');
+  writeFileSync(join(dir, 'ca', 'serial'), '1000\n');
+  writeFileSync(join(dir, 'ca.cnf'), `[ca]
+default_ca = test
+[test]
+dir = ${dir}/ca
+database = $dir/index.txt
+serial = $dir/serial
+new_certs_dir = $dir
+default_md = sha256
+policy = any
+copy_extensions = copy
+unique_subject = no
+[any]
+commonName = supplied
+[leaf]
+subjectAltName = IP:127.0.0.1
+basicConstraints = CA:FALSE
+`);
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=Jaga Test Authority']);
+  for (const [name, dates] of [['good', ['-days', '200']], ['expired', ['-startdate', '20200101000000Z', '-enddate', '20210101000000Z']]]) {
+    openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=127.0.0.1']);
+    openssl(['ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', `${name}.csr`, '-out', `${name}.pem`, '-extensions', 'leaf', ...dates]);
+  }
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'self.key', '-out', 'self.pem', '-days', '30', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+}
+
+const page = (title, body) => `<!doctype html><html><head><title>${title}</title></head><body>${body}</body></html>`;
+const goodBody = '<h1>Dinas Kesehatan Kota</h1><p>Layanan kesehatan untuk warga kota: puskesmas, rumah sakit dan vaksinasi.</p>';
+const secure = `
+    add_header Strict-Transport-Security "max-age=63072000; includeSubDomains" always;
+    add_header Content-Security-Policy "default-src 'self'; frame-ancestors 'self'" always;
+    add_header X-Content-Type-Options nosniff always;
+    add_header Referrer-Policy strict-origin-when-cross-origin always;`;
+
+function site(name, html, securityTxt) {
+  mkdirSync(join(dir, 'www', name, '.well-known'), { recursive: true });
+  writeFileSync(join(dir, 'www', name, 'index.html'), html);
+  if (securityTxt) writeFileSync(join(dir, 'www', name, '.well-known', 'security.txt'), securityTxt);
+}
+
+function check(url, ...extra) {
+  const r = spawnSync(jagaBin, ['check', url, '--json', '--timeout', '3', ...extra], { encoding: 'utf8' });
+  assert.ok(r.status === 0 || r.status === 2, `jaga check ${url} exited ${r.status}: ${r.stderr}`);
+  const result = JSON.parse(r.stdout);
+  return { ...result, exit: r.status, ids: result.findings.map((f) => f.id) };
+}
+
+before(async () => {
+  makeCertificates();
+  const future = new Date(Date.now() + 180 * 86400e3).toISOString();
+  const validTxt = `Contact: mailto:csirt@dinkes.example.go.id\nExpires: ${future}\n`;
+  site('good', page('Dinas Kesehatan', goodBody), validTxt);
+  site('defaced', page('Hacked by Cyber Team', '<h1>HACKED BY xX_Team_Xx</h1><p>your security is low, greetz to all</p>'), validTxt);
+  site('spam', page('Dinas Kesehatan', goodBody + '<div style="position:absolute;left:-9999px"><a href="https://gacor.example/">slot gacor hari ini</a> <a href="https://togel.example/">bandar togel</a></div>'), validTxt);
+  site('badtxt', page('Dinas Kesehatan', goodBody), 'Contact: mailto:csirt@dinkes.example.go.id\nExpires: 2021-01-01T00:00:00Z\n');
+  site('plain', page('Dinas Kesehatan', goodBody));
+  for (const name of ['good', 'defaced', 'spam', 'badtxt', 'plain', 'expired', 'self', 'legacy', 'legacyonly', 'loop']) port[name] = await freePort();
+  port.down = await freePort();
+  port.silent = await freePort();
+  const tls = (cert) => `ssl_certificate ${dir}/${cert}.pem; ssl_certificate_key ${dir}/${cert}.key;`;
+  const server = (name, { ssl = true, cert = 'good', root = name, extra = '' } = {}) => `
+  server {
+    listen 127.0.0.1:${port[name]}${ssl ? ' ssl' : ''};
+    ${ssl ? tls(cert) : ''}
+    root ${dir}/www/${root};
+    location = /.well-known/security.txt { default_type text/plain; }
+    ${extra}
+  }`;
+  writeFileSync(join(dir, 'nginx.conf'), `
+daemon off;
+worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp;
+  uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
+  default_type text/html;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ${server('good', { extra: secure + '\n    server_tokens off;' })}
+  ${server('defaced', { extra: secure })}
+  ${server('spam', { extra: secure })}
+  ${server('badtxt', { extra: secure })}
+  ${server('plain', { ssl: false })}
+  ${server('expired', { cert: 'expired', root: 'good' })}
+  ${server('self', { cert: 'self', root: 'good' })}
+  ${server('legacy', { root: 'good', extra: 'ssl_protocols TLSv1 TLSv1.1 TLSv1.2; ssl_ciphers DEFAULT:@SECLEVEL=0;' })}
+  ${server('legacyonly', { root: 'good', extra: 'ssl_protocols TLSv1; ssl_ciphers DEFAULT:@SECLEVEL=0;' })}
+  ${server('loop', { ssl: false, root: 'good', extra: 'location = / { return 302 /a; } location = /a { return 302 /; }' })}
+}
+`);
+  mkdirSync(join(dir, 'tmp'));
+  nginx = spawn('/usr/sbin/nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir, '-e', join(dir, 'error.log')], { stdio: 'inherit' });
+  // A server that accepts connections and never answers (a process of its
+  // own: this one blocks while jaga runs).
+  silent = spawn('python3', ['-c', `import socket, time
+s = socket.socket(); s.bind(('127.0.0.1', ${port.silent})); s.listen(64); time.sleep(600)`], { stdio: 'inherit' });
+  for (let i = 0; i < 100; i++) {
+    const r = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${port.plain}/`], { encoding: 'utf8' });
+    if (r.stdout === '200') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`nginx did not start: ${readFileSync(join(dir, 'error.log'), 'utf8')}`);
+});
+
+after(() => {
+  nginx?.kill();
+  silent?.kill();
+  if (!process.env.JAGA_KEEP_TEST_DIR) rmSync(dir, { recursive: true, force: true });
+});
+
+const ca = () => ['--ca-file', join(dir, 'ca.pem')];
+
+test('a healthy HTTPS site is up with a valid certificate, its timings and a full baseline score', () => {
+  const r = check(`https://127.0.0.1:${port.good}/`, ...ca());
+  assert.equal(r.exit, 0);
+  assert.equal(r.up, true);
+  assert.equal(r.status, 200);
+  for (const phase of ['dns', 'connect', 'tls', 'first_byte', 'total']) assert.equal(typeof r.timings_ms[phase], 'number', phase);
+  assert.ok(r.timings_ms.tls > 0, 'a TLS handshake took time');
+  assert.ok(r.timings_ms.total >= r.timings_ms.first_byte);
+  assert.equal(r.certificate.valid, true, r.certificate.error);
+  assert.ok(r.certificate.days_left >= 198 && r.certificate.days_left <= 200, `days_left ${r.certificate.days_left}`);
+  assert.match(r.certificate.issuer, /Jaga Test Authority/);
+  assert.match(r.tls.version, /^TLSv1\.[23]$/);
+  assert.equal(r.tls.legacy_accepted, false);
+  assert.equal(r.content.title, 'Dinas Kesehatan');
+  assert.deepEqual(r.ids, []);
+  assert.equal(r.score, 100);
+});
+
+test('without the extra authority the same certificate is not trusted, and the page is still read', () => {
+  const r = check(`https://127.0.0.1:${port.good}/`);
+  assert.equal(r.up, true);
+  assert.equal(r.certificate.valid, false);
+  assert.ok(r.ids.includes('certificate-invalid'));
+  assert.equal(r.content.title, 'Dinas Kesehatan');
+});
+
+test('a defaced page is a defacement finding', () => {
+  const r = check(`https://127.0.0.1:${port.defaced}/`, ...ca());
+  assert.equal(r.up, true);
+  const defacement = r.findings.filter((f) => f.id.startsWith('defacement'));
+  assert.ok(defacement.length >= 1, JSON.stringify(r.findings));
+  assert.equal(defacement[0].severity, 'critical');
+  assert.match(defacement[0].message, /hacked by/i);
+});
+
+test('gambling links hidden in a page are a spam finding', () => {
+  const r = check(`https://127.0.0.1:${port.spam}/`, ...ca());
+  const spam = r.findings.filter((f) => f.id.startsWith('spam'));
+  assert.deepEqual(spam.map((f) => f.id).sort(), ['spam-bandar-togel', 'spam-gacor-hari-ini', 'spam-slot-gacor']);
+  assert.match(spam[0].message, /hidden from visitors/);
+  assert.ok(!r.ids.some((id) => id.startsWith('defacement')));
+});
+
+test('an expired certificate and a self-signed one', () => {
+  const expired = check(`https://127.0.0.1:${port.expired}/`, ...ca());
+  assert.ok(expired.ids.includes('certificate-expired'), JSON.stringify(expired.findings));
+  assert.ok(expired.certificate.days_left < -600);
+  assert.equal(expired.certificate.valid, false);
+  const self = check(`https://127.0.0.1:${port.self}/`, ...ca());
+  assert.ok(self.ids.includes('certificate-invalid'));
+  assert.match(self.certificate.error, /self.signed/);
+  assert.ok(self.score < 100);
+});
+
+test('a server that still accepts TLS 1.0 is flagged, one that offers nothing newer is down', () => {
+  const r = check(`https://127.0.0.1:${port.legacy}/`, ...ca());
+  assert.equal(r.up, true);
+  assert.equal(r.tls.version, 'TLSv1.2');
+  assert.equal(r.tls.legacy_accepted, true);
+  assert.ok(r.ids.includes('baseline-tls-version'), JSON.stringify(r.findings));
+  const only = check(`https://127.0.0.1:${port.legacyonly}/`, ...ca());
+  assert.equal(only.up, false);
+  assert.equal(only.tls.legacy_accepted, true);
+  assert.deepEqual(only.ids, ['tls-legacy-only', 'availability-down']);
+});
+
+test('missing headers, disclosed versions and no HTTPS are baseline findings with fixes', () => {
+  const r = check(`http://127.0.0.1:${port.plain}/`);
+  assert.equal(r.up, true);
+  assert.equal(r.certificate, null);
+  for (const id of ['baseline-https', 'baseline-hsts', 'baseline-csp', 'baseline-content-type-options', 'baseline-frame-protection', 'baseline-referrer-policy', 'baseline-security-txt', 'baseline-server-version'])
+    assert.ok(r.ids.includes(id), `${id} in ${r.ids}`);
+  for (const f of r.findings.filter((f) => f.id.startsWith('baseline'))) assert.ok(f.fix, f.id);
+  assert.ok(r.score < 40, `score ${r.score}`);
+});
+
+test('an expired security.txt is named', () => {
+  const r = check(`https://127.0.0.1:${port.badtxt}/`, ...ca());
+  const finding = r.findings.find((f) => f.id === 'baseline-security-txt');
+  assert.ok(finding, JSON.stringify(r.findings));
+  assert.match(finding.message, /expired on 2021-01-01/);
+});
+
+test('a redirect loop, a site that is down and one that never answers', () => {
+  const loop = check(`http://127.0.0.1:${port.loop}/`);
+  assert.equal(loop.up, false);
+  assert.equal(loop.exit, 2);
+  assert.ok(loop.ids.includes('availability-redirect-loop'));
+  assert.ok(loop.redirects.length >= 2);
+  const down = check(`http://127.0.0.1:${port.down}/`);
+  assert.equal(down.up, false);
+  assert.deepEqual(down.ids, ['availability-down']);
+  const started = Date.now();
+  const slow = check(`http://127.0.0.1:${port.silent}/`);
+  assert.equal(slow.up, false);
+  assert.match(slow.error, /timed out/i);
+  assert.ok(Date.now() - started < 10000, 'the timeout held');
+});
+
+test('bad input is one line and exit 1', () => {
+  const r = spawnSync(jagaBin, ['check', 'ftp://example.go.id/'], { encoding: 'utf8' });
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, 'jaga: only http:// and https:// sites can be checked, not ftp://\n');
+  assert.equal(r.stdout, '');
+});
