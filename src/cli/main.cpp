@@ -1,5 +1,5 @@
 // jaga's command line: serve, migrate, user add|passwd|list, token, organisation,
-// audit verify|list, import, match, export, partner, collection, transfers, check, version.
+// audit verify|list, import, match, export, partner, collection, transfers, check, site, version.
 // Errors are one line on stderr and a non-zero exit code.
 #include <unistd.h>
 
@@ -19,6 +19,7 @@
 #include "app/import_command.h"
 #include "app/match_command.h"
 #include "app/partner_commands.h"
+#include "app/site_commands.h"
 #include "model/audit.h"
 #include "util/crypto.h"
 #include "util/log.h"
@@ -285,6 +286,40 @@ int main(int argc, char** argv) {
                     "more signatures, tab-separated like data/monitor/signatures.tsv")
       ->check(CLI::ExistingFile);
 
+  auto* site = app.add_subcommand("site", "the websites the monitor watches");
+  site->require_subcommand(1);
+  Site site_input;
+  std::string site_csv, site_organisation;
+  bool site_paused = false;
+  SiteFilter site_filter;
+  auto* site_add = site->add_subcommand("add", "watch a site, or change one already watched");
+  add_common(site_add);
+  site_add->add_option("url", site_input.url, "the site's address (https:// when no scheme is given)")->required();
+  site_add->add_option("--organisation", site_input.organisation, "the organisation that owns it (jaga organisation list)");
+  site_add->add_option("--interval", site_input.interval_seconds, "seconds between checks, 30 to 86400")->capture_default_str();
+  site_add->add_option("--keyword", site_input.keywords, "text the page must show; repeatable")->allow_extra_args(false);
+  site_add->add_option("--tag", site_input.tags, "a tag; repeatable")->allow_extra_args(false);
+  site_add->add_flag("--paused", site_paused, "keep it in the list without checking it");
+  auto* site_import = site->add_subcommand("import", "add or update sites from a CSV file (all or nothing)");
+  add_common(site_import);
+  site_import->add_option("file", site_csv, "columns: url, organisation, interval_seconds, keywords, tags, enabled")
+      ->required()
+      ->check(CLI::ExistingFile);
+  auto* site_domains = site->add_subcommand("add-domains", "watch https://DOMAIN/ for each of an organisation's domains");
+  add_common(site_domains);
+  site_domains->add_option("organisation", site_organisation, "the organisation's name")->required();
+  site_domains->add_option("--interval", site_input.interval_seconds, "seconds between checks")->capture_default_str();
+  auto* site_remove = site->add_subcommand("remove", "stop watching a site");
+  add_common(site_remove);
+  site_remove->add_option("url", site_input.url, "the site's address")->required();
+  auto* site_list = site->add_subcommand("list", "list the watched sites");
+  add_common(site_list);
+  site_list->add_option("--organisation", site_filter.organisation, "only this organisation's");
+  site_list->add_option("--tag", site_filter.tag, "only sites with this tag");
+  site_list->add_option("--search", site_filter.text, "only sites whose address holds this text");
+  auto* site_export = site->add_subcommand("export", "print the watched sites as CSV (site import reads it back)");
+  add_common(site_export);
+
   app.add_subcommand("version", "print the version");
 
   try {
@@ -404,6 +439,14 @@ int main(int argc, char** argv) {
     result = commands::add_collection(db, collection_alias, collection_title, collection_description, collection_tlp);
   else if (collection_list->parsed()) result = commands::list_collections(db);
   else if (transfers_export->parsed()) result = commands::export_transfers(db, transfer_filter, transfer_format);
+  else if (site_add->parsed()) {
+    site_input.enabled = !site_paused;
+    result = commands::add_site(db, site_input);
+  } else if (site_import->parsed()) result = commands::import_sites(db, site_csv);
+  else if (site_domains->parsed()) result = commands::add_organisation_sites(db, site_organisation, site_input.interval_seconds);
+  else if (site_remove->parsed()) result = commands::remove_site(db, site_input.url);
+  else if (site_list->parsed()) result = commands::list_sites(db, site_filter);
+  else if (site_export->parsed()) result = commands::export_sites(db);
   else if (audit_verify->parsed()) result = commands::verify_audit(db);
   else if (audit_list->parsed()) result = commands::list_audit(db, audit_filter);
   if (!result) return fail(result.error().message);

@@ -26,6 +26,7 @@
 #include "model/indicator.h"
 #include "model/notification.h"
 #include "model/organisation.h"
+#include "model/site.h"
 #include "model/report.h"
 #include "model/user.h"
 #include "util/result.h"
@@ -102,6 +103,14 @@ class Store {
   virtual Result<Organisation> find_organisation(int64_t id) = 0;
   virtual void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
                                      Callback<bool> done) = 0;
+
+  // The website monitor's sites. save_sites adds or replaces each by URL,
+  // its organisation named by `organisation` (empty: none); all or nothing,
+  // an unknown organisation is invalid input naming the site.
+  virtual void save_sites(std::vector<Site> sites, AuditEvent audit, Callback<SiteSaveCounts> done) = 0;
+  virtual void delete_site(std::string url, AuditEvent audit, Callback<bool> done) = 0;
+  // In id order, `filter.limit` at a time after `filter.after_id`.
+  virtual Result<std::vector<Site>> list_sites(const SiteFilter& filter) = 0;
 
   // Users and sessions.
   virtual void create_user(User user, AuditEvent audit, Callback<int64_t> done) = 0;

@@ -245,3 +245,34 @@ test('bad input is one line and exit 1', () => {
   assert.equal(r.stderr, 'jaga: only http:// and https:// sites can be checked, not ftp://\n');
   assert.equal(r.stdout, '');
 });
+
+test('the watched sites: a CSV file in, the list, the same CSV out, an organisation\'s domains, bad rows named', () => {
+  const data = join(dir, 'store');
+  const jaga = (...args) => spawnSync(jagaBin, [...args, '--data-dir', data], { encoding: 'utf8' });
+  writeFileSync(join(dir, 'orgs.csv'), 'name,kind,domains\nDinas Kesehatan Kota Bandung,city,dinkes.bandung.go.id;puskesmas.bandung.go.id\n');
+  assert.equal(jaga('organisation', 'import', join(dir, 'orgs.csv')).status, 0);
+  writeFileSync(join(dir, 'sites.csv'), 'url,organisation,interval_seconds,keywords,tags\n' +
+    `http://127.0.0.1:${port.plain}/,Dinas Kesehatan Kota Bandung,60,Dinas Kesehatan,test;nginx\n` +
+    'www.jabarprov.go.id,,,Jawa Barat,pemda\n');
+  const imported = jaga('site', 'import', join(dir, 'sites.csv'));
+  assert.equal(imported.stdout, 'added 2, updated 0 sites\n', imported.stderr);
+  const domains = jaga('site', 'add-domains', 'Dinas Kesehatan Kota Bandung', '--interval', '600');
+  assert.equal(domains.stdout, 'added 2, updated 0 sites\n', domains.stderr);
+  const listed = jaga('site', 'list', '--organisation', 'Dinas Kesehatan Kota Bandung');
+  assert.match(listed.stdout, /https:\/\/dinkes\.bandung\.go\.id\/\s+600s/);
+  assert.match(listed.stdout, /3 sites\n$/);
+  assert.match(jaga('site', 'list', '--tag', 'pemda').stdout, /www\.jabarprov\.go\.id[\s\S]*1 site\n$/);
+  const exported = jaga('site', 'export').stdout;
+  assert.equal(exported.split('\r\n')[1], `http://127.0.0.1:${port.plain}/,Dinas Kesehatan Kota Bandung,60,Dinas Kesehatan,test;nginx,yes`);
+  // What export wrote, import reads back as it was.
+  writeFileSync(join(dir, 'again.csv'), exported);
+  assert.equal(jaga('site', 'import', join(dir, 'again.csv')).stdout, 'added 0, updated 4 sites\n');
+  assert.equal(jaga('site', 'export').stdout, exported);
+  writeFileSync(join(dir, 'bad.csv'), 'url,interval_seconds\nok.go.id,300\nbad.go.id,5\n');
+  const bad = jaga('site', 'import', join(dir, 'bad.csv'));
+  assert.equal(bad.status, 1);
+  assert.equal(bad.stderr, `jaga: ${join(dir, 'bad.csv')}: line 3: the interval must be from 30 to 86400 seconds, not 5\n`);
+  assert.doesNotMatch(jaga('site', 'list').stdout, /ok\.go\.id/, 'nothing of a bad file is kept');
+  const audit = jaga('audit', 'list', '--action', 'site.');
+  assert.match(audit.stdout, /site\.import/);
+});

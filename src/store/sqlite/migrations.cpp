@@ -451,6 +451,21 @@ CREATE TABLE partner_remotes (
   pushed INTEGER NOT NULL DEFAULT 0
 );
 )sql"},
+      {13, "the website monitor's sites", R"sql(
+-- keywords and tags are JSON lists of text.
+CREATE TABLE sites (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL UNIQUE,
+  organisation_id INTEGER REFERENCES organisations(id) ON DELETE SET NULL,
+  interval_seconds INTEGER NOT NULL CHECK (interval_seconds BETWEEN 30 AND 86400),
+  keywords TEXT NOT NULL DEFAULT '[]',
+  tags TEXT NOT NULL DEFAULT '[]',
+  enabled INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX sites_by_organisation ON sites(organisation_id, id);
+)sql"},
   };
   return all;
 }

@@ -227,6 +227,9 @@ class SqliteStore final : public Store {
   void delete_organisation(int64_t id, AuditEvent audit, Callback<bool> done) override;
   void import_organisations(std::vector<Organisation> organisations, AuditEvent audit, Callback<int> done) override;
   Result<std::vector<Organisation>> list_organisations() override;
+  void save_sites(std::vector<Site> sites, AuditEvent audit, Callback<SiteSaveCounts> done) override;
+  void delete_site(std::string url, AuditEvent audit, Callback<bool> done) override;
+  Result<std::vector<Site>> list_sites(const SiteFilter& filter) override;
   Result<Organisation> find_organisation(int64_t id) override;
   void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
                              Callback<bool> done) override;

@@ -1,0 +1,103 @@
+// The website monitor's sites in SQLite.
+#include <boost/json.hpp>
+
+#include "store/sqlite/sqlite_store.h"
+#include "util/time.h"
+
+namespace jaga::sqlite {
+
+namespace {
+
+std::string list_json(const std::vector<std::string>& values) {
+  boost::json::array out;
+  for (const auto& v : values) out.push_back(boost::json::value(v));
+  return boost::json::serialize(out);
+}
+
+std::vector<std::string> list_of(const std::string& text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  auto parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_array()) return out;
+  for (const auto& v : parsed.as_array())
+    if (v.is_string()) out.emplace_back(v.as_string());
+  return out;
+}
+
+}  // namespace
+
+void SqliteStore::save_sites(std::vector<Site> sites, AuditEvent audit, Callback<SiteSaveCounts> done) {
+  submit_value<SiteSaveCounts>(
+      [sites = std::move(sites)](Connection& db) -> Result<SiteSaveCounts> {
+        SiteSaveCounts counts;
+        std::string now = now_rfc3339();
+        for (const auto& site : sites) {
+          std::optional<int64_t> organisation;
+          if (!site.organisation.empty()) {
+            TRY_PREPARE(q, db, "SELECT id FROM organisations WHERE name = ?1");
+            q.bind(1, site.organisation);
+            auto row = q.step();
+            if (!row) return row.error();
+            if (!*row) return Error::invalid(site.url + ": there is no organisation named '" + site.organisation + "'");
+            organisation = q.integer(0);
+          }
+          TRY_PREPARE(upsert, db,
+                      "INSERT INTO sites(url, organisation_id, interval_seconds, keywords, tags, enabled, created_at, "
+                      "updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT(url) DO UPDATE SET "
+                      "organisation_id = excluded.organisation_id, interval_seconds = excluded.interval_seconds, "
+                      "keywords = excluded.keywords, tags = excluded.tags, enabled = excluded.enabled, "
+                      "updated_at = excluded.updated_at RETURNING created_at = updated_at");
+          upsert.bind(1, site.url).bind_optional(2, organisation).bind(3, static_cast<int64_t>(site.interval_seconds));
+          upsert.bind(4, list_json(site.keywords)).bind(5, list_json(site.tags)).bind(6, int64_t{site.enabled});
+          upsert.bind(7, now);
+          auto row = upsert.step();
+          if (!row) return Error{row.error().kind, site.url + ": " + row.error().message, ""};
+          ++(*row && upsert.integer(0) ? counts.added : counts.updated);
+          TRY(upsert.run());
+        }
+        return counts;
+      },
+      std::move(done), std::move(audit));
+}
+
+void SqliteStore::delete_site(std::string url, AuditEvent audit, Callback<bool> done) {
+  submit_value<bool>(
+      [url = std::move(url)](Connection& db) -> Result<bool> {
+        TRY_PREPARE(remove, db, "DELETE FROM sites WHERE url = ?1");
+        remove.bind(1, url);
+        TRY(remove.run());
+        return db.changes() > 0;
+      },
+      std::move(done), std::move(audit));
+}
+
+Result<std::vector<Site>> SqliteStore::list_sites(const SiteFilter& filter) {
+  auto lease = readers_.lease();
+  Connection& db = *lease;
+  std::vector<Site> out;
+  TRY_PREPARE(q, db,
+              "SELECT s.id, s.url, s.organisation_id, coalesce(o.name, ''), s.interval_seconds, s.keywords, s.tags, "
+              "s.enabled, s.created_at, s.updated_at FROM sites s LEFT JOIN organisations o ON o.id = s.organisation_id "
+              "WHERE s.id > ?1 AND (?2 IS NULL OR o.name = ?2) "
+              "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = ?3)) "
+              "AND (?4 IS NULL OR instr(s.url, ?4) > 0) ORDER BY s.id LIMIT ?5");
+  q.bind(1, filter.after_id).bind_or_null(2, filter.organisation).bind_or_null(3, filter.tag);
+  q.bind_or_null(4, filter.text).bind(5, static_cast<int64_t>(filter.limit));
+  TRY(q.for_each_row([&](Statement& r) {
+    Site s;
+    s.id = r.integer(0);
+    s.url = r.text(1);
+    if (!r.is_null(2)) s.organisation_id = r.integer(2);
+    s.organisation = r.text(3);
+    s.interval_seconds = static_cast<int>(r.integer(4));
+    s.keywords = list_of(r.text(5));
+    s.tags = list_of(r.text(6));
+    s.enabled = r.integer(7) != 0;
+    s.created_at = r.text(8);
+    s.updated_at = r.text(9);
+    out.push_back(std::move(s));
+  }));
+  return out;
+}
+
+}  // namespace jaga::sqlite
