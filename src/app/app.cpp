@@ -13,6 +13,7 @@
 #include "notify/delivery.h"
 #include "taxii/intake.h"
 #include "taxii/sync_service.h"
+#include "monitor/service.h"
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -135,6 +136,15 @@ int serve(const Settings& settings, const std::string& executable_path) {
   taxii::SyncService partner_sync(**store, taxii::make_curl_transport());
   partner_sync.start([&lookup] { lookup.changed(); });
   ctx.partner_sync = &partner_sync;
+  monitor::MonitorService site_monitor(**store, monitor::MonitorOptions{});
+  site_monitor.start([&metrics](const monitor::MonitorStats& s) {
+    metrics.set_gauge("jaga_monitor_sites", static_cast<double>(s.sites));
+    metrics.set_gauge("jaga_monitor_sites_down", static_cast<double>(s.down));
+    metrics.set_gauge("jaga_monitor_checks_in_flight", static_cast<double>(s.in_flight));
+    metrics.set_gauge("jaga_monitor_checks_finished", static_cast<double>(s.checks));
+    metrics.set_gauge("jaga_monitor_lag_seconds", s.lag_seconds);
+    metrics.set_gauge("jaga_monitor_lag_seconds_max_10s", s.lag_seconds_max);
+  });
   taxii::EnvelopeIntake intake(**store, taxii::IntakeOptions{settings.data_dir + "/taxii-spool"});
   if (auto st = intake.start([&lookup] { lookup.changed(); }); !st) {
     std::fprintf(stderr, "jaga: %s\n", st.error().message.c_str());
@@ -168,6 +178,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
   std::fflush(stdout);
   server.run();
   intake.stop();
+  site_monitor.stop();
   partner_sync.stop();
   lookup.stop();
   delivery.stop();

@@ -79,21 +79,36 @@ Result<std::string> remove_site(Store& store, const std::string& url_text) {
 }
 
 Result<std::string> list_sites(Store& store, const SiteFilter& filter) {
-  auto sites = all_sites(store, filter);
-  if (!sites) return sites.error();
+  std::vector<SiteState> states;
+  SiteFilter page_filter = filter;
+  page_filter.limit = 1000;
+  while (true) {
+    auto page = store.list_site_states(page_filter);
+    if (!page) return page.error();
+    states.insert(states.end(), page->begin(), page->end());
+    if (static_cast<int>(page->size()) < page_filter.limit) break;
+    page_filter.after_id = page->back().site.id;
+  }
   std::string out;
-  char line[512];
-  std::snprintf(line, sizeof line, "%-48s %-8s %-36s %s\n", "URL", "EVERY", "ORGANISATION", "TAGS");
+  char line[640];
+  std::snprintf(line, sizeof line, "%-44s %-9s %-5s %-6s %-32s %s\n", "URL", "STATE", "SCORE", "EVERY", "ORGANISATION",
+                "TAGS");
   out += line;
-  for (const auto& s : *sites) {
+  for (const auto& state : states) {
+    const Site& s = state.site;
     std::string tags;
     for (const auto& t : s.tags) tags += (tags.empty() ? "" : ",") + t;
-    std::snprintf(line, sizeof line, "%-48s %-8s %-36s %s%s\n", s.url.c_str(),
+    std::string condition = !s.enabled              ? "paused"
+                            : state.checked_at.empty() ? "-"
+                            : state.up               ? "up " + std::to_string(state.status)
+                                                     : "DOWN";
+    std::snprintf(line, sizeof line, "%-44s %-9s %-5s %-6s %-32s %s\n", s.url.c_str(), condition.c_str(),
+                  state.checked_at.empty() ? "-" : std::to_string(state.score).c_str(),
                   (std::to_string(s.interval_seconds) + "s").c_str(), s.organisation.empty() ? "-" : s.organisation.c_str(),
-                  tags.c_str(), s.enabled ? "" : " (paused)");
+                  tags.c_str());
     out += line;
   }
-  out += std::to_string(sites->size()) + (sites->size() == 1 ? " site\n" : " sites\n");
+  out += std::to_string(states.size()) + (states.size() == 1 ? " site\n" : " sites\n");
   return out;
 }
 

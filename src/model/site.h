@@ -33,6 +33,32 @@ struct SiteFilter {
   int64_t after_id = 0;  // paging: sites with a greater id
 };
 
+// One finished check, as the monitor records it.
+struct SiteCheckRecord {
+  int64_t site_id = 0;
+  std::string checked_at;  // RFC 3339
+  bool up = false;
+  long status = 0;
+  double total_ms = 0;
+  int score = 0;
+  std::string error;
+  std::string findings_json;  // [{"id", "severity", "message", "fix"}, ...]
+};
+
+// A site with what its latest check found, for the scheduler and the console.
+struct SiteState {
+  Site site;
+  std::string checked_at;  // empty: never checked
+  bool up = false;
+  long status = 0;
+  double total_ms = 0;
+  int score = 0;
+  std::string error;
+  std::string findings_json = "[]";
+  int failures_in_row = 0;
+  std::string up_since, down_since;
+};
+
 struct SiteSaveCounts {
   int added = 0, updated = 0;
 };

@@ -136,8 +136,9 @@ std::vector<Finding> analyse_page(const PageContent& content, const TextSketch& 
     findings.push_back({s.id, s.severity, message, fix});
   }
   if (!baseline) return findings;
-  double similar = similarity(sketch, baseline->sketch);
-  if (similarity_out) *similarity_out = similar;
+  // A baseline of keywords alone has no text to compare with.
+  double similar = baseline->sketch.hashes.empty() ? 1.0 : similarity(sketch, baseline->sketch);
+  if (similarity_out && !baseline->sketch.hashes.empty()) *similarity_out = similar;
   if (similar < baseline->min_similarity) {
     char percent[16];
     std::snprintf(percent, sizeof percent, "%.0f%%", similar * 100);
@@ -334,6 +335,12 @@ json::object finding_json(const Finding& f) {
 double round1(double v) { return std::round(v * 10) / 10; }
 
 }  // namespace
+
+std::string findings_json(const std::vector<Finding>& findings) {
+  json::array out;
+  for (const auto& f : findings) out.push_back(finding_json(f));
+  return json::serialize(out);
+}
 
 std::string check_json(const SiteCheck& c) {
   json::object o;

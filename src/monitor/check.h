@@ -82,6 +82,7 @@ std::vector<Finding> analyse_page(const PageContent& content, const TextSketch& 
                                   const SignatureMatcher& signatures, std::optional<double>* similarity_out = nullptr);
 
 std::string check_json(const SiteCheck& check);  // one JSON object (the CLI's --json)
+std::string findings_json(const std::vector<Finding>& findings);  // the findings alone, a JSON list
 std::string check_text(const SiteCheck& check);  // the readable report
 
 }  // namespace jaga::monitor

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <set>
 #include <vector>
 
 #include "monitor/content.h"
@@ -27,6 +28,7 @@ struct Prober::Transfer {
 struct Prober::State {
   CURLM* multi = nullptr;
   int in_flight = 0;
+  std::set<Prober::Transfer*> transfers;  // in flight, owned here
 };
 
 namespace {
@@ -140,11 +142,12 @@ Prober::Prober() : state_(std::make_unique<State>()) {
 
 Prober::~Prober() {
   // Transfers still in flight are dropped without their callbacks.
-  if (state_->multi) {
-    int left = 0;
-    while (CURLMsg* message = curl_multi_info_read(state_->multi, &left)) (void)message;
-    curl_multi_cleanup(state_->multi);
+  for (Transfer* t : state_->transfers) {
+    curl_multi_remove_handle(state_->multi, t->easy);
+    curl_easy_cleanup(t->easy);
+    delete t;
   }
+  if (state_->multi) curl_multi_cleanup(state_->multi);
 }
 
 void Prober::add(Request request, std::function<void(Exchange)> done) {
@@ -184,11 +187,18 @@ void Prober::add(Request request, std::function<void(Exchange)> done) {
     curl_easy_setopt(easy, CURLOPT_CONNECT_ONLY, 1L);
   }
   curl_multi_add_handle(state_->multi, easy);
+  state_->transfers.insert(t);
   ++state_->in_flight;
 }
 
+int Prober::in_flight() const { return state_->in_flight; }
+
 void Prober::run() {
-  while (state_->in_flight > 0) {
+  while (state_->in_flight > 0) step(100);
+}
+
+void Prober::step(int wait_ms) {
+  {
     int running = 0;
     curl_multi_perform(state_->multi, &running);
     int left = 0;
@@ -228,12 +238,13 @@ void Prober::run() {
       curl_multi_remove_handle(state_->multi, easy);
       curl_easy_cleanup(easy);
       --state_->in_flight;
+      state_->transfers.erase(t);
       auto done = std::move(t->done);
       Exchange result = std::move(t->exchange);
       delete t;
       done(std::move(result));
     }
-    if (state_->in_flight > 0) curl_multi_poll(state_->multi, nullptr, 0, 100, nullptr);
+    if (state_->in_flight > 0) curl_multi_poll(state_->multi, nullptr, 0, wait_ms, nullptr);
   }
 }
 

@@ -36,6 +36,11 @@ class Prober {
   void add(Request request, std::function<void(Exchange)> done);
   // Runs until no request is in flight.
   void run();
+  // Moves every request on, finishes those that are done, and waits for
+  // the network at most `wait_ms` when none was. For a loop that also
+  // starts requests.
+  void step(int wait_ms);
+  int in_flight() const;
 
   // One request in flight, and the multi handle: internal to probe.cpp.
   struct Transfer;

@@ -111,6 +111,10 @@ class Store {
   virtual void delete_site(std::string url, AuditEvent audit, Callback<bool> done) = 0;
   // In id order, `filter.limit` at a time after `filter.after_id`.
   virtual Result<std::vector<Site>> list_sites(const SiteFilter& filter) = 0;
+  // Each site's latest state follows its check; the check joins the history.
+  virtual void record_site_checks(std::vector<SiteCheckRecord> checks, Callback<int> done) = 0;
+  // The same sites as list_sites, each with its latest state.
+  virtual Result<std::vector<SiteState>> list_site_states(const SiteFilter& filter) = 0;
 
   // Users and sessions.
   virtual void create_user(User user, AuditEvent audit, Callback<int64_t> done) = 0;

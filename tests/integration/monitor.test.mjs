@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, jagaBin } from '../lib/server.mjs';
+import { freePort, jagaBin, startServer } from '../lib/server.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'jaga-monitor-'));
 // nginx's workers run as another user when the test runs as root.
@@ -275,4 +275,45 @@ test('the watched sites: a CSV file in, the list, the same CSV out, an organisat
   assert.doesNotMatch(jaga('site', 'list').stdout, /ok\.go\.id/, 'nothing of a bad file is kept');
   const audit = jaga('audit', 'list', '--action', 'site.');
   assert.match(audit.stdout, /site\.import/);
+});
+
+test('the server checks the watched sites on their schedule, keeps their state and reports its lag', async () => {
+  const data = join(dir, 'monitored');
+  const jaga = (...args) => spawnSync(jagaBin, [...args, '--data-dir', data], { encoding: 'utf8' });
+  writeFileSync(join(dir, 'watched.csv'), 'url,interval_seconds,keywords\n' +
+    `http://127.0.0.1:${port.plain}/,60,Dinas Kesehatan\n` +
+    `http://127.0.0.1:${port.down}/,60,\n` +
+    `https://127.0.0.1:${port.defaced}/,60,Dinas Kesehatan\n`);
+  assert.equal(jaga('site', 'import', join(dir, 'watched.csv')).status, 0);
+  const server = await startServer({ dataDir: data });
+  try {
+    // New sites are checked within seconds of being seen.
+    let listed = '';
+    for (let i = 0; i < 100 && !/(up|DOWN)[\s\S]*(up|DOWN)[\s\S]*(up|DOWN)/.test(listed); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      listed = jaga('site', 'list').stdout;
+    }
+    assert.match(listed, new RegExp(`http://127\\.0\\.0\\.1:${port.plain}/\\s+up 200\\s+\\d+\\s+60s`), listed);
+    assert.match(listed, new RegExp(`http://127\\.0\\.0\\.1:${port.down}/\\s+DOWN`), listed);
+    // The figures follow about once a second.
+    let metrics = '';
+    for (let i = 0; i < 30; i++) {
+      metrics = await (await fetch(`${server.url}/metrics`)).text();
+      if (/^jaga_monitor_checks_finished 3$/m.test(metrics)) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.match(metrics, /^jaga_monitor_checks_finished 3$/m);
+    assert.match(metrics, /^jaga_monitor_sites 3$/m);
+    assert.match(metrics, /^jaga_monitor_sites_down 1$/m, 'the closed port; the defaced site answers');
+    const lag = Number(metrics.match(/^jaga_monitor_lag_seconds_max_10s (\S+)$/m)?.[1]);
+    assert.ok(lag >= 0 && lag < 1, `lag ${lag}`);
+    // Nothing is checked twice in quick succession.
+    const before = Number(metrics.match(/^jaga_monitor_checks_finished (\S+)$/m)[1]);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const later = await (await fetch(`${server.url}/metrics`)).text();
+    assert.equal(Number(later.match(/^jaga_monitor_checks_finished (\S+)$/m)[1]), before);
+  } finally {
+    await server.stop();
+    server.cleanup();
+  }
 });

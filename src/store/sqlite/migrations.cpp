@@ -466,6 +466,31 @@ CREATE TABLE sites (
 );
 CREATE INDEX sites_by_organisation ON sites(organisation_id, id);
 )sql"},
+      {14, "the website monitor's checks: each site's latest state and the history of its checks", R"sql(
+-- findings is the JSON list of the last check's findings (id, severity, message, fix).
+CREATE TABLE site_status (
+  site_id INTEGER PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+  checked_at TEXT NOT NULL,
+  up INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  total_ms REAL NOT NULL,
+  score INTEGER NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  findings TEXT NOT NULL DEFAULT '[]',
+  failures_in_row INTEGER NOT NULL DEFAULT 0,
+  up_since TEXT NOT NULL DEFAULT '',
+  down_since TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE site_checks (
+  site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  checked_at TEXT NOT NULL,
+  up INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  total_ms REAL NOT NULL,
+  score INTEGER NOT NULL,
+  PRIMARY KEY (site_id, checked_at)
+) WITHOUT ROWID;
+)sql"},
   };
   return all;
 }

@@ -71,20 +71,26 @@ void SqliteStore::delete_site(std::string url, AuditEvent audit, Callback<bool> 
       std::move(done), std::move(audit));
 }
 
-Result<std::vector<Site>> SqliteStore::list_sites(const SiteFilter& filter) {
-  auto lease = readers_.lease();
-  Connection& db = *lease;
-  std::vector<Site> out;
+namespace {
+
+// The sites of `filter`, each with its latest state (empty when never checked).
+Result<std::vector<SiteState>> read_sites(Connection& db, const SiteFilter& filter) {
+  std::vector<SiteState> out;
   TRY_PREPARE(q, db,
               "SELECT s.id, s.url, s.organisation_id, coalesce(o.name, ''), s.interval_seconds, s.keywords, s.tags, "
-              "s.enabled, s.created_at, s.updated_at FROM sites s LEFT JOIN organisations o ON o.id = s.organisation_id "
+              "s.enabled, s.created_at, s.updated_at, coalesce(t.checked_at, ''), coalesce(t.up, 0), "
+              "coalesce(t.status, 0), coalesce(t.total_ms, 0), coalesce(t.score, 0), coalesce(t.error, ''), "
+              "coalesce(t.findings, '[]'), coalesce(t.failures_in_row, 0), coalesce(t.up_since, ''), "
+              "coalesce(t.down_since, '') FROM sites s LEFT JOIN organisations o ON o.id = s.organisation_id "
+              "LEFT JOIN site_status t ON t.site_id = s.id "
               "WHERE s.id > ?1 AND (?2 IS NULL OR o.name = ?2) "
               "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = ?3)) "
               "AND (?4 IS NULL OR instr(s.url, ?4) > 0) ORDER BY s.id LIMIT ?5");
   q.bind(1, filter.after_id).bind_or_null(2, filter.organisation).bind_or_null(3, filter.tag);
   q.bind_or_null(4, filter.text).bind(5, static_cast<int64_t>(filter.limit));
   TRY(q.for_each_row([&](Statement& r) {
-    Site s;
+    SiteState state;
+    Site& s = state.site;
     s.id = r.integer(0);
     s.url = r.text(1);
     if (!r.is_null(2)) s.organisation_id = r.integer(2);
@@ -95,9 +101,74 @@ Result<std::vector<Site>> SqliteStore::list_sites(const SiteFilter& filter) {
     s.enabled = r.integer(7) != 0;
     s.created_at = r.text(8);
     s.updated_at = r.text(9);
-    out.push_back(std::move(s));
+    state.checked_at = r.text(10);
+    state.up = r.integer(11) != 0;
+    state.status = static_cast<long>(r.integer(12));
+    state.total_ms = static_cast<double>(r.integer(13));
+    state.score = static_cast<int>(r.integer(14));
+    state.error = r.text(15);
+    state.findings_json = r.text(16);
+    state.failures_in_row = static_cast<int>(r.integer(17));
+    state.up_since = r.text(18);
+    state.down_since = r.text(19);
+    out.push_back(std::move(state));
   }));
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<Site>> SqliteStore::list_sites(const SiteFilter& filter) {
+  auto lease = readers_.lease();
+  auto states = read_sites(*lease, filter);
+  if (!states) return states.error();
+  std::vector<Site> out;
+  out.reserve(states->size());
+  for (auto& s : *states) out.push_back(std::move(s.site));
+  return out;
+}
+
+Result<std::vector<SiteState>> SqliteStore::list_site_states(const SiteFilter& filter) {
+  auto lease = readers_.lease();
+  ReadTransaction snapshot(*lease);
+  return read_sites(*lease, filter);
+}
+
+void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callback<int> done) {
+  submit_value<int>(
+      [checks = std::move(checks)](Connection& db) -> Result<int> {
+        int written = 0;
+        for (const auto& c : checks) {
+          // A site removed while it was being checked has no state to keep.
+          TRY_PREPARE(status, db,
+                      "INSERT INTO site_status(site_id, checked_at, up, status, total_ms, score, error, findings, "
+                      "failures_in_row, up_since, down_since) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                      "CASE WHEN ?3 THEN 0 ELSE 1 END, CASE WHEN ?3 THEN ?2 ELSE '' END, CASE WHEN ?3 THEN '' ELSE ?2 END "
+                      "WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?1) "
+                      "ON CONFLICT(site_id) DO UPDATE SET checked_at = excluded.checked_at, up = excluded.up, "
+                      "status = excluded.status, total_ms = excluded.total_ms, score = excluded.score, "
+                      "error = excluded.error, findings = excluded.findings, "
+                      "failures_in_row = CASE WHEN excluded.up THEN 0 ELSE failures_in_row + 1 END, "
+                      "up_since = CASE WHEN excluded.up AND NOT up THEN excluded.checked_at "
+                      "WHEN excluded.up THEN up_since ELSE '' END, "
+                      "down_since = CASE WHEN NOT excluded.up AND up THEN excluded.checked_at "
+                      "WHEN NOT excluded.up THEN down_since ELSE '' END");
+          status.bind(1, c.site_id).bind(2, c.checked_at).bind(3, int64_t{c.up}).bind(4, static_cast<int64_t>(c.status));
+          status.bind(5, static_cast<int64_t>(c.total_ms)).bind(6, static_cast<int64_t>(c.score)).bind(7, c.error);
+          status.bind(8, c.findings_json.empty() ? std::string("[]") : c.findings_json);
+          TRY(status.run());
+          if (db.changes() == 0) continue;
+          TRY_PREPARE(history, db,
+                      "INSERT OR REPLACE INTO site_checks(site_id, checked_at, up, status, total_ms, score) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+          history.bind(1, c.site_id).bind(2, c.checked_at).bind(3, int64_t{c.up}).bind(4, static_cast<int64_t>(c.status));
+          history.bind(5, static_cast<int64_t>(c.total_ms)).bind(6, static_cast<int64_t>(c.score));
+          TRY(history.run());
+          ++written;
+        }
+        return written;
+      },
+      std::move(done));
 }
 
 }  // namespace jaga::sqlite

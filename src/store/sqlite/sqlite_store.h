@@ -230,6 +230,8 @@ class SqliteStore final : public Store {
   void save_sites(std::vector<Site> sites, AuditEvent audit, Callback<SiteSaveCounts> done) override;
   void delete_site(std::string url, AuditEvent audit, Callback<bool> done) override;
   Result<std::vector<Site>> list_sites(const SiteFilter& filter) override;
+  void record_site_checks(std::vector<SiteCheckRecord> checks, Callback<int> done) override;
+  Result<std::vector<SiteState>> list_site_states(const SiteFilter& filter) override;
   Result<Organisation> find_organisation(int64_t id) override;
   void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
                              Callback<bool> done) override;

@@ -1,0 +1,180 @@
+#include "monitor/service.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <unordered_map>
+
+#include "monitor/check.h"
+#include "monitor/schedule.h"
+#include "util/log.h"
+#include "util/time.h"
+
+namespace jaga::monitor {
+
+namespace {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+double unix_of(const std::string& rfc3339) {
+  auto when = parse_rfc3339(rfc3339);
+  return when ? std::chrono::duration<double>(when->time_since_epoch()).count() : 0;
+}
+
+}  // namespace
+
+MonitorService::MonitorService(Store& store, MonitorOptions options) : store_(store), options_(std::move(options)) {}
+
+void MonitorService::start(std::function<void(const MonitorStats&)> on_stats) {
+  on_stats_ = std::move(on_stats);
+  thread_ = std::thread([this] { run(); });
+}
+
+void MonitorService::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void MonitorService::reload() {
+  {
+    std::lock_guard lock(mutex_);
+    reload_ = true;
+  }
+  wake_.notify_all();
+}
+
+void MonitorService::run() {
+  Prober prober;
+  Schedule schedule;
+  std::unordered_map<int64_t, Site> sites;
+  std::unordered_map<int64_t, bool> last_up;
+  std::map<std::string, int> busy_hosts;
+  std::deque<DueCheck> waiting;  // due, but their host is busy
+  std::vector<SiteCheckRecord> finished;
+  MonitorStats stats;
+  std::deque<std::pair<double, double>> recent_lags;  // (when, lag)
+  double last_reload = 0, last_flush = now_seconds(), last_stats = 0;
+  uint64_t in_flight = 0;
+
+  auto flush = [&] {
+    if (finished.empty()) return;
+    store_.record_site_checks(std::move(finished), [](Result<int> written) {
+      if (!written) log::error("the monitor's results could not be written", {{"error", written.error().message}});
+    });
+    finished.clear();
+  };
+  auto start_one = [&](const DueCheck& due, double now) -> bool {
+    auto it = sites.find(due.site_id);
+    if (it == sites.end()) return true;  // removed meanwhile: nothing to do
+    const Site& site = it->second;
+    std::string host = url_host(site.url);
+    if (busy_hosts[host] >= options_.per_host) return false;
+    ++busy_hosts[host];
+    ++in_flight;
+    double lag = std::max(0.0, now - due.due_at);
+    stats.lag_seconds = lag;
+    recent_lags.emplace_back(now, lag);
+    CheckOptions check;
+    check.timeout_ms = options_.timeout_ms;
+    check.ca_file = options_.ca_file;
+    if (!site.keywords.empty()) {
+      check.baseline = PageBaseline{};
+      check.baseline->keywords = site.keywords;
+    }
+    int64_t id = site.id;
+    start_check(prober, site.url, check, [&, id, host](SiteCheck result) {
+      --busy_hosts[host];
+      --in_flight;
+      ++stats.checks;
+      schedule.checked(id, now_seconds());
+      last_up[id] = result.up;
+      finished.push_back({id, result.checked_at, result.up, result.status, result.page.timings.total, result.score,
+                          result.error, findings_json(result.findings)});
+    });
+    return true;
+  };
+
+  while (true) {
+    bool reload_now;
+    {
+      std::unique_lock lock(mutex_);
+      if (stopping_) break;
+      reload_now = reload_;
+      reload_ = false;
+    }
+    double now = now_seconds();
+    if (reload_now || now - last_reload >= options_.reload_seconds) {
+      last_reload = now;
+      std::vector<ScheduledSite> scheduled;
+      std::unordered_map<int64_t, Site> fresh;
+      SiteFilter filter;
+      filter.limit = 5000;
+      while (true) {
+        auto page = store_.list_site_states(filter);
+        if (!page) {
+          log::error("the monitor could not read the sites", {{"error", page.error().message}});
+          break;
+        }
+        for (auto& state : *page) {
+          if (!state.site.enabled) continue;
+          scheduled.push_back({state.site.id, state.site.interval_seconds, unix_of(state.checked_at)});
+          if (!state.checked_at.empty() && !last_up.count(state.site.id)) last_up[state.site.id] = state.up;
+          fresh.emplace(state.site.id, std::move(state.site));
+        }
+        if (static_cast<int>(page->size()) < filter.limit) break;
+        filter.after_id = page->back().site.id;
+      }
+      sites = std::move(fresh);
+      schedule.set_sites(scheduled, now);
+      stats.sites = sites.size();
+    }
+    // Checks whose host was busy go first, then the newly due.
+    for (size_t n = waiting.size(); n > 0 && in_flight < static_cast<uint64_t>(options_.max_in_flight); --n) {
+      DueCheck due = waiting.front();
+      waiting.pop_front();
+      if (!start_one(due, now)) waiting.push_back(due);
+    }
+    size_t room = in_flight < static_cast<uint64_t>(options_.max_in_flight)
+                      ? static_cast<size_t>(options_.max_in_flight) - in_flight
+                      : 0;
+    for (const auto& due : schedule.take_due(now, room))
+      if (!start_one(due, now)) waiting.push_back(due);
+
+    if (!finished.empty() && (finished.size() >= 500 || now - last_flush >= 1)) {
+      flush();
+      last_flush = now;
+    }
+    if (now - last_stats >= 1) {
+      last_stats = now;
+      while (!recent_lags.empty() && recent_lags.front().first < now - 10) recent_lags.pop_front();
+      stats.lag_seconds_max = 0;
+      for (const auto& [when, lag] : recent_lags) stats.lag_seconds_max = std::max(stats.lag_seconds_max, lag);
+      stats.in_flight = in_flight;
+      stats.down = static_cast<uint64_t>(std::count_if(last_up.begin(), last_up.end(), [&](const auto& entry) {
+        return !entry.second && sites.count(entry.first);
+      }));
+      if (on_stats_) on_stats_(stats);
+    }
+    // Wait for the network while checks run, else for the next due check.
+    double next = schedule.next_due();
+    int wait_ms = next == 0 ? 200 : static_cast<int>(std::clamp((next - now) * 1000, 0.0, 200.0));
+    if (!waiting.empty()) wait_ms = std::min(wait_ms, 50);
+    if (in_flight > 0) {
+      prober.step(wait_ms);
+    } else if (wait_ms > 0) {
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_ || reload_; });
+    }
+  }
+  // Checks in flight are dropped; what finished is kept.
+  flush();
+}
+
+}  // namespace jaga::monitor

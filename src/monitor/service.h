@@ -1,0 +1,61 @@
+// The website monitor at work: every watched site checked on its schedule
+// (schedule.h), many at once on one thread (probe.h), each result recorded
+// in the store in batches. Checks of one host are limited, so that a
+// ministry with many sites on one server is not hammered; a slow site holds
+// only its own slot. How late checks start (the lag) is reported for
+// /metrics.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "store/store.h"
+
+namespace jaga::monitor {
+
+struct MonitorOptions {
+  int max_in_flight = 500;  // checks at once
+  int per_host = 2;         // checks of one host at once
+  long timeout_ms = 10000;  // per request
+  double reload_seconds = 10;
+  std::string ca_file;  // trusted beside the system's authorities
+};
+
+struct MonitorStats {
+  uint64_t sites = 0;
+  uint64_t in_flight = 0;
+  uint64_t checks = 0;           // finished since start
+  uint64_t down = 0;             // of the last result per site
+  double lag_seconds = 0;        // the latest start behind its due time
+  double lag_seconds_max = 0;    // the most behind over the last 10 s
+};
+
+class MonitorService {
+ public:
+  MonitorService(Store& store, MonitorOptions options);
+  ~MonitorService() { stop(); }
+
+  // `on_stats` is called about once a second from the monitor's thread.
+  void start(std::function<void(const MonitorStats&)> on_stats);
+  void stop();
+  // The sites changed: read them again now rather than at the next reload.
+  void reload();
+
+ private:
+  void run();
+
+  Store& store_;
+  MonitorOptions options_;
+  std::function<void(const MonitorStats&)> on_stats_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // GUARDED_BY(mutex_)
+  bool reload_ = true;     // GUARDED_BY(mutex_)
+  std::thread thread_;
+};
+
+}  // namespace jaga::monitor
