@@ -136,7 +136,14 @@ int serve(const Settings& settings, const std::string& executable_path) {
   taxii::SyncService partner_sync(**store, taxii::make_curl_transport());
   partner_sync.start([&lookup] { lookup.changed(); });
   ctx.partner_sync = &partner_sync;
-  monitor::MonitorService site_monitor(**store, monitor::MonitorOptions{});
+  monitor::MonitorOptions monitor_options;
+  monitor_options.max_in_flight = settings.monitor_max_checks;
+  monitor_options.per_host = settings.monitor_per_host;
+  monitor_options.timeout_ms = settings.monitor_timeout_seconds * 1000L;
+  monitor_options.ca_file = settings.monitor_ca_file;
+  monitor_options.alerts.down_after = settings.monitor_down_after;
+  monitor_options.alerts.sla = api_settings.sla;
+  monitor::MonitorService site_monitor(**store, monitor_options);
   site_monitor.start([&metrics](const monitor::MonitorStats& s) {
     metrics.set_gauge("jaga_monitor_sites", static_cast<double>(s.sites));
     metrics.set_gauge("jaga_monitor_sites_down", static_cast<double>(s.down));

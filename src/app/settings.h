@@ -46,6 +46,14 @@ struct Settings {
   int notification_attempts = 8;
   int reminder_hours = 24;
   int reminder_interval_seconds = 300;
+  // The website monitor: failed checks in a row before a site is down,
+  // checks at once, checks of one host at once, seconds per request, and
+  // certificate authorities to trust beside the system's (test sites).
+  int monitor_down_after = 3;
+  int monitor_max_checks = 500;
+  int monitor_per_host = 2;
+  int monitor_timeout_seconds = 10;
+  std::string monitor_ca_file;
   std::string log_level = "info";
   bool access_log = true;
 

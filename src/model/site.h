@@ -33,6 +33,19 @@ struct SiteFilter {
   int64_t after_id = 0;  // paging: sites with a greater id
 };
 
+// A problem a check found that deserves an incident: one open alert, and
+// one incident, per site and kind, however many checks see it.
+struct SiteProblem {
+  std::string kind;      // down, defacement, spam, certificate
+  std::string severity;  // critical, high, medium, low (the incident's)
+  std::string category;  // RSIT class:type
+  std::string title;
+  std::string evidence;  // for the incident's timeline: what was found, and the page's text
+  std::string response_due, resolution_due;  // from the SLA policy
+};
+
+inline constexpr const char* kSiteProblemKinds[] = {"down", "defacement", "spam", "certificate"};
+
 // One finished check, as the monitor records it.
 struct SiteCheckRecord {
   int64_t site_id = 0;
@@ -43,6 +56,8 @@ struct SiteCheckRecord {
   int score = 0;
   std::string error;
   std::string findings_json;  // [{"id", "severity", "message", "fix"}, ...]
+  std::vector<SiteProblem> problems;  // an alert is opened for each, and closed for each kind absent
+  std::vector<std::string> unknown;    // kinds this check could not judge: their alerts stay as they are
 };
 
 // A site with what its latest check found, for the scheduler and the console.

@@ -55,6 +55,7 @@ void MonitorService::run() {
   Schedule schedule;
   std::unordered_map<int64_t, Site> sites;
   std::unordered_map<int64_t, bool> last_up;
+  std::unordered_map<int64_t, int> failures_in_row;
   std::map<std::string, int> busy_hosts;
   std::deque<DueCheck> waiting;  // due, but their host is busy
   std::vector<SiteCheckRecord> finished;
@@ -95,8 +96,12 @@ void MonitorService::run() {
       ++stats.checks;
       schedule.checked(id, now_seconds());
       last_up[id] = result.up;
-      finished.push_back({id, result.checked_at, result.up, result.status, result.page.timings.total, result.score,
-                          result.error, findings_json(result.findings)});
+      int& failures = failures_in_row[id];
+      failures = result.up ? 0 : failures + 1;
+      SiteCheckRecord record{id, result.checked_at, result.up, result.status, result.page.timings.total, result.score,
+                             result.error, findings_json(result.findings), {}, {}};
+      judge_problems(result, failures, options_.alerts, record);
+      finished.push_back(std::move(record));
     });
     return true;
   };
@@ -125,7 +130,10 @@ void MonitorService::run() {
         for (auto& state : *page) {
           if (!state.site.enabled) continue;
           scheduled.push_back({state.site.id, state.site.interval_seconds, unix_of(state.checked_at)});
-          if (!state.checked_at.empty() && !last_up.count(state.site.id)) last_up[state.site.id] = state.up;
+          if (!state.checked_at.empty() && !last_up.count(state.site.id)) {
+            last_up[state.site.id] = state.up;
+            failures_in_row[state.site.id] = state.failures_in_row;
+          }
           fresh.emplace(state.site.id, std::move(state.site));
         }
         if (static_cast<int>(page->size()) < filter.limit) break;

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "monitor/alerts.h"
 #include "store/store.h"
 
 namespace jaga::monitor {
@@ -23,6 +24,7 @@ struct MonitorOptions {
   long timeout_ms = 10000;  // per request
   double reload_seconds = 10;
   std::string ca_file;  // trusted beside the system's authorities
+  AlertRules alerts;
 };
 
 struct MonitorStats {

@@ -8,7 +8,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { freePort, jagaBin, startServer } from '../lib/server.mjs';
+import { addUser, freePort, jagaBin, startServer } from '../lib/server.mjs';
+import { startSmtpSink } from '../lib/smtp.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'jaga-monitor-'));
 // nginx's workers run as another user when the test runs as root.
@@ -82,7 +83,8 @@ before(async () => {
   site('spam', page('Dinas Kesehatan', goodBody + '<div style="position:absolute;left:-9999px"><a href="https://gacor.example/">slot gacor hari ini</a> <a href="https://togel.example/">bandar togel</a></div>'), validTxt);
   site('badtxt', page('Dinas Kesehatan', goodBody), 'Contact: mailto:csirt@dinkes.example.go.id\nExpires: 2021-01-01T00:00:00Z\n');
   site('plain', page('Dinas Kesehatan', goodBody));
-  for (const name of ['good', 'defaced', 'spam', 'badtxt', 'plain', 'expired', 'self', 'legacy', 'legacyonly', 'loop']) port[name] = await freePort();
+  site('flip', page('Hacked by Cyber Team', '<h1>HACKED BY xX_Team_Xx</h1><p>Dinas Kesehatan</p>'));
+  for (const name of ['good', 'defaced', 'spam', 'badtxt', 'plain', 'expired', 'self', 'legacy', 'legacyonly', 'loop', 'flip']) port[name] = await freePort();
   port.down = await freePort();
   port.silent = await freePort();
   const tls = (cert) => `ssl_certificate ${dir}/${cert}.pem; ssl_certificate_key ${dir}/${cert}.key;`;
@@ -115,6 +117,7 @@ http {
   ${server('self', { cert: 'self', root: 'good' })}
   ${server('legacy', { root: 'good', extra: 'ssl_protocols TLSv1 TLSv1.1 TLSv1.2; ssl_ciphers DEFAULT:@SECLEVEL=0;' })}
   ${server('legacyonly', { root: 'good', extra: 'ssl_protocols TLSv1; ssl_ciphers DEFAULT:@SECLEVEL=0;' })}
+  ${server('flip', { ssl: false })}
   ${server('loop', { ssl: false, root: 'good', extra: 'location = / { return 302 /a; } location = /a { return 302 /; }' })}
 }
 `);
@@ -315,5 +318,54 @@ test('the server checks the watched sites on their schedule, keeps their state a
   } finally {
     await server.stop();
     server.cleanup();
+  }
+});
+
+test('a defacement becomes one incident for the site\'s organisation, which is told by email; recovery closes the alert', async () => {
+  const sink = await startSmtpSink();
+  const data = join(dir, 'alerts');
+  const jaga = (...args) => spawnSync(jagaBin, [...args, '--data-dir', data], { encoding: 'utf8' });
+  writeFileSync(join(dir, 'owner.csv'), 'name,kind,domains,contact_name,contact_email\n' +
+    'Dinas Kesehatan Kota Contoh,city,dinkes.contoh.go.id,CSIRT Dinkes,csirt@dinkes.contoh.go.id\n' +
+    'Dinas Lain,city,lain.contoh.go.id,Orang Lain,someone@lain.contoh.go.id\n');
+  assert.equal(jaga('organisation', 'import', join(dir, 'owner.csv')).status, 0);
+  const url = `http://127.0.0.1:${port.flip}/`;
+  assert.equal(jaga('site', 'add', url, '--organisation', 'Dinas Kesehatan Kota Contoh', '--interval', '30').status, 0);
+  const server = await startServer({ dataDir: data, env: { JAGA_SMTP_URL: sink.url, JAGA_SMTP_TLS: 'none', JAGA_SMTP_FROM: 'desk@csirt.contoh.go.id' } });
+  try {
+    addUser(data, 'analis1', 'analyst', 'kata-sandi-analis-1');
+    const token = jaga('token', 'create', 'analis1').stdout.trim();
+    const get = async (path) => (await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } })).json();
+    let incidents = [];
+    for (let i = 0; i < 100 && incidents.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      incidents = (await get('/api/v1/incidents')).items.filter((x) => x.title === `Website defaced: ${url}`);
+    }
+    assert.equal(incidents.length, 1, 'an incident was opened');
+    const incident = await get(`/api/v1/incidents/${incidents[0].reference}`);
+    assert.equal(incident.severity, 'critical');
+    assert.equal(incident.category, 'intrusions:application-compromise');
+    assert.deepEqual(incident.organisations.map((o) => o.name), ['Dinas Kesehatan Kota Contoh']);
+    const evidence = incident.timeline.find((e) => e.kind === 'monitor');
+    assert.match(evidence.text, /defacement-hacked-by: Defacement signature "hacked by"/);
+    assert.match(evidence.text, /HACKED BY xX_Team_Xx/, 'the page\'s text is kept as evidence');
+    const mail = await sink.waitFor((m) => m.reference === incident.reference);
+    assert.deepEqual(mail.map((m) => m.rcpt_tos).flat(), ['csirt@dinkes.contoh.go.id'], 'only the owner is told');
+    // The page is restored: the next check closes the alert, and the incident stays the one incident.
+    writeFileSync(join(dir, 'www', 'flip', 'index.html'), page('Dinas Kesehatan', goodBody));
+    let recovered;
+    for (let i = 0; i < 120 && !recovered; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      recovered = (await get(`/api/v1/incidents/${incident.reference}`)).timeline.find((e) => /^Recovered/.test(e.text));
+    }
+    assert.ok(recovered, 'the recovery is on the timeline');
+    const all = (await get('/api/v1/incidents')).items.filter((x) => x.title.startsWith('Website defaced'));
+    assert.equal(all.length, 1);
+    assert.equal(sink.messages().filter((m) => m.reference === incident.reference).length, 1, 'no alert storm');
+  } finally {
+    await server.stop();
+    server.cleanup();
+    await sink.stop();
+    sink.cleanup?.();
   }
 });

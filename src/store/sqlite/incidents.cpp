@@ -126,33 +126,42 @@ static Status notify_reporters(Connection& db, const NotificationOptions& option
   return {};
 }
 
+Result<std::pair<int64_t, std::string>> insert_incident(Connection& db, const NewIncident& in) {
+  int64_t id = 0;
+  {
+    TRY_PREPARE(next, db, "SELECT coalesce(max(id), 0) + 1 FROM incidents");
+    auto row = next.step();
+    if (!row) return row.error();
+    id = next.integer(0);
+  }
+  std::string reference = incident_reference(std::stoi(in.created_at.substr(0, 4)), id);
+  std::optional<int64_t> created_by;
+  if (in.created_by != 0) created_by = in.created_by;
+  TRY_PREPARE(insert, db,
+              "INSERT INTO incidents(id, reference, title, category, severity, tlp, status, assignee_id, "
+              "created_by, created_at, updated_at, response_due, resolution_due) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7, ?8, ?9, ?9, ?10, ?11)");
+  insert.bind(1, id).bind(2, reference).bind(3, in.title).bind(4, in.category);
+  insert.bind(5, to_string(in.severity)).bind(6, to_string(in.tlp)).bind_optional(7, in.assignee_id);
+  insert.bind_optional(8, created_by).bind(9, in.created_at).bind(10, in.response_due).bind(11, in.resolution_due);
+  if (auto st = insert.run(); !st) {
+    if (st.error().kind == ErrorKind::conflict) return Error::invalid("there is no such assignee", "/assignee");
+    return st.error();
+  }
+  TRY(add_event(db, id, in.created_at, created_by, "created", false, in.title, ""));
+  TRY(queue_search(db, "incident", id));
+  return std::pair{id, reference};
+}
+
 void SqliteStore::create_incident(NewIncident incident, AuditEvent audit, Callback<std::string> done) {
   submit_value<std::string>(
       [in = std::move(incident), audit = std::move(audit), options = options_.notifications](Connection& db) mutable -> Result<std::string> {
-        int64_t id = 0;
-        {
-          TRY_PREPARE(next, db, "SELECT coalesce(max(id), 0) + 1 FROM incidents");
-          auto row = next.step();
-          if (!row) return row.error();
-          id = next.integer(0);
-        }
-        std::string reference = incident_reference(std::stoi(in.created_at.substr(0, 4)), id);
-        TRY_PREPARE(insert, db,
-                    "INSERT INTO incidents(id, reference, title, category, severity, tlp, status, assignee_id, "
-                    "created_by, created_at, updated_at, response_due, resolution_due) "
-                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'new', ?7, ?8, ?9, ?9, ?10, ?11)");
-        insert.bind(1, id).bind(2, reference).bind(3, in.title).bind(4, in.category);
-        insert.bind(5, to_string(in.severity)).bind(6, to_string(in.tlp)).bind_optional(7, in.assignee_id);
-        insert.bind(8, in.created_by).bind(9, in.created_at).bind(10, in.response_due).bind(11, in.resolution_due);
-        if (auto st = insert.run(); !st) {
-          if (st.error().kind == ErrorKind::conflict) return Error::invalid("there is no such assignee", "/assignee");
-          return st.error();
-        }
-        TRY(add_event(db, id, in.created_at, in.created_by, "created", false, in.title, ""));
+        auto inserted = insert_incident(db, in);
+        if (!inserted) return inserted.error();
+        auto [id, reference] = *inserted;
         auto linked = link_report_codes(db, id, in.reports, in.created_by, in.created_at);
         if (!linked) return linked.error();
         TRY(notify_reporters(db, options, id, *linked, in.created_by, in.created_at));
-        TRY(queue_search(db, "incident", id));
         // The audit entry names the reference, known only now.
         audit.target_type = "incident";
         audit.target = reference;

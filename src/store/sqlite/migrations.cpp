@@ -491,6 +491,21 @@ CREATE TABLE site_checks (
   PRIMARY KEY (site_id, checked_at)
 ) WITHOUT ROWID;
 )sql"},
+      {15, "the website monitor's alerts, each with its incident", R"sql(
+-- An alert is open while closed_at is ''. One open alert per site and kind.
+CREATE TABLE site_alerts (
+  id INTEGER PRIMARY KEY,
+  site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  opened_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  closed_at TEXT NOT NULL DEFAULT '',
+  seen INTEGER NOT NULL DEFAULT 1
+);
+CREATE UNIQUE INDEX site_alerts_open ON site_alerts(site_id, kind) WHERE closed_at = '';
+CREATE INDEX site_alerts_by_site ON site_alerts(site_id, kind, id);
+)sql"},
   };
   return all;
 }

@@ -1,5 +1,7 @@
 // The website monitor's sites in SQLite.
 #include <boost/json.hpp>
+#include <algorithm>
+#include <chrono>
 
 #include "store/sqlite/sqlite_store.h"
 #include "util/time.h"
@@ -134,9 +136,115 @@ Result<std::vector<SiteState>> SqliteStore::list_site_states(const SiteFilter& f
   return read_sites(*lease, filter);
 }
 
+namespace {
+
+// A problem seen again within this long of its alert closing reopens that
+// alert and its incident instead of opening new ones: a flapping site is one
+// incident, not one an hour.
+constexpr auto kReopenWithin = std::chrono::hours(1);
+
+// Opens, keeps or closes the site's alerts after a check; each new alert
+// is an incident routed to the site's organisation, which is told.
+Status apply_alerts(Connection& db, const NotificationOptions& options, const SiteCheckRecord& check) {
+  std::optional<int64_t> organisation;
+  std::string url;
+  {
+    TRY_PREPARE(q, db, "SELECT organisation_id, url FROM sites WHERE id = ?1");
+    q.bind(1, check.site_id);
+    auto row = q.step();
+    if (!row) return row.error();
+    if (!*row) return {};
+    if (!q.is_null(0)) organisation = q.integer(0);
+    url = q.text(1);
+  }
+  auto when = parse_rfc3339(check.checked_at);
+  std::string reopen_after = when ? format_rfc3339(*when - kReopenWithin) : check.checked_at;
+  for (const char* kind : kSiteProblemKinds) {
+    if (std::find(check.unknown.begin(), check.unknown.end(), kind) != check.unknown.end()) continue;
+    const SiteProblem* problem = nullptr;
+    for (const auto& p : check.problems)
+      if (p.kind == kind) problem = &p;
+    int64_t open_id = 0, open_incident = 0;
+    {
+      TRY_PREPARE(q, db, "SELECT id, incident_id FROM site_alerts WHERE site_id = ?1 AND kind = ?2 AND closed_at = ''");
+      q.bind(1, check.site_id).bind(2, kind);
+      auto row = q.step();
+      if (!row) return row.error();
+      if (*row) {
+        open_id = q.integer(0);
+        open_incident = q.integer(1);
+      }
+    }
+    if (!problem) {
+      if (open_id == 0) continue;
+      TRY_PREPARE(close, db, "UPDATE site_alerts SET closed_at = ?2 WHERE id = ?1");
+      close.bind(1, open_id).bind(2, check.checked_at);
+      TRY(close.run());
+      TRY(add_event(db, open_incident, check.checked_at, std::nullopt, "monitor", false,
+                    "Recovered: the monitor no longer sees the problem (" + std::string(kind) + ") at " + url + ".", ""));
+      continue;
+    }
+    if (open_id != 0) {
+      TRY_PREPARE(seen, db, "UPDATE site_alerts SET last_seen_at = ?2, seen = seen + 1 WHERE id = ?1");
+      seen.bind(1, open_id).bind(2, check.checked_at);
+      TRY(seen.run());
+      continue;
+    }
+    {
+      TRY_PREPARE(recent, db,
+                  "SELECT id, incident_id FROM site_alerts WHERE site_id = ?1 AND kind = ?2 AND closed_at >= ?3 "
+                  "ORDER BY id DESC LIMIT 1");
+      recent.bind(1, check.site_id).bind(2, kind).bind(3, reopen_after);
+      auto row = recent.step();
+      if (!row) return row.error();
+      if (*row) {
+        int64_t alert = recent.integer(0), incident = recent.integer(1);
+        TRY_PREPARE(reopen, db, "UPDATE site_alerts SET closed_at = '', last_seen_at = ?2, seen = seen + 1 WHERE id = ?1");
+        reopen.bind(1, alert).bind(2, check.checked_at);
+        TRY(reopen.run());
+        TRY(add_event(db, incident, check.checked_at, std::nullopt, "monitor", false,
+                      "The problem is back: " + problem->evidence, ""));
+        continue;
+      }
+    }
+    NewIncident incident;
+    incident.title = problem->title;
+    incident.category = problem->category;
+    incident.severity = parse_severity(problem->severity).value_or(Severity::high);
+    incident.tlp = Tlp::amber;
+    incident.created_at = check.checked_at;
+    incident.response_due = problem->response_due;
+    incident.resolution_due = problem->resolution_due;
+    auto inserted = insert_incident(db, incident);
+    if (!inserted) return inserted.error();
+    int64_t incident_id = inserted->first;
+    TRY(add_event(db, incident_id, check.checked_at, std::nullopt, "monitor", false, problem->evidence, ""));
+    if (organisation) {
+      TRY_PREPARE(affected, db,
+                  "INSERT INTO incident_organisations(incident_id, organisation_id, source, reason, indicators) "
+                  "VALUES (?1, ?2, 'routing', ?3, '[]')");
+      affected.bind(1, incident_id).bind(2, *organisation).bind(3, "owns the watched site " + url);
+      TRY(affected.run());
+      NotificationScope scope;
+      scope.event = NotificationEvent::incident_opened;
+      scope.only_organisations = std::vector<int64_t>{*organisation};
+      scope.reporters = false;
+      auto queued = queue_notifications(db, options, incident_id, scope, check.checked_at);
+      if (!queued) return queued.error();
+    }
+    TRY_PREPARE(alert, db,
+                "INSERT INTO site_alerts(site_id, kind, incident_id, opened_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?4)");
+    alert.bind(1, check.site_id).bind(2, kind).bind(3, incident_id).bind(4, check.checked_at);
+    TRY(alert.run());
+  }
+  return {};
+}
+
+}  // namespace
+
 void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callback<int> done) {
   submit_value<int>(
-      [checks = std::move(checks)](Connection& db) -> Result<int> {
+      [checks = std::move(checks), options = options_.notifications](Connection& db) -> Result<int> {
         int written = 0;
         for (const auto& c : checks) {
           // A site removed while it was being checked has no state to keep.
@@ -164,6 +272,7 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
           history.bind(1, c.site_id).bind(2, c.checked_at).bind(3, int64_t{c.up}).bind(4, static_cast<int64_t>(c.status));
           history.bind(5, static_cast<int64_t>(c.total_ms)).bind(6, static_cast<int64_t>(c.score));
           TRY(history.run());
+          TRY(apply_alerts(db, options, c));
           ++written;
         }
         return written;

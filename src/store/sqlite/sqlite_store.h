@@ -119,6 +119,9 @@ Status flush_search_queue(Connection& db);
 std::string search_phrase(std::string_view text);
 Result<int64_t> report_id_of(Connection& db, const std::string& tracking_code);
 Result<int64_t> incident_id_of(Connection& db, const std::string& reference);
+// A new incident with its "created" event, queued for search; answers its
+// id and reference. created_by 0 is the desk's own software (incidents.cpp).
+Result<std::pair<int64_t, std::string>> insert_incident(Connection& db, const NewIncident& incident);
 // A timeline event (incidents.cpp).
 Status add_event(Connection& db, int64_t incident_id, const std::string& at, std::optional<int64_t> actor_id,
                  std::string_view kind, bool is_public, const std::string& text, const std::string& details);
