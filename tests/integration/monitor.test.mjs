@@ -262,7 +262,7 @@ test('the watched sites: a CSV file in, the list, the same CSV out, an organisat
   const domains = jaga('site', 'add-domains', 'Dinas Kesehatan Kota Bandung', '--interval', '600');
   assert.equal(domains.stdout, 'added 2, updated 0 sites\n', domains.stderr);
   const listed = jaga('site', 'list', '--organisation', 'Dinas Kesehatan Kota Bandung');
-  assert.match(listed.stdout, /https:\/\/dinkes\.bandung\.go\.id\/\s+600s/);
+  assert.match(listed.stdout, /https:\/\/dinkes\.bandung\.go\.id\/\s+-\s+-\s+600s/, 'never checked: no state, no score');
   assert.match(listed.stdout, /3 sites\n$/);
   assert.match(jaga('site', 'list', '--tag', 'pemda').stdout, /www\.jabarprov\.go\.id[\s\S]*1 site\n$/);
   const exported = jaga('site', 'export').stdout;
