@@ -74,6 +74,20 @@ struct SiteState {
   std::string up_since, down_since;
 };
 
+// A site's checks over an hour or a day.
+struct SiteRollup {
+  std::string period;  // hour or day
+  std::string start;   // RFC 3339
+  int checks = 0, up_checks = 0;
+  double p50_ms = 0, p95_ms = 0, max_ms = 0;  // of the checks that were up
+};
+
+// How long the history keeps each grain: every check, then hours, then days for good.
+struct SiteHistoryPolicy {
+  int raw_days = 7;
+  int hourly_days = 90;
+};
+
 struct SiteSaveCounts {
   int added = 0, updated = 0;
 };

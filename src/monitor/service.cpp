@@ -62,6 +62,8 @@ void MonitorService::run() {
   MonitorStats stats;
   std::deque<std::pair<double, double>> recent_lags;  // (when, lag)
   double last_reload = 0, last_flush = now_seconds(), last_stats = 0;
+  // The first roll-up a minute after start, then hourly.
+  double last_rollup = now_seconds() - 3600 + 60;
   uint64_t in_flight = 0;
 
   auto flush = [&] {
@@ -158,6 +160,12 @@ void MonitorService::run() {
     if (!finished.empty() && (finished.size() >= 500 || now - last_flush >= 1)) {
       flush();
       last_flush = now;
+    }
+    if (now - last_rollup >= 3600) {
+      last_rollup = now;
+      store_.roll_up_site_history(options_.history, now_rfc3339(), [](Result<int> rolled) {
+        if (!rolled) log::error("the monitor's history could not be rolled up", {{"error", rolled.error().message}});
+      });
     }
     if (now - last_stats >= 1) {
       last_stats = now;

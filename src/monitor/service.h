@@ -25,6 +25,7 @@ struct MonitorOptions {
   double reload_seconds = 10;
   std::string ca_file;  // trusted beside the system's authorities
   AlertRules alerts;
+  SiteHistoryPolicy history;  // rolled up once an hour
 };
 
 struct MonitorStats {

@@ -113,6 +113,12 @@ class Store {
   virtual Result<std::vector<Site>> list_sites(const SiteFilter& filter) = 0;
   // Each site's latest state follows its check; the check joins the history.
   virtual void record_site_checks(std::vector<SiteCheckRecord> checks, Callback<int> done) = 0;
+  // Rolls checks older than the policy's raw days into hours, and hours older
+  // than its hourly days into days, removing what was rolled up; answers how
+  // many rows were rolled. `now` is RFC 3339.
+  virtual void roll_up_site_history(SiteHistoryPolicy policy, std::string now, Callback<int> done) = 0;
+  // A site's history since `since`: hours and days, oldest first.
+  virtual Result<std::vector<SiteRollup>> site_history(int64_t site_id, const std::string& since) = 0;
   // The same sites as list_sites, each with its latest state.
   virtual Result<std::vector<SiteState>> list_site_states(const SiteFilter& filter) = 0;
 

@@ -29,6 +29,11 @@ Statement& Statement::bind(int index, int64_t value) {
   return *this;
 }
 
+Statement& Statement::bind_real(int index, double value) {
+  if (sqlite3_bind_double(stmt_, index, value) != SQLITE_OK) failed_bind_ = true;
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::nullopt_t) {
   if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) failed_bind_ = true;
   return *this;
@@ -69,6 +74,7 @@ std::string Statement::text(int column) const {
 }
 
 int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
+double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 
 bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 

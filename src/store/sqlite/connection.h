@@ -36,6 +36,7 @@ class Statement {
   Statement& bind(int index, int64_t value);
   Statement& bind(int index, std::nullopt_t);
   Statement& bind_optional(int index, const std::optional<int64_t>& value);
+  Statement& bind_real(int index, double value);
   // Empty text binds NULL: the optional filters of the list queries are
   // written "?n IS NULL OR ...".
   Statement& bind_or_null(int index, std::string_view text);
@@ -63,6 +64,7 @@ class Statement {
 
   std::string text(int column) const;
   int64_t integer(int column) const;
+  double real(int column) const;
   bool is_null(int column) const;
 
  private:

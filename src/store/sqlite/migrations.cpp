@@ -506,6 +506,22 @@ CREATE TABLE site_alerts (
 CREATE UNIQUE INDEX site_alerts_open ON site_alerts(site_id, kind) WHERE closed_at = '';
 CREATE INDEX site_alerts_by_site ON site_alerts(site_id, kind, id);
 )sql"},
+      {16, "the website monitor's history in hourly and daily roll-ups", R"sql(
+-- period is 'hour' or 'day'; start is the period's first instant (RFC 3339).
+-- Latencies are of the checks that were up, in milliseconds.
+CREATE TABLE site_rollups (
+  site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+  period TEXT NOT NULL CHECK (period IN ('hour', 'day')),
+  start TEXT NOT NULL,
+  checks INTEGER NOT NULL,
+  up_checks INTEGER NOT NULL,
+  p50_ms REAL NOT NULL,
+  p95_ms REAL NOT NULL,
+  max_ms REAL NOT NULL,
+  PRIMARY KEY (site_id, period, start)
+) WITHOUT ROWID;
+CREATE INDEX site_checks_by_time ON site_checks(checked_at);
+)sql"},
   };
   return all;
 }

@@ -2,6 +2,7 @@
 #include <boost/json.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "store/sqlite/sqlite_store.h"
 #include "util/time.h"
@@ -106,7 +107,7 @@ Result<std::vector<SiteState>> read_sites(Connection& db, const SiteFilter& filt
     state.checked_at = r.text(10);
     state.up = r.integer(11) != 0;
     state.status = static_cast<long>(r.integer(12));
-    state.total_ms = static_cast<double>(r.integer(13));
+    state.total_ms = r.real(13);
     state.score = static_cast<int>(r.integer(14));
     state.error = r.text(15);
     state.findings_json = r.text(16);
@@ -262,7 +263,7 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
                       "down_since = CASE WHEN NOT excluded.up AND up THEN excluded.checked_at "
                       "WHEN NOT excluded.up THEN down_since ELSE '' END");
           status.bind(1, c.site_id).bind(2, c.checked_at).bind(3, int64_t{c.up}).bind(4, static_cast<int64_t>(c.status));
-          status.bind(5, static_cast<int64_t>(c.total_ms)).bind(6, static_cast<int64_t>(c.score)).bind(7, c.error);
+          status.bind_real(5, c.total_ms).bind(6, static_cast<int64_t>(c.score)).bind(7, c.error);
           status.bind(8, c.findings_json.empty() ? std::string("[]") : c.findings_json);
           TRY(status.run());
           if (db.changes() == 0) continue;
@@ -270,7 +271,7 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
                       "INSERT OR REPLACE INTO site_checks(site_id, checked_at, up, status, total_ms, score) "
                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
           history.bind(1, c.site_id).bind(2, c.checked_at).bind(3, int64_t{c.up}).bind(4, static_cast<int64_t>(c.status));
-          history.bind(5, static_cast<int64_t>(c.total_ms)).bind(6, static_cast<int64_t>(c.score));
+          history.bind_real(5, c.total_ms).bind(6, static_cast<int64_t>(c.score));
           TRY(history.run());
           TRY(apply_alerts(db, options, c));
           ++written;
@@ -278,6 +279,181 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
         return written;
       },
       std::move(done));
+}
+
+namespace {
+
+// The RFC 3339 start of the hour or day a time falls in ("2026-12-03T10").
+std::string hour_of(const std::string& at) { return at.substr(0, 13) + ":00:00.000Z"; }
+std::string day_of(const std::string& at) { return at.substr(0, 10) + "T00:00:00.000Z"; }
+
+// Nearest rank: the smallest value that `share` of the values do not exceed.
+double percentile(std::vector<double>& values, double share) {
+  if (values.empty()) return 0;
+  size_t rank = static_cast<size_t>(std::ceil(share * static_cast<double>(values.size())));
+  size_t at = std::clamp<size_t>(rank, 1, values.size()) - 1;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(at), values.end());
+  return values[at];
+}
+
+// Checks of one site in one hour, rolled into one row.
+struct HourBuilder {
+  int64_t site_id = 0;
+  SiteRollup rollup;
+  std::vector<double> latencies;  // of the checks that were up
+
+  void add(bool up, double total_ms) {
+    ++rollup.checks;
+    if (!up) return;
+    ++rollup.up_checks;
+    latencies.push_back(total_ms);
+  }
+  SiteRollup finish() {
+    rollup.p50_ms = percentile(latencies, 0.5);
+    rollup.p95_ms = percentile(latencies, 0.95);
+    rollup.max_ms = latencies.empty() ? 0 : *std::max_element(latencies.begin(), latencies.end());
+    return rollup;
+  }
+};
+
+// Reads checks (site_id, checked_at, up, total_ms) in site and time order
+// and calls `each(site_id, rollup)` once per site and hour.
+template <class Each>
+Status roll_checks(Statement& q, Each each) {
+  HourBuilder current;
+  bool open = false;
+  TRY(q.for_each_row([&](Statement& r) {
+    int64_t site = r.integer(0);
+    std::string hour = hour_of(r.text(1));
+    if (open && (site != current.site_id || hour != current.rollup.start)) {
+      each(current.site_id, current.finish());
+      open = false;
+    }
+    if (!open) {
+      current = HourBuilder{site, SiteRollup{"hour", hour}, {}};
+      open = true;
+    }
+    current.add(r.integer(2) != 0, r.real(3));
+  }));
+  if (open) each(current.site_id, current.finish());
+  return {};
+}
+
+// Adds a roll-up, merging with one already there for the same period (the
+// percentiles of a merge are weighted by the checks that were up).
+Status merge_rollup(Connection& db, int64_t site_id, const SiteRollup& r) {
+  TRY_PREPARE(upsert, db,
+              "INSERT INTO site_rollups(site_id, period, start, checks, up_checks, p50_ms, p95_ms, max_ms) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(site_id, period, start) DO UPDATE SET "
+              "p50_ms = CASE WHEN up_checks + excluded.up_checks = 0 THEN 0 ELSE "
+              "(p50_ms * up_checks + excluded.p50_ms * excluded.up_checks) / (up_checks + excluded.up_checks) END, "
+              "p95_ms = CASE WHEN up_checks + excluded.up_checks = 0 THEN 0 ELSE "
+              "(p95_ms * up_checks + excluded.p95_ms * excluded.up_checks) / (up_checks + excluded.up_checks) END, "
+              "max_ms = max(max_ms, excluded.max_ms), checks = checks + excluded.checks, "
+              "up_checks = up_checks + excluded.up_checks");
+  upsert.bind(1, site_id).bind(2, r.period).bind(3, r.start).bind(4, static_cast<int64_t>(r.checks));
+  upsert.bind(5, static_cast<int64_t>(r.up_checks));
+  upsert.bind_real(6, r.p50_ms).bind_real(7, r.p95_ms).bind_real(8, r.max_ms);
+  return upsert.run();
+}
+
+// Adds `more` (of the same site and period) into `into`; the percentiles
+// are weighted by the checks that were up.
+void merge_into(SiteRollup& into, const SiteRollup& more) {
+  int up = into.up_checks + more.up_checks;
+  if (up > 0) {
+    into.p50_ms = (into.p50_ms * into.up_checks + more.p50_ms * more.up_checks) / up;
+    into.p95_ms = (into.p95_ms * into.up_checks + more.p95_ms * more.up_checks) / up;
+  }
+  into.max_ms = std::max(into.max_ms, more.max_ms);
+  into.checks += more.checks;
+  into.up_checks = up;
+}
+
+std::string days_before(const std::string& now, int days) {
+  auto when = parse_rfc3339(now).value_or(Clock::now());
+  return format_rfc3339(when - std::chrono::hours(24 * days));
+}
+
+}  // namespace
+
+void SqliteStore::roll_up_site_history(SiteHistoryPolicy policy, std::string now, Callback<int> done) {
+  submit_value<int>(
+      [policy, now = std::move(now)](Connection& db) -> Result<int> {
+        int rolled = 0;
+        // Whole hours only: an hour still filling stays as checks.
+        std::string raw_before = hour_of(days_before(now, policy.raw_days));
+        {
+          TRY_PREPARE(q, db,
+                      "SELECT site_id, checked_at, up, total_ms FROM site_checks "
+                      "WHERE checked_at < ?1 ORDER BY site_id, checked_at");
+          q.bind(1, raw_before);
+          std::vector<std::pair<int64_t, SiteRollup>> hours;
+          TRY(roll_checks(q, [&](int64_t site, SiteRollup r) { hours.emplace_back(site, std::move(r)); }));
+          for (const auto& [site, r] : hours) {
+            TRY(merge_rollup(db, site, r));
+            rolled += r.checks;
+          }
+          TRY_PREPARE(remove, db, "DELETE FROM site_checks WHERE checked_at < ?1");
+          remove.bind(1, raw_before);
+          TRY(remove.run());
+        }
+        std::string hours_before = day_of(days_before(now, policy.hourly_days));
+        {
+          TRY_PREPARE(q, db,
+                      "SELECT site_id, start, checks, up_checks, p50_ms, p95_ms, max_ms FROM site_rollups "
+                      "WHERE period = 'hour' AND start < ?1 ORDER BY site_id, start");
+          q.bind(1, hours_before);
+          std::vector<std::pair<int64_t, SiteRollup>> days;
+          TRY(q.for_each_row([&](Statement& r) {
+            int64_t site = r.integer(0);
+            std::string day = day_of(r.text(1));
+            SiteRollup hour{"hour", r.text(1), static_cast<int>(r.integer(2)), static_cast<int>(r.integer(3)),
+                            r.real(4), r.real(5), r.real(6)};
+            if (days.empty() || days.back().first != site || days.back().second.start != day)
+              days.emplace_back(site, SiteRollup{"day", day});
+            merge_into(days.back().second, hour);
+            ++rolled;
+          }));
+          for (const auto& [site, d] : days) TRY(merge_rollup(db, site, d));
+          TRY_PREPARE(remove, db, "DELETE FROM site_rollups WHERE period = 'hour' AND start < ?1");
+          remove.bind(1, hours_before);
+          TRY(remove.run());
+        }
+        return rolled;
+      },
+      std::move(done));
+}
+
+Result<std::vector<SiteRollup>> SqliteStore::site_history(int64_t site_id, const std::string& since) {
+  auto lease = readers_.lease();
+  Connection& db = *lease;
+  ReadTransaction snapshot(db);
+  std::vector<SiteRollup> out;
+  {
+    TRY_PREPARE(q, db,
+                "SELECT period, start, checks, up_checks, p50_ms, p95_ms, max_ms FROM site_rollups "
+                "WHERE site_id = ?1 AND start >= ?2 ORDER BY start, period");
+    q.bind(1, site_id).bind(2, since);
+    TRY(q.for_each_row([&](Statement& r) {
+      out.push_back({r.text(0), r.text(1), static_cast<int>(r.integer(2)), static_cast<int>(r.integer(3)),
+                     r.real(4), r.real(5), r.real(6)});
+    }));
+  }
+  // The checks not rolled up yet, as hours in the same form.
+  TRY_PREPARE(q, db,
+              "SELECT site_id, checked_at, up, total_ms FROM site_checks "
+              "WHERE site_id = ?1 AND checked_at >= ?2 ORDER BY site_id, checked_at");
+  q.bind(1, site_id).bind(2, since);
+  TRY(roll_checks(q, [&](int64_t, SiteRollup r) {
+    // An hour partly rolled up already: the two are one hour.
+    if (!out.empty() && out.back().period == "hour" && out.back().start == r.start) {
+      merge_into(out.back(), r);
+      return;
+    }
+    out.push_back(std::move(r));
+  }));
+  return out;
 }
 
 }  // namespace jaga::sqlite

@@ -235,6 +235,8 @@ class SqliteStore final : public Store {
   Result<std::vector<Site>> list_sites(const SiteFilter& filter) override;
   void record_site_checks(std::vector<SiteCheckRecord> checks, Callback<int> done) override;
   Result<std::vector<SiteState>> list_site_states(const SiteFilter& filter) override;
+  void roll_up_site_history(SiteHistoryPolicy policy, std::string now, Callback<int> done) override;
+  Result<std::vector<SiteRollup>> site_history(int64_t site_id, const std::string& since) override;
   Result<Organisation> find_organisation(int64_t id) override;
   void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
                              Callback<bool> done) override;

@@ -894,4 +894,62 @@ TEST_F(StoreTest, SharedObjectsKeepEveryVersionAndRefuseAConflictingOne) {
   EXPECT_EQ(*deleted, 2);
 }
 
+
+TEST_F(StoreTest, SiteHistoryRollsChecksIntoHoursAndHoursIntoDays) {
+  Site site;
+  site.url = "https://dinkes.contoh.go.id/";
+  ASSERT_TRUE(wait_for<SiteSaveCounts>([&](auto cb) { store_->save_sites({site}, event("site.save"), cb); }).ok());
+  auto sites = store_->list_sites({});
+  ASSERT_TRUE(sites.ok() && sites->size() == 1u);
+  int64_t id = sites->front().id;
+  // Twelve checks an hour for three hours, 100 days ago, and an hour, 10 days ago, and one today.
+  std::vector<SiteCheckRecord> checks;
+  auto add = [&](const std::string& hour, int i, bool up, double ms) {
+    char at[64];
+    std::snprintf(at, sizeof at, "%s:%02d:00.000Z", hour.c_str(), i * 5);
+    checks.push_back({id, at, up, up ? 200L : 0L, ms, 90, "", "[]", {}, {}});
+  };
+  for (const char* hour : {"2026-08-25T10", "2026-08-25T11", "2026-08-25T12"})
+    for (int i = 0; i < 12; ++i) add(hour, i, i != 0, 100 + i);
+  for (int i = 0; i < 12; ++i) add("2026-11-23T08", i, true, i < 11 ? 50 : 500);
+  add("2026-12-03T09", 0, true, 42);
+  auto written = wait_for<int>([&](auto cb) { store_->record_site_checks(checks, cb); });
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  EXPECT_EQ(*written, 49);
+
+  auto before = store_->site_history(id, "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(before.ok()) << before.error().message;
+  EXPECT_EQ(before->size(), 5u) << "the checks read as five hours before any roll-up";
+
+  auto rolled = wait_for<int>([&](auto cb) {
+    store_->roll_up_site_history(SiteHistoryPolicy{7, 90}, "2026-12-03T10:00:00.000Z", cb);
+  });
+  ASSERT_TRUE(rolled.ok()) << rolled.error().message;
+  auto history = store_->site_history(id, "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 3u);
+  const SiteRollup& day = (*history)[0];
+  EXPECT_EQ(day.period, "day");
+  EXPECT_EQ(day.start, "2026-08-25T00:00:00.000Z");
+  EXPECT_EQ(day.checks, 36);
+  EXPECT_EQ(day.up_checks, 33);
+  EXPECT_EQ(day.max_ms, 111);
+  const SiteRollup& hour = (*history)[1];
+  EXPECT_EQ(hour.period, "hour");
+  EXPECT_EQ(hour.start, "2026-11-23T08:00:00.000Z");
+  EXPECT_EQ(hour.checks, 12);
+  EXPECT_EQ(hour.p50_ms, 50);
+  EXPECT_EQ(hour.p95_ms, 500);
+  EXPECT_EQ((*history)[2].start, "2026-12-03T09:00:00.000Z") << "today's check is still a check";
+  EXPECT_EQ((*history)[2].checks, 1);
+  // Rolling again changes nothing.
+  ASSERT_TRUE(wait_for<int>([&](auto cb) {
+                store_->roll_up_site_history(SiteHistoryPolicy{7, 90}, "2026-12-03T10:00:00.000Z", cb);
+              }).ok());
+  auto again = store_->site_history(id, "2026-01-01T00:00:00.000Z");
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->size(), 3u);
+  EXPECT_EQ((*again)[0].checks, 36);
+}
+
 }  // namespace jaga
