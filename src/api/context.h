@@ -2,6 +2,8 @@
 // the settings that shape answers. Built once by app/ and outlives the server.
 #pragma once
 
+#include <functional>
+
 #include <memory>
 #include <string>
 
@@ -52,6 +54,7 @@ struct ApiContext {
   PartnerCredentialCache partner_credentials;
   IndicatorLookup* lookup = nullptr;  // answers /api/v1/lookup; set by the server
   taxii::SyncService* partner_sync = nullptr;  // syncs with partners' TAXII servers; set by the server
+  std::function<void()> site_monitor_changed;  // the watched sites changed; set by the server
   taxii::EnvelopeIntake* intake = nullptr;     // partners' POSTed envelopes; set by the server (else written one by one)
 };
 

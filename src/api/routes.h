@@ -14,6 +14,8 @@ void add_public_routes(http::Router& router, ApiContext& ctx);
 void add_desk_routes(http::Router& router, ApiContext& ctx);
 void add_incident_routes(http::Router& router, ApiContext& ctx);
 void add_organisation_routes(http::Router& router, ApiContext& ctx);
+// The website monitor's sites (site_routes.cpp).
+void add_site_routes(http::Router& router, ApiContext& ctx);
 void add_audit_routes(http::Router& router, ApiContext& ctx);
 void add_notification_routes(http::Router& router, ApiContext& ctx);
 void add_indicator_routes(http::Router& router, ApiContext& ctx);
@@ -49,6 +51,7 @@ inline void add_all_routes(http::Router& router, ApiContext& ctx) {
   add_desk_routes(router, ctx);
   add_incident_routes(router, ctx);
   add_organisation_routes(router, ctx);
+  add_site_routes(router, ctx);
   add_audit_routes(router, ctx);
   add_notification_routes(router, ctx);
   add_indicator_routes(router, ctx);

@@ -152,6 +152,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
     metrics.set_gauge("jaga_monitor_lag_seconds", s.lag_seconds);
     metrics.set_gauge("jaga_monitor_lag_seconds_max_10s", s.lag_seconds_max);
   });
+  ctx.site_monitor_changed = [&site_monitor] { site_monitor.reload(); };
   taxii::EnvelopeIntake intake(**store, taxii::IntakeOptions{settings.data_dir + "/taxii-spool"});
   if (auto st = intake.start([&lookup] { lookup.changed(); }); !st) {
     std::fprintf(stderr, "jaga: %s\n", st.error().message.c_str());

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { addUser, freePort, jagaBin, startServer } from '../lib/server.mjs';
 import { startSmtpSink } from '../lib/smtp.mjs';
+import { loadSpec } from '../lib/openapi.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'jaga-monitor-'));
 // nginx's workers run as another user when the test runs as root.
@@ -349,6 +350,16 @@ test('a defacement becomes one incident for the site\'s organisation, which is t
     const evidence = incident.timeline.find((e) => e.kind === 'monitor');
     assert.match(evidence.text, /defacement-hacked-by: Defacement signature "hacked by"/);
     assert.match(evidence.text, /HACKED BY xX_Team_Xx/, 'the page\'s text is kept as evidence');
+    // The same through the API, as the document describes it.
+    const { conforms } = await loadSpec(join(process.env.JAGA_SOURCE_DIR ?? process.cwd(), 'docs/api/openapi.yaml'));
+    const call = (path) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const listed = await conforms(await call('/api/v1/sites?organisation=Dinas%20Kesehatan%20Kota%20Contoh'), 'GET', '/api/v1/sites');
+    assert.equal(listed.items.length, 1);
+    assert.equal(listed.items[0].state.up, true);
+    assert.ok(listed.items[0].state.findings.some((f) => f.id === 'defacement-hacked-by'));
+    const one = await conforms(await call(`/api/v1/sites/${listed.items[0].id}`), 'GET', '/api/v1/sites/{id}');
+    assert.ok(one.history.length >= 1 && one.history[0].checks >= 1);
+    assert.equal((await call('/api/v1/sites/999999')).status, 404);
     const mail = await sink.waitFor((m) => m.reference === incident.reference);
     assert.deepEqual(mail.map((m) => m.rcpt_tos).flat(), ['csirt@dinkes.contoh.go.id'], 'only the owner is told');
     // The page is restored: the next check closes the alert, and the incident stays the one incident.
