@@ -9,6 +9,7 @@ import { renderAudit } from './audit';
 import { renderDashboard } from './dashboard';
 import { renderIncident, renderIncidents, triageBar } from './incidents';
 import { indicatorLink, renderIndicator, renderIndicators } from './indicators';
+import { renderSite, renderSites } from './sites';
 import { failedCount, renderOutbox, renderTemplates } from './notifications';
 import { renderExchange } from './exchange';
 
@@ -29,6 +30,7 @@ function navigation(): HTMLElement[] {
   return [link('/desk', t('desk.reports')),
     ...(runsIncidents() ? [link('/desk/incidents', t('inc.nav')), link('/desk/dashboard', t('dash.title')), outboxLink()] : []),
     link('/desk/new', t('desk.new')),
+    link('/desk/sites', t('site.nav')),
     ...(readsIndicators() ? [link('/desk/indicators', t('ind.nav')), link('/desk/exchange', t('xch.nav'))] : []),
     ...(session.me?.role === 'administrator' ? [link('/desk/templates', t('tpl.nav')), link('/desk/audit', t('audit.title'))] : [])];
 }
@@ -234,6 +236,9 @@ async function route(): Promise<void> {
   if (path === '/desk/indicators') return renderIndicators();
   const indicator = path.match(/^\/desk\/indicators\/(\d+)$/);
   if (indicator) return renderIndicator(indicator[1]);
+  if (path === '/desk/sites') return renderSites();
+  const site = path.match(/^\/desk\/sites\/(\d+)$/);
+  if (site) return renderSite(site[1]);
   if (path === '/desk/exchange') return renderExchange();
   if (path === '/desk/outbox') return renderOutbox();
   if (path === '/desk/templates') return renderTemplates();
