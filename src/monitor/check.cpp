@@ -183,6 +183,16 @@ void start_check(Prober& prober, const std::string& url, const CheckOptions& opt
   p->outstanding = 1;
   fetch_page(prober, p, url);
 
+  if (!options.extras && options.previous_extras) {
+    const SiteExtras& known = *options.previous_extras;
+    p->check.https_available = known.https_available;
+    p->check.legacy_tls_accepted = known.legacy_tls_accepted;
+    p->check.addresses = known.addresses;
+    p->http_redirects_to_https = known.http_redirects_to_https;
+    p->security_txt = known.security_txt;
+    p->security_txt_missing = known.security_txt_missing;
+    return;
+  }
   auto side = [&](Request request, std::function<void(Pending&, Exchange&)> read) {
     request.timeout_ms = options.timeout_ms;
     request.ca_file = options.ca_file;
@@ -312,6 +322,8 @@ void finish(Pending& p) {
     for (const auto& f : c.baseline.findings)
       if (!(certificate_finding && f.id == "baseline-certificate")) c.findings.push_back(f);
   }
+  c.extras = SiteExtras{c.https_available, c.legacy_tls_accepted, p.http_redirects_to_https, p.security_txt,
+                        p.security_txt_missing, c.addresses};
   // The worst first; within a severity, in the order found.
   auto rank = [](const std::string& severity) {
     for (int i = 0; const char* name : {"critical", "high", "medium", "low", "info"}) {

@@ -29,17 +29,6 @@ struct PageBaseline {
   double min_similarity = 0.35;       // below it the page counts as replaced
 };
 
-struct CheckOptions {
-  std::string ca_file;
-  long timeout_ms = 10000;
-  int max_redirects = 10;
-  const SignatureMatcher* signatures = nullptr;
-  std::vector<Rule> rules = default_rules();
-  std::optional<PageBaseline> baseline;
-  bool check_address_families = true;
-  int certificate_warn_days = 30, certificate_alarm_days = 7;
-};
-
 struct AddressCheck {
   std::string family;  // "ipv4" or "ipv6"
   std::string ip;
@@ -48,6 +37,35 @@ struct AddressCheck {
   double total_ms = 0;
   std::string error;
 };
+
+// What a check learns beside the page, which changes seldom: whether HTTPS
+// answers, old TLS is still accepted, plain HTTP redirects, security.txt,
+// and each address family. The scheduled monitor fetches it now and then
+// and judges the checks in between with what it last learnt.
+struct SiteExtras {
+  bool https_available = false;
+  bool legacy_tls_accepted = false;
+  std::optional<bool> http_redirects_to_https;
+  std::optional<SecurityTxt> security_txt;
+  std::string security_txt_missing = "not fetched";
+  std::vector<AddressCheck> addresses;
+};
+
+struct CheckOptions {
+  std::string ca_file;
+  long timeout_ms = 10000;
+  int max_redirects = 10;
+  const SignatureMatcher* signatures = nullptr;
+  std::vector<Rule> rules = default_rules();
+  std::optional<PageBaseline> baseline;
+  bool check_address_families = true;
+  // Without extras the check fetches the page alone and judges it with
+  // `previous_extras` (what an earlier check learnt).
+  bool extras = true;
+  std::optional<SiteExtras> previous_extras;
+  int certificate_warn_days = 30, certificate_alarm_days = 7;
+};
+
 
 struct SiteCheck {
   std::string url;
@@ -67,6 +85,7 @@ struct SiteCheck {
   std::vector<Finding> findings;  // availability, certificate, content, then baseline
   int score = 0;
   std::string checked_at;  // RFC 3339
+  SiteExtras extras;       // fetched by this check, or the previous ones it was judged with
 };
 
 void start_check(Prober& prober, const std::string& url, const CheckOptions& options,

@@ -56,6 +56,7 @@ void MonitorService::run() {
   std::unordered_map<int64_t, Site> sites;
   std::unordered_map<int64_t, bool> last_up;
   std::unordered_map<int64_t, int> failures_in_row;
+  std::unordered_map<int64_t, std::pair<double, SiteExtras>> extras;  // site -> (when fetched, what)
   std::map<std::string, int> busy_hosts;
   std::deque<DueCheck> waiting;  // due, but their host is busy
   std::vector<SiteCheckRecord> finished;
@@ -91,8 +92,14 @@ void MonitorService::run() {
       check.baseline = PageBaseline{};
       check.baseline->keywords = site.keywords;
     }
+    if (auto known = extras.find(site.id); known != extras.end() && now - known->second.first < options_.extras_seconds) {
+      check.extras = false;
+      check.previous_extras = known->second.second;
+    }
     int64_t id = site.id;
-    start_check(prober, site.url, check, [&, id, host](SiteCheck result) {
+    bool fetches_extras = check.extras;
+    start_check(prober, site.url, check, [&, id, host, fetches_extras](SiteCheck result) {
+      if (fetches_extras) extras[id] = {now_seconds(), result.extras};
       --busy_hosts[host];
       --in_flight;
       ++stats.checks;
@@ -142,6 +149,7 @@ void MonitorService::run() {
         filter.after_id = page->back().site.id;
       }
       sites = std::move(fresh);
+      std::erase_if(extras, [&](const auto& entry) { return !sites.count(entry.first); });
       schedule.set_sites(scheduled, now);
       stats.sites = sites.size();
     }

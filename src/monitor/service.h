@@ -26,6 +26,9 @@ struct MonitorOptions {
   std::string ca_file;  // trusted beside the system's authorities
   AlertRules alerts;
   SiteHistoryPolicy history;  // rolled up once an hour
+  // How often a site's extras (HTTPS, old TLS, the redirect, security.txt,
+  // address families) are fetched again; checks in between fetch the page.
+  double extras_seconds = 6 * 3600;
 };
 
 struct MonitorStats {
