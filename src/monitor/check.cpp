@@ -302,13 +302,24 @@ void finish(Pending& p) {
     }
   }
   if (page.answered) {
-    c.content = read_page(page.body, page.url);
-    c.sketch = sketch_text(c.content.text);
-    static const SignatureMatcher shipped(shipped_signatures());
-    const SignatureMatcher& signatures = p.options.signatures ? *p.options.signatures : shipped;
-    const PageBaseline* baseline = p.options.baseline ? &*p.options.baseline : nullptr;
-    auto content_findings = analyse_page(c.content, c.sketch, baseline, signatures, &c.similarity);
-    c.findings.insert(c.findings.end(), content_findings.begin(), content_findings.end());
+    uint64_t body_hash = std::hash<std::string_view>{}(page.body) ^ (page.body.size() * 0x9e3779b97f4a7c15ull);
+    const auto& previous = p.options.previous_analysis;
+    if (previous && previous->body_hash == body_hash) {
+      c.analysis = *previous;
+    } else {
+      c.analysis.body_hash = body_hash;
+      c.analysis.content = read_page(page.body, page.url);
+      c.analysis.sketch = sketch_text(c.analysis.content.text);
+      static const SignatureMatcher shipped(shipped_signatures());
+      const SignatureMatcher& signatures = p.options.signatures ? *p.options.signatures : shipped;
+      const PageBaseline* baseline = p.options.baseline ? &*p.options.baseline : nullptr;
+      c.analysis.findings =
+          analyse_page(c.analysis.content, c.analysis.sketch, baseline, signatures, &c.analysis.similarity);
+    }
+    c.content = c.analysis.content;
+    c.sketch = c.analysis.sketch;
+    c.similarity = c.analysis.similarity;
+    c.findings.insert(c.findings.end(), c.analysis.findings.begin(), c.analysis.findings.end());
 
     BaselineInput input;
     input.page = &page;

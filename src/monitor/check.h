@@ -51,6 +51,17 @@ struct SiteExtras {
   std::vector<AddressCheck> addresses;
 };
 
+// A page's content as analysed, kept by the scheduled monitor: a check
+// whose page is byte for byte the one analysed before (most government
+// pages between two checks) reuses the analysis instead of parsing again.
+struct PageAnalysis {
+  uint64_t body_hash = 0;
+  PageContent content;
+  TextSketch sketch;
+  std::vector<Finding> findings;  // of the content alone (signatures, baseline of the page)
+  std::optional<double> similarity;
+};
+
 struct CheckOptions {
   std::string ca_file;
   long timeout_ms = 10000;
@@ -63,6 +74,9 @@ struct CheckOptions {
   // `previous_extras` (what an earlier check learnt).
   bool extras = true;
   std::optional<SiteExtras> previous_extras;
+  // The analysis of the page at the last check (it must have been made
+  // with the same signatures and baseline).
+  std::optional<PageAnalysis> previous_analysis;
   int certificate_warn_days = 30, certificate_alarm_days = 7;
 };
 
@@ -86,6 +100,7 @@ struct SiteCheck {
   int score = 0;
   std::string checked_at;  // RFC 3339
   SiteExtras extras;       // fetched by this check, or the previous ones it was judged with
+  PageAnalysis analysis;   // of this check's page
 };
 
 void start_check(Prober& prober, const std::string& url, const CheckOptions& options,

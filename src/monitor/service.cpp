@@ -57,6 +57,7 @@ void MonitorService::run() {
   std::unordered_map<int64_t, bool> last_up;
   std::unordered_map<int64_t, int> failures_in_row;
   std::unordered_map<int64_t, std::pair<double, SiteExtras>> extras;  // site -> (when fetched, what)
+  std::unordered_map<int64_t, PageAnalysis> analyses;                  // site -> its page at the last check
   std::map<std::string, int> busy_hosts;
   std::deque<DueCheck> waiting;  // due, but their host is busy
   std::vector<SiteCheckRecord> finished;
@@ -96,10 +97,12 @@ void MonitorService::run() {
       check.extras = false;
       check.previous_extras = known->second.second;
     }
+    if (auto known = analyses.find(site.id); known != analyses.end()) check.previous_analysis = known->second;
     int64_t id = site.id;
     bool fetches_extras = check.extras;
     start_check(prober, site.url, check, [&, id, host, fetches_extras](SiteCheck result) {
       if (fetches_extras) extras[id] = {now_seconds(), result.extras};
+      if (result.page.answered) analyses[id] = result.analysis;
       --busy_hosts[host];
       --in_flight;
       ++stats.checks;
@@ -148,6 +151,11 @@ void MonitorService::run() {
         if (static_cast<int>(page->size()) < filter.limit) break;
         filter.after_id = page->back().site.id;
       }
+      // A site whose keywords changed has its page analysed afresh.
+      std::erase_if(analyses, [&](const auto& entry) {
+        auto now_known = fresh.find(entry.first), before = sites.find(entry.first);
+        return now_known == fresh.end() || before == sites.end() || now_known->second.keywords != before->second.keywords;
+      });
       sites = std::move(fresh);
       std::erase_if(extras, [&](const auto& entry) { return !sites.count(entry.first); });
       schedule.set_sites(scheduled, now);
