@@ -102,7 +102,19 @@ void MonitorService::run() {
     bool fetches_extras = check.extras;
     start_check(prober, site.url, check, [&, id, host, fetches_extras](SiteCheck result) {
       if (fetches_extras) extras[id] = {now_seconds(), result.extras};
-      if (result.page.answered) analyses[id] = result.analysis;
+      if (result.page.answered) {
+        PageAnalysis& kept = analyses[id] = std::move(result.analysis);
+        // The page's words are needed again only as evidence of a finding;
+        // without one, the hash, the sketch and the title are enough.
+        if (kept.findings.empty()) {
+          kept.content.text.clear();
+          kept.content.text.shrink_to_fit();
+          kept.content.hidden_text.clear();
+          kept.content.hidden_text.shrink_to_fit();
+          kept.content.external_link_text.clear();
+          kept.content.external_link_text.shrink_to_fit();
+        }
+      }
       --busy_hosts[host];
       --in_flight;
       ++stats.checks;
