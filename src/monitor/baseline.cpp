@@ -5,17 +5,12 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "util/text.h"
 #include "util/ini.h"
 
 namespace jaga::monitor {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool has_digit(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
@@ -23,7 +18,7 @@ bool has_digit(std::string_view text) {
 
 // The max-age of a Strict-Transport-Security value, or -1.
 long long hsts_max_age(const std::string& value) {
-  std::string v = lower(value);
+  std::string v = to_lower_ascii(value);
   size_t at = v.find("max-age");
   if (at == std::string::npos) return -1;
   at = v.find('=', at);
@@ -87,18 +82,18 @@ Judgement judge(const std::string& id, const BaselineInput& in) {
             "Send a Content-Security-Policy that names where scripts may come from, e.g. \"default-src 'self'\"."};
   }
   if (id == "baseline-content-type-options") {
-    if (lower(page.header("x-content-type-options")) == "nosniff") return {true, "", ""};
+    if (to_lower_ascii(page.header("x-content-type-options")) == "nosniff") return {true, "", ""};
     return {false, "X-Content-Type-Options is not \"nosniff\".", "Send \"X-Content-Type-Options: nosniff\"."};
   }
   if (id == "baseline-frame-protection") {
-    std::string frame = lower(page.header("x-frame-options"));
-    bool by_csp = lower(page.header("content-security-policy")).find("frame-ancestors") != std::string::npos;
+    std::string frame = to_lower_ascii(page.header("x-frame-options"));
+    bool by_csp = to_lower_ascii(page.header("content-security-policy")).find("frame-ancestors") != std::string::npos;
     if (by_csp || frame == "deny" || frame == "sameorigin") return {true, "", ""};
     return {false, "Other sites may frame the page (no X-Frame-Options or CSP frame-ancestors).",
             "Send \"X-Frame-Options: DENY\" or a Content-Security-Policy with frame-ancestors 'self'."};
   }
   if (id == "baseline-referrer-policy") {
-    std::string value = lower(page.header("referrer-policy"));
+    std::string value = to_lower_ascii(page.header("referrer-policy"));
     if (!value.empty() && value != "unsafe-url" && value != "no-referrer-when-downgrade") return {true, "", ""};
     return {false,
             value.empty() ? "There is no Referrer-Policy header." : "Referrer-Policy \"" + value + "\" leaks full addresses.",
@@ -108,7 +103,7 @@ Judgement judge(const std::string& id, const BaselineInput& in) {
     std::vector<std::string> weak;
     for (const auto& [name, value] : page.headers) {
       if (name != "set-cookie") continue;
-      std::string v = lower(value);
+      std::string v = to_lower_ascii(value);
       std::string cookie = value.substr(0, value.find('='));
       std::vector<std::string> missing;
       if (v.find("secure") == std::string::npos) missing.push_back("Secure");

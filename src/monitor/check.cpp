@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "util/text.h"
 #include "util/time.h"
 
 namespace jaga::monitor {
@@ -14,12 +15,6 @@ namespace jaga::monitor {
 namespace json = boost::json;
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // `location` read against the URL that sent it; empty when it is no URL.
 std::string resolve(const std::string& base, const std::string& location) {
@@ -38,7 +33,7 @@ std::string origin_with(const std::string& url, std::string_view scheme, std::st
   if (!u) return "";
   std::string host(u->encoded_host_and_port());
   // The other scheme's default port: an explicit port belongs to the scheme it was given with.
-  if (u->has_port() && lower(u->scheme()) != scheme) host = std::string(u->encoded_host_address());
+  if (u->has_port() && to_lower_ascii(u->scheme()) != scheme) host = std::string(u->encoded_host_address());
   return std::string(scheme) + "://" + host + std::string(path);
 }
 
@@ -103,7 +98,7 @@ Result<std::string> check_url(std::string_view text) {
   if (url.find("://") == std::string::npos) url = "https://" + url;
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed) return Error::invalid("\"" + std::string(text) + "\" is not a URL");
-  std::string scheme = lower(parsed->scheme());
+  std::string scheme = to_lower_ascii(parsed->scheme());
   if (scheme != "http" && scheme != "https")
     return Error::invalid("only http:// and https:// sites can be checked, not " + scheme + "://");
   if (parsed->encoded_host().empty()) return Error::invalid("\"" + std::string(text) + "\" has no host");
@@ -150,9 +145,9 @@ std::vector<Finding> analyse_page(const PageContent& content, const TextSketch& 
     findings.push_back({"defacement-title-changed", "medium",
                         "The page title is \"" + content.title + "\", not \"" + baseline->title + "\".",
                         "If the title was not changed on purpose, look for a defacement."});
-  std::string text = lower(content.text);
+  std::string text = to_lower_ascii(content.text);
   for (const auto& keyword : baseline->keywords)
-    if (text.find(lower(keyword)) == std::string::npos)
+    if (text.find(to_lower_ascii(keyword)) == std::string::npos)
       findings.push_back({"defacement-keyword-missing", "medium",
                           "The expected text \"" + keyword + "\" is not on the page.",
                           "If the page was not changed on purpose, look for a defacement."});
@@ -177,7 +172,7 @@ void start_check(Prober& prober, const std::string& url, const CheckOptions& opt
   p->check.checked_at = now_rfc3339();
   p->options = options;
   p->done = std::move(done);
-  bool https = lower(url.substr(0, 6)) == "https:";
+  bool https = to_lower_ascii(url.substr(0, 6)) == "https:";
   // The page (with its redirects), plain HTTP's redirect, HTTPS itself,
   // security.txt, old TLS, and each address family: all at once.
   p->outstanding = 1;
@@ -213,7 +208,7 @@ void start_check(Prober& prober, const std::string& url, const CheckOptions& opt
   }
   side(Request{origin_with(url, "http", "/")}, [](Pending& p, Exchange& e) {
     if (!e.answered) return;
-    std::string location = lower(e.header("location"));
+    std::string location = to_lower_ascii(e.header("location"));
     p.http_redirects_to_https = is_redirect(e.status) && location.rfind("https://", 0) == 0;
   });
   Request security_txt{origin_with(url, "https", "/.well-known/security.txt")};
@@ -223,7 +218,7 @@ void start_check(Prober& prober, const std::string& url, const CheckOptions& opt
       p.security_txt_missing = "HTTPS did not answer: " + e.error;
     } else if (e.status != 200) {
       p.security_txt_missing = "the server answered " + std::to_string(e.status);
-    } else if (lower(e.header("content-type")).rfind("text/plain", 0) != 0) {
+    } else if (to_lower_ascii(e.header("content-type")).rfind("text/plain", 0) != 0) {
       p.security_txt_missing = "it is served as \"" + e.header("content-type") + "\", not text/plain";
     } else {
       p.security_txt = read_security_txt(e.body, unix_seconds());
@@ -259,8 +254,8 @@ void finish(Pending& p) {
   c.status = page.status;
   c.up = page.answered && page.status >= 200 && page.status < 400;
   c.error = page.error;
-  if (lower(c.final_url.substr(0, 6)) == "https:" && page.answered) c.https_available = true;
-  else if (lower(c.url.substr(0, 6)) == "https:" && !page.answered) c.https_available = false;
+  if (to_lower_ascii(c.final_url.substr(0, 6)) == "https:" && page.answered) c.https_available = true;
+  else if (to_lower_ascii(c.url.substr(0, 6)) == "https:" && !page.answered) c.https_available = false;
   std::sort(c.addresses.begin(), c.addresses.end(), [](const auto& a, const auto& b) { return a.family < b.family; });
 
   if (!page.answered && c.legacy_tls_accepted) {

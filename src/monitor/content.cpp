@@ -6,15 +6,11 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "util/text.h"
+
 namespace jaga::monitor {
 
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // A style value with spaces removed and in lower case: "display: none" and
 // "DISPLAY:NONE" read alike.
@@ -169,7 +165,7 @@ std::string url_host(std::string_view url) {
   } else {
     size_t colon = url.find("://");
     if (colon == std::string_view::npos) return "";
-    std::string scheme = lower(url.substr(0, colon));
+    std::string scheme = to_lower_ascii(url.substr(0, colon));
     if (scheme != "http" && scheme != "https") return "";
     start = colon + 3;
   }
@@ -178,10 +174,10 @@ std::string url_host(std::string_view url) {
   if (size_t at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
   if (!authority.empty() && authority.front() == '[') {
     size_t close = authority.find(']');
-    return lower(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
+    return to_lower_ascii(authority.substr(0, close == std::string_view::npos ? authority.size() : close + 1));
   }
   if (size_t colon = authority.find(':'); colon != std::string_view::npos) authority = authority.substr(0, colon);
-  std::string host = lower(authority);
+  std::string host = to_lower_ascii(authority);
   while (!host.empty() && host.back() == '.') host.pop_back();
   return host;
 }

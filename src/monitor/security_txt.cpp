@@ -3,25 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/text.h"
 #include "util/time.h"
 
 namespace jaga::monitor {
-
-namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return text;
-}
-
-}  // namespace
 
 SecurityTxt read_security_txt(std::string_view text, long long now_unix) {
   SecurityTxt out;
@@ -53,10 +38,10 @@ SecurityTxt read_security_txt(std::string_view text, long long now_unix) {
       out.problems.push_back("Line " + std::to_string(line_number) + " is neither a field (\"Name: value\") nor a comment.");
       continue;
     }
-    std::string name = lower(trim(content.substr(0, colon)));
+    std::string name = to_lower_ascii(trim(content.substr(0, colon)));
     std::string value(trim(content.substr(colon + 1)));
     if (name == "contact") {
-      std::string scheme = lower(value.substr(0, value.find(':') + 1));
+      std::string scheme = to_lower_ascii(value.substr(0, value.find(':') + 1));
       if (scheme == "http:")
         out.problems.push_back("Contact " + value + " must use https://, not http:// (RFC 9116, 2.5.3).");
       else if (scheme != "mailto:" && scheme != "https:" && scheme != "tel:")

@@ -7,24 +7,18 @@
 
 #include "monitor/check.h"
 #include "util/csv.h"
+#include "util/text.h"
 
 namespace jaga::monitor {
 
 namespace {
-
-std::string trim(std::string_view text) {
-  size_t start = text.find_first_not_of(" \t\r\n");
-  if (start == std::string_view::npos) return "";
-  size_t end = text.find_last_not_of(" \t\r\n");
-  return std::string(text.substr(start, end - start + 1));
-}
 
 std::vector<std::string> split_list(std::string_view text) {
   std::vector<std::string> out;
   size_t start = 0;
   while (start <= text.size()) {
     size_t end = text.find(';', start);
-    std::string item = trim(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start));
+    std::string item(trim(text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start)));
     if (!item.empty()) out.push_back(item);
     if (end == std::string_view::npos) break;
     start = end + 1;
@@ -49,7 +43,7 @@ Status check_site(Site& site) {
                               std::to_string(kMaxSiteInterval) + " seconds, not " + std::to_string(site.interval_seconds),
                           "interval_seconds");
   for (auto* list : {&site.keywords, &site.tags}) {
-    for (auto& item : *list) item = trim(item);
+    for (auto& item : *list) item = std::string(trim(item));
     list->erase(std::remove(list->begin(), list->end(), std::string()), list->end());
     for (const auto& item : *list)
       if (item.find(';') != std::string::npos)
@@ -68,7 +62,7 @@ Result<std::vector<Site>> read_sites_csv(std::string_view text) {
   static const std::set<std::string> known = {"url", "organisation", "interval_seconds", "keywords", "tags", "enabled"};
   std::map<std::string, size_t> column;
   for (size_t i = 0; i < (*rows)[0].size(); ++i) {
-    std::string name = trim((*rows)[0][i]);
+    std::string name(trim((*rows)[0][i]));
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     if (!known.count(name))
       return Error::invalid("line 1: unknown column '" + name +
@@ -84,7 +78,7 @@ Result<std::vector<Site>> read_sites_csv(std::string_view text) {
     std::string where = "line " + std::to_string(r + 1) + ": ";
     auto field = [&](const char* name) -> std::string {
       auto it = column.find(name);
-      return it == column.end() || it->second >= row.size() ? "" : trim(row[it->second]);
+      return it == column.end() || it->second >= row.size() ? "" : std::string(trim(row[it->second]));
     };
     Site site;
     site.url = field("url");
