@@ -138,17 +138,9 @@ void add_site_routes(http::Router& router, ApiContext& ctx) {
 
   router.add({"GET", "/api/v1/sites/export", "sites_export", 0,
               guard(ctx, site_editors(), [&ctx](http::Request&, Caller&, http::Reply reply) {
-    std::vector<Site> all;
-    SiteFilter filter;
-    filter.limit = 1000;
-    while (true) {
-      auto page = ctx.store.list_sites(filter);
-      if (!page) return reply(http::problem(page.error()));
-      all.insert(all.end(), page->begin(), page->end());
-      if (static_cast<int>(page->size()) < filter.limit) break;
-      filter.after_id = page->back().id;
-    }
-    auto response = http::Response::text(200, monitor::sites_csv(all), "text/csv; charset=utf-8");
+    auto all = list_all_site_states(ctx.store, {});
+    if (!all) return reply(http::problem(all.error()));
+    auto response = http::Response::text(200, monitor::sites_csv(*all), "text/csv; charset=utf-8");
     response.set("content-disposition", "attachment; filename=\"sites.csv\"");
     response.set("cache-control", "no-store");
     reply(std::move(response));

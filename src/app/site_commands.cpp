@@ -20,19 +20,6 @@ std::string counted(const SiteSaveCounts& counts) {
   return "added " + std::to_string(counts.added) + ", updated " + std::to_string(counts.updated) + " sites\n";
 }
 
-// Every site, following the pages.
-Result<std::vector<Site>> all_sites(Store& store, SiteFilter filter) {
-  std::vector<Site> out;
-  filter.limit = 1000;
-  while (true) {
-    auto page = store.list_sites(filter);
-    if (!page) return page.error();
-    out.insert(out.end(), page->begin(), page->end());
-    if (static_cast<int>(page->size()) < filter.limit) return out;
-    filter.after_id = page->back().id;
-  }
-}
-
 }  // namespace
 
 Result<std::string> add_site(Store& store, Site site) {
@@ -79,16 +66,9 @@ Result<std::string> remove_site(Store& store, const std::string& url_text) {
 }
 
 Result<std::string> list_sites(Store& store, const SiteFilter& filter) {
-  std::vector<SiteState> states;
-  SiteFilter page_filter = filter;
-  page_filter.limit = 1000;
-  while (true) {
-    auto page = store.list_site_states(page_filter);
-    if (!page) return page.error();
-    states.insert(states.end(), page->begin(), page->end());
-    if (static_cast<int>(page->size()) < page_filter.limit) break;
-    page_filter.after_id = page->back().site.id;
-  }
+  auto all = list_all_site_states(store, filter);
+  if (!all) return all.error();
+  const std::vector<SiteState>& states = *all;
   std::string out;
   char line[640];
   std::snprintf(line, sizeof line, "%-44s %-9s %-5s %-6s %-32s %s\n", "URL", "STATE", "SCORE", "EVERY", "ORGANISATION",
@@ -113,9 +93,9 @@ Result<std::string> list_sites(Store& store, const SiteFilter& filter) {
 }
 
 Result<std::string> export_sites(Store& store) {
-  auto sites = all_sites(store, {});
-  if (!sites) return sites.error();
-  return monitor::sites_csv(*sites);
+  auto states = list_all_site_states(store, {});
+  if (!states) return states.error();
+  return monitor::sites_csv(*states);
 }
 
 }  // namespace jaga::commands

@@ -13,11 +13,11 @@ std::string evidence_of(const SiteCheck& check, const std::vector<const Finding*
   std::string out = "Seen by the website monitor at " + check.checked_at + " on " + check.url + ":";
   for (const Finding* f : findings) out += "\n- " + f->id + ": " + f->message;
   if (with_page) {
-    out += "\n\nThe page's title: " + check.content.title;
-    std::string text = check.content.text.substr(0, 2000);
-    out += "\nIts text" + std::string(check.content.text.size() > 2000 ? " (the first 2,000 characters)" : "") + ": " + text;
-    if (!check.content.hidden_text.empty())
-      out += "\nText hidden from visitors: " + check.content.hidden_text.substr(0, 1000);
+    out += "\n\nThe page's title: " + check.analysis.content.title;
+    std::string text = check.analysis.content.text.substr(0, 2000);
+    out += "\nIts text" + std::string(check.analysis.content.text.size() > 2000 ? " (the first 2,000 characters)" : "") + ": " + text;
+    if (!check.analysis.content.hidden_text.empty())
+      out += "\nText hidden from visitors: " + check.analysis.content.hidden_text.substr(0, 1000);
   }
   return out;
 }

@@ -311,9 +311,6 @@ void finish(Pending& p) {
       c.analysis.findings =
           analyse_page(c.analysis.content, c.analysis.sketch, baseline, signatures, &c.analysis.similarity);
     }
-    c.content = c.analysis.content;
-    c.sketch = c.analysis.sketch;
-    c.similarity = c.analysis.similarity;
     c.findings.insert(c.findings.end(), c.analysis.findings.begin(), c.analysis.findings.end());
 
     BaselineInput input;
@@ -393,11 +390,11 @@ std::string check_json(const SiteCheck& c) {
   }
   o["tls"] = {{"version", c.page.tls_version}, {"cipher", c.page.cipher}, {"legacy_accepted", c.legacy_tls_accepted}};
   o["https_available"] = c.https_available;
-  json::object content{{"title", c.content.title}, {"text_bytes", c.content.text.size()}};
-  if (c.similarity) content["similarity"] = round1(*c.similarity * 100) / 100;
+  json::object content{{"title", c.analysis.content.title}, {"text_bytes", c.analysis.content.text.size()}};
+  if (c.analysis.similarity) content["similarity"] = round1(*c.analysis.similarity * 100) / 100;
   json::array scripts, frames;
-  for (const auto& h : c.content.script_hosts) scripts.push_back(json::value(h));
-  for (const auto& h : c.content.frame_hosts) frames.push_back(json::value(h));
+  for (const auto& h : c.analysis.content.script_hosts) scripts.push_back(json::value(h));
+  for (const auto& h : c.analysis.content.frame_hosts) frames.push_back(json::value(h));
   content["script_hosts"] = std::move(scripts);
   content["frame_hosts"] = std::move(frames);
   o["content"] = std::move(content);
@@ -436,9 +433,9 @@ std::string check_text(const SiteCheck& c) {
     line("  tls     " + c.page.tls_version + " " + c.page.cipher +
          (c.legacy_tls_accepted ? ", TLS 1.0/1.1 STILL ACCEPTED" : ""));
   }
-  if (!c.content.title.empty()) line("  title   " + c.content.title);
-  if (c.similarity) {
-    std::snprintf(buffer, sizeof buffer, "  content %.0f%% like its baseline", *c.similarity * 100);
+  if (!c.analysis.content.title.empty()) line("  title   " + c.analysis.content.title);
+  if (c.analysis.similarity) {
+    std::snprintf(buffer, sizeof buffer, "  content %.0f%% like its baseline", *c.analysis.similarity * 100);
     line(buffer);
   }
   line("  score   " + std::to_string(c.score) + "/100 on the web-security baseline");

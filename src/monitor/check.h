@@ -92,15 +92,12 @@ struct SiteCheck {
   std::vector<AddressCheck> addresses;
   bool https_available = false;
   bool legacy_tls_accepted = false;
-  PageContent content;
-  TextSketch sketch;
-  std::optional<double> similarity;  // to the baseline, when there is one
   BaselineResult baseline;
   std::vector<Finding> findings;  // availability, certificate, content, then baseline
   int score = 0;
   std::string checked_at;  // RFC 3339
   SiteExtras extras;       // fetched by this check, or the previous ones it was judged with
-  PageAnalysis analysis;   // of this check's page
+  PageAnalysis analysis;   // of this check's page: its content, sketch and similarity to the baseline
 };
 
 void start_check(Prober& prober, const std::string& url, const CheckOptions& options,

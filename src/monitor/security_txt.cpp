@@ -13,10 +13,7 @@ SecurityTxt read_security_txt(std::string_view text, long long now_unix) {
   int expires_count = 0, languages_count = 0;
   bool signed_message = false, in_signed_header = false;
   size_t line_number = 0;
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  for (std::string_view line : split(text, '\n')) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     // A file signed with OpenPGP (RFC 4880 cleartext): its armour headers

@@ -102,19 +102,6 @@ void MonitorService::run() {
     bool fetches_extras = check.extras;
     start_check(prober, site.url, check, [&, id, host, fetches_extras](SiteCheck result) {
       if (fetches_extras) extras[id] = {now_seconds(), result.extras};
-      if (result.page.answered) {
-        PageAnalysis& kept = analyses[id] = std::move(result.analysis);
-        // The page's words are needed again only as evidence of a finding;
-        // without one, the hash, the sketch and the title are enough.
-        if (kept.findings.empty()) {
-          kept.content.text.clear();
-          kept.content.text.shrink_to_fit();
-          kept.content.hidden_text.clear();
-          kept.content.hidden_text.shrink_to_fit();
-          kept.content.external_link_text.clear();
-          kept.content.external_link_text.shrink_to_fit();
-        }
-      }
       --busy_hosts[host];
       --in_flight;
       ++stats.checks;
@@ -126,6 +113,14 @@ void MonitorService::run() {
                              result.error, findings_json(result.findings), {}, {}};
       judge_problems(result, failures, options_.alerts, record);
       finished.push_back(std::move(record));
+      if (result.page.answered) {
+        PageAnalysis& kept = analyses[id] = std::move(result.analysis);
+        // The page's words are needed again only as evidence of a finding;
+        // without one, the hash, the sketch and the title are enough.
+        if (kept.findings.empty())
+          for (std::string* words : {&kept.content.text, &kept.content.hidden_text, &kept.content.external_link_text})
+            std::string().swap(*words);  // frees the buffer, which clear() keeps
+      }
     });
     return true;
   };
@@ -141,27 +136,19 @@ void MonitorService::run() {
     double now = now_seconds();
     if (reload_now || now - last_reload >= options_.reload_seconds) {
       last_reload = now;
+      auto all = list_all_site_states(store_, {});
+      if (!all) log::error("the monitor could not read the sites", {{"error", all.error().message}});
       std::vector<ScheduledSite> scheduled;
       std::unordered_map<int64_t, Site> fresh;
-      SiteFilter filter;
-      filter.limit = 5000;
-      while (true) {
-        auto page = store_.list_site_states(filter);
-        if (!page) {
-          log::error("the monitor could not read the sites", {{"error", page.error().message}});
-          break;
+      std::vector<SiteState> states = all ? std::move(*all) : std::vector<SiteState>{};
+      for (auto& state : states) {
+        if (!state.site.enabled) continue;
+        scheduled.push_back({state.site.id, state.site.interval_seconds, unix_of(state.checked_at)});
+        if (!state.checked_at.empty() && !last_up.count(state.site.id)) {
+          last_up[state.site.id] = state.up;
+          failures_in_row[state.site.id] = state.failures_in_row;
         }
-        for (auto& state : *page) {
-          if (!state.site.enabled) continue;
-          scheduled.push_back({state.site.id, state.site.interval_seconds, unix_of(state.checked_at)});
-          if (!state.checked_at.empty() && !last_up.count(state.site.id)) {
-            last_up[state.site.id] = state.up;
-            failures_in_row[state.site.id] = state.failures_in_row;
-          }
-          fresh.emplace(state.site.id, std::move(state.site));
-        }
-        if (static_cast<int>(page->size()) < filter.limit) break;
-        filter.after_id = page->back().site.id;
+        fresh.emplace(state.site.id, std::move(state.site));
       }
       // A site whose keywords changed has its page analysed afresh.
       std::erase_if(analyses, [&](const auto& entry) {

@@ -5,6 +5,8 @@
 #include <deque>
 #include <stdexcept>
 
+#include "util/text.h"
+
 namespace jaga::monitor {
 
 std::string_view shipped_signatures_tsv();  // compiled in from data/monitor/signatures.tsv
@@ -15,31 +17,17 @@ unsigned char fold(char c) { return static_cast<unsigned char>(std::tolower(stat
 
 bool is_word_byte(unsigned char c) { return std::isalnum(c) != 0; }
 
-std::vector<std::string_view> split_tabs(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (true) {
-    size_t tab = line.find('\t', start);
-    out.push_back(line.substr(start, tab == std::string_view::npos ? std::string_view::npos : tab - start));
-    if (tab == std::string_view::npos) return out;
-    start = tab + 1;
-  }
-}
-
 }  // namespace
 
 Result<std::vector<Signature>> parse_signatures(std::string_view text, std::string_view file_name) {
   std::vector<Signature> out;
   size_t line_number = 0;
-  while (!text.empty()) {
-    size_t end = text.find('\n');
-    std::string_view line = text.substr(0, end);
-    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  for (std::string_view line : split(text, '\n')) {
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty() || line.front() == '#') continue;
     auto where = std::string(file_name) + " line " + std::to_string(line_number) + ": ";
-    auto columns = split_tabs(line);
+    auto columns = split(line, '\t');
     if (columns.size() < 3 || columns.size() > 4)
       return Error::invalid(where + "expected 3 or 4 tab-separated columns (id, severity, phrase, description), found " +
                             std::to_string(columns.size()));

@@ -112,6 +112,13 @@ std::string sites_csv(const std::vector<Site>& sites) {
   return out;
 }
 
+std::string sites_csv(const std::vector<SiteState>& states) {
+  std::vector<Site> sites;
+  sites.reserve(states.size());
+  for (const auto& state : states) sites.push_back(state.site);
+  return sites_csv(sites);
+}
+
 std::vector<Site> sites_for_domains(const Organisation& organisation, int interval_seconds) {
   std::vector<Site> out;
   for (const auto& domain : organisation.domains) {

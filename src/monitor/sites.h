@@ -19,6 +19,7 @@ namespace jaga::monitor {
 
 Result<std::vector<Site>> read_sites_csv(std::string_view text);
 std::string sites_csv(const std::vector<Site>& sites);
+std::string sites_csv(const std::vector<SiteState>& states);  // their sites
 
 // A site for each of the organisation's domains, at https://DOMAIN/.
 std::vector<Site> sites_for_domains(const Organisation& organisation, int interval_seconds);

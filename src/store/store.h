@@ -290,6 +290,20 @@ struct StoreOptions {
 // Opens (creating if needed) the SQLite store at `path` and applies pending migrations.
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const StoreOptions& options = {});
 
+// Every site `filter` selects, its pages followed (exports, the monitor's
+// schedule); pages of 1,000.
+inline Result<std::vector<SiteState>> list_all_site_states(Store& store, SiteFilter filter) {
+  std::vector<SiteState> out;
+  filter.limit = 1000;
+  while (true) {
+    auto page = store.list_site_states(filter);
+    if (!page) return page.error();
+    out.insert(out.end(), std::make_move_iterator(page->begin()), std::make_move_iterator(page->end()));
+    if (static_cast<int>(page->size()) < filter.limit) return out;
+    filter.after_id = out.back().site.id;
+  }
+}
+
 // Runs an asynchronous store call and waits for its result (CLI, tests).
 template <class T, class Fn>
 Result<T> wait_for(Fn&& call);

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, noSeriousViolations, shot } from '../lib/browser.mjs';
+import { launchBrowser, noSeriousViolations, openDeskPage, shot } from '../lib/browser.mjs';
 import { addUser, fileReport, jagaBin, startServer } from '../lib/server.mjs';
 
 let server, browser, report;
@@ -31,14 +31,7 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); server?.cleanup(); rmSync(dir, { recursive: true, force: true }); });
 
 test('an analyst looks up, imports, and follows an indicator to the report that shares its domain', async () => {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/desk`);
-  await page.getByLabel('Username').fill('analis');
-  await page.getByLabel('Password').fill('kata-sandi-analis-panjang');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Indicators' }).click();
-  await page.getByRole('heading', { name: 'Indicators', level: 1 }).waitFor();
+  const { context, page } = await openDeskPage(browser, server.url, 'analis', 'kata-sandi-analis-panjang', 'Indicators');
 
   // The matcher is built in the background after a start; ask until it answers.
   const answer = page.locator('#lookup-answer');

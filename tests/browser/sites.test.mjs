@@ -11,7 +11,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launchBrowser, noSeriousViolations, shot } from '../lib/browser.mjs';
+import { launchBrowser, noSeriousViolations, openDeskPage, shot } from '../lib/browser.mjs';
 import { addUser, freePort, jagaBin, startServer } from '../lib/server.mjs';
 
 let server, browser, site, sitePort, closedPort;
@@ -40,14 +40,7 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); server?.cleanup(); site?.close(); rmSync(dir, { recursive: true, force: true }); });
 
 test('an analyst reads the websites, an organisation\'s scorecard and one site\'s findings, and adds a site', async () => {
-  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/desk`);
-  await page.getByLabel('Username').fill('analis');
-  await page.getByLabel('Password').fill('kata-sandi-analis-panjang');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: 'Websites' }).click();
-  await page.getByRole('heading', { name: 'Websites', level: 1 }).waitFor();
+  const { context, page } = await openDeskPage(browser, server.url, 'analis', 'kata-sandi-analis-panjang', 'Websites');
   // The monitor checks new sites within seconds; reload until both have a state.
   const table = page.locator('#sites');
   for (let tries = 0; tries < 60; ++tries) {

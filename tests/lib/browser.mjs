@@ -25,3 +25,17 @@ export async function noSeriousViolations(page, name) {
 }
 
 export async function shot(page, name) { await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true }); }
+
+// A desk user signed in, in English at a desktop size, on the console's
+// page `link` (the navigation's name for it), its heading shown.
+export async function openDeskPage(browser, url, username, password, link) {
+  const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${url}/desk`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: link }).click();
+  await page.getByRole('heading', { name: link, level: 1 }).waitFor();
+  return { context, page };
+}

@@ -12,8 +12,8 @@ SiteCheck answered(std::vector<Finding> findings) {
   c.up = true;
   c.status = 200;
   c.page.answered = true;
-  c.content.title = "Dinas Kesehatan";
-  c.content.text = "Selamat datang";
+  c.analysis.content.title = "Dinas Kesehatan";
+  c.analysis.content.text = "Selamat datang";
   c.findings = std::move(findings);
   return c;
 }

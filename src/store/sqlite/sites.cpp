@@ -370,6 +370,12 @@ void merge_into(SiteRollup& into, const SiteRollup& more) {
   into.up_checks = up;
 }
 
+// A roll-up row: start, checks, up_checks, p50_ms, p95_ms, max_ms from column `start`.
+SiteRollup read_rollup(Statement& r, std::string period, int start) {
+  return {std::move(period), r.text(start), static_cast<int>(r.integer(start + 1)), static_cast<int>(r.integer(start + 2)),
+          r.real(start + 3), r.real(start + 4), r.real(start + 5)};
+}
+
 std::string days_before(const std::string& now, int days) {
   auto when = parse_rfc3339(now).value_or(Clock::now());
   return format_rfc3339(when - std::chrono::hours(24 * days));
@@ -408,8 +414,7 @@ void SqliteStore::roll_up_site_history(SiteHistoryPolicy policy, std::string now
           TRY(q.for_each_row([&](Statement& r) {
             int64_t site = r.integer(0);
             std::string day = day_of(r.text(1));
-            SiteRollup hour{"hour", r.text(1), static_cast<int>(r.integer(2)), static_cast<int>(r.integer(3)),
-                            r.real(4), r.real(5), r.real(6)};
+            SiteRollup hour = read_rollup(r, "hour", 1);
             if (days.empty() || days.back().first != site || days.back().second.start != day)
               days.emplace_back(site, SiteRollup{"day", day});
             merge_into(days.back().second, hour);
@@ -435,10 +440,7 @@ Result<std::vector<SiteRollup>> SqliteStore::site_history(int64_t site_id, const
                 "SELECT period, start, checks, up_checks, p50_ms, p95_ms, max_ms FROM site_rollups "
                 "WHERE site_id = ?1 AND start >= ?2 ORDER BY start, period");
     q.bind(1, site_id).bind(2, since);
-    TRY(q.for_each_row([&](Statement& r) {
-      out.push_back({r.text(0), r.text(1), static_cast<int>(r.integer(2)), static_cast<int>(r.integer(3)),
-                     r.real(4), r.real(5), r.real(6)});
-    }));
+    TRY(q.for_each_row([&](Statement& r) { out.push_back(read_rollup(r, r.text(0), 1)); }));
   }
   // The checks not rolled up yet, as hours in the same form.
   TRY_PREPARE(q, db,
