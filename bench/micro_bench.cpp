@@ -13,6 +13,7 @@
 #include "intel/eml.h"
 #include "intel/extract.h"
 #include "intel/warninglist.h"
+#include "taxii/intake.h"
 
 namespace {
 
@@ -130,5 +131,49 @@ void warninglist_check(benchmark::State& state) {
   }
 }
 BENCHMARK(warninglist_check)->Arg(0)->Arg(1)->Arg(2);
+
+// A partner's envelope as the intake reads it before spooling: every object
+// checked, its indicator read, keyed and checked against the warninglists.
+// The shape of bench/gen_stix_envelopes.py: domains, URLs and IPv4
+// addresses, TLP:GREEN, 10,000 objects.
+std::string partner_envelope(size_t count) {
+  uint64_t state = 20261203;
+  auto next = [&state] { return (state = state * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  std::string out = R"({"more":false,"objects":[)";
+  for (size_t n = 0; n < count; ++n) {
+    std::string label;
+    for (int c = 0; c < 10; ++c) label += static_cast<char>('a' + next() % 26);
+    std::string domain = label + "-" + std::to_string(n) + ".top", pattern, name;
+    if (n % 3 == 0) name = domain, pattern = "[domain-name:value = '" + domain + "']";
+    else if (n % 3 == 1) name = "http://" + domain + "/" + label + "/login.php", pattern = "[url:value = '" + name + "']";
+    else {
+      name = std::to_string(11 + next() % 200) + "." + std::to_string(next() % 256) + "." + std::to_string(next() % 256) +
+             "." + std::to_string(1 + next() % 250);
+      pattern = "[ipv4-addr:value = '" + name + "']";
+    }
+    char id[40];
+    std::snprintf(id, sizeof id, "%08llx-%04llx-4%03llx-8%03llx-%012llx", next() & 0xffffffffULL, next() & 0xffffULL,
+                  next() & 0xfffULL, next() & 0xfffULL, (next() << 20 ^ next()) & 0xffffffffffffULL);
+    if (n) out += ',';
+    out += R"({"type":"indicator","spec_version":"2.1","id":"indicator--)" + std::string(id) +
+           R"(","created":"2026-11-05T10:20:30.000Z","modified":"2026-11-05T10:20:30.000Z","name":")" + name +
+           R"(","indicator_types":["malicious-activity"],"pattern":")" + pattern +
+           R"(","pattern_type":"stix","pattern_version":"2.1","valid_from":"2026-11-05T10:20:30.000Z","confidence":70,)"
+           R"("object_marking_refs":["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]})";
+  }
+  return out + "]}";
+}
+
+void partner_envelope_intake(benchmark::State& state) {
+  const std::string body = partner_envelope(10000);
+  jaga::Partner partner;
+  partner.name = "peer";
+  jaga::Collection collection;
+  collection.alias = "bench";
+  collection.max_tlp = jaga::Tlp::green;
+  for (auto _ : state) benchmark::DoNotOptimize(jaga::taxii::received_envelope(partner, collection, body, "status"));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 10000));
+}
+BENCHMARK(partner_envelope_intake)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -1,6 +1,7 @@
 // The website monitor over HTTP: the watched sites with their latest state,
-// one site with its findings and history, adding, removing, CSV import and
-// export.
+// one site with its findings, history, alerts and content baseline, adding,
+// removing, CSV import and export, resetting a baseline, and the copies of
+// pages kept as evidence.
 #include <boost/json.hpp>
 
 #include "api/access.h"
@@ -163,7 +164,64 @@ void add_site_routes(http::Router& router, ApiContext& ctx) {
                       {"p50_ms", h.p50_ms}, {"p95_ms", h.p95_ms}, {"max_ms", h.max_ms}});
     auto body = site_json(*site);
     body["history"] = std::move(rows);
+    auto alerts = ctx.store.list_site_alerts(*id, 20);
+    if (!alerts) return reply(http::problem(alerts.error()));
+    boost::json::array alert_rows;
+    for (const auto& a : *alerts) {
+      boost::json::array evidence;
+      for (const auto& e : a.evidence)
+        evidence.push_back({{"id", e.id}, {"captured_at", e.captured_at}, {"url", e.url}, {"sha256", e.sha256},
+                            {"size", e.size}, {"href", "/api/v1/site-evidence/" + std::to_string(e.id)}});
+      alert_rows.push_back({{"id", a.id}, {"kind", a.kind}, {"open", a.closed_at.empty()},
+                            {"incident", {{"id", a.incident_id}, {"reference", a.incident_reference}}},
+                            {"opened_at", a.opened_at}, {"last_seen_at", a.last_seen_at}, {"closed_at", a.closed_at},
+                            {"seen", a.seen}, {"evidence", std::move(evidence)}});
+    }
+    body["alerts"] = std::move(alert_rows);
+    auto baseline = ctx.store.find_site_baseline(*id);
+    if (!baseline) return reply(http::problem(baseline.error()));
+    if (*baseline) {
+      const auto& b = **baseline;
+      body["baseline"] = {{"learned_at", b.learned_at}, {"title", b.title},
+                          {"script_hosts", boost::json::value_from(b.script_hosts)},
+                          {"frame_hosts", boost::json::value_from(b.frame_hosts)},
+                          {"text_excerpt", b.text.substr(0, 500)}};
+    } else {
+      body["baseline"] = nullptr;
+    }
     reply(json_response(200, body));
+  })});
+
+  // The site's page as it is now becomes its baseline at the next clean check.
+  router.add({"DELETE", "/api/v1/sites/{id}/baseline", "sites_baseline_reset", 0,
+              guard(ctx, site_editors(), [&ctx](http::Request& request, Caller& caller, http::Reply reply) {
+    auto id = path_id(request, "site");
+    if (!id) return reply(http::problem(id.error()));
+    auto site = find_site(ctx, *id);
+    if (!site) return reply(http::problem(site.error()));
+    auto audit = caller_event(request, caller, "site.baseline_reset", "site", site->site.url);
+    ctx.store.reset_site_baseline(*id, audit, [&ctx, reply](Result<bool> removed) {
+      if (!removed) return reply(http::problem(removed.error()));
+      if (ctx.site_monitor_changed) ctx.site_monitor_changed();
+      reply(json_response(200, {{"reset", *removed}}));
+    });
+  })});
+
+  // A page as it was served when an alert opened: downloaded, never rendered
+  // (a defaced page is the attacker's HTML).
+  router.add({"GET", "/api/v1/site-evidence/{id}", "site_evidence", 0,
+              guard(ctx, site_readers(), [&ctx](http::Request& request, Caller&, http::Reply reply) {
+    auto id = path_id(request, "kept page");
+    if (!id) return reply(http::problem(id.error()));
+    auto evidence = ctx.store.find_site_evidence(*id);
+    if (!evidence) return reply(http::problem(evidence.error()));
+    auto response = http::Response::text(200, std::move(evidence->body), "application/octet-stream");
+    response.set("content-disposition", "attachment; filename=\"site-" + std::to_string(evidence->site_id) + "-evidence-" +
+                                            std::to_string(evidence->id) + ".html.txt\"");
+    response.set("content-security-policy", "sandbox; default-src 'none'");
+    response.set("x-content-sha256", evidence->sha256);
+    response.set("cache-control", "no-store");
+    reply(std::move(response));
   })});
 
   router.add({"DELETE", "/api/v1/sites/{id}", "sites_delete", 0,

@@ -41,10 +41,50 @@ struct SiteProblem {
   std::string category;  // RSIT class:type
   std::string title;
   std::string evidence;  // for the incident's timeline: what was found, and the page's text
+  // Defacement and spam: the page as it was served, kept with the alert
+  // when it opens, and its visible text, compared with the baseline's.
+  std::string page_copy, page_text, page_url;
   std::string response_due, resolution_due;  // from the SLA policy
 };
 
 inline constexpr const char* kSiteProblemKinds[] = {"down", "defacement", "spam", "certificate"};
+
+// What a site's page looks like when it is well, learnt by the monitor from
+// a clean check: the page's title, a sketch of its text, the hosts its
+// scripts and frames come from, and the start of its text (for the diff an
+// alert shows). An analyst's reset lets the next clean check learn anew.
+struct SiteBaseline {
+  int64_t site_id = 0;
+  std::string learned_at;  // RFC 3339
+  std::string title;
+  std::string sketch;  // hex, as the monitor's sketch_to_hex writes it
+  std::vector<std::string> script_hosts, frame_hosts;
+  std::string text;
+};
+
+inline constexpr size_t kBaselineTextLimit = 20000;
+
+// A copy of a page kept when an alert opened, and the alert it belongs to.
+struct SiteEvidence {
+  int64_t id = 0;
+  int64_t site_id = 0;
+  int64_t incident_id = 0;
+  std::string kind;  // the alert's: defacement or spam
+  std::string captured_at, url, sha256;
+  int64_t size = 0;
+  std::string body;  // filled only when one copy is asked for
+};
+
+// An alert of a site, open or closed, with its incident and evidence.
+struct SiteAlert {
+  int64_t id = 0;
+  std::string kind;
+  int64_t incident_id = 0;
+  std::string incident_reference;
+  std::string opened_at, last_seen_at, closed_at;  // closed_at empty while open
+  int seen = 0;
+  std::vector<SiteEvidence> evidence;  // without bodies
+};
 
 // One finished check, as the monitor records it.
 struct SiteCheckRecord {
@@ -58,6 +98,7 @@ struct SiteCheckRecord {
   std::string findings_json;  // [{"id", "severity", "message", "fix"}, ...]
   std::vector<SiteProblem> problems;  // an alert is opened for each, and closed for each kind absent
   std::vector<std::string> unknown;    // kinds this check could not judge: their alerts stay as they are
+  std::optional<SiteBaseline> learned;  // a baseline this check's clean page became
 };
 
 // A site with what its latest check found, for the scheduler and the console.

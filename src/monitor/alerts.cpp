@@ -48,19 +48,30 @@ void judge_problems(const SiteCheck& check, int failures_in_row, const AlertRule
     return;
   }
   std::vector<const Finding*> defacement, spam, certificate;
+  bool defaced = false;  // a changed title alone is worth a finding, not an incident
   for (const auto& f : check.findings) {
-    if (starts_with(f.id, "defacement") || starts_with(f.id, "content-new-")) defacement.push_back(&f);
+    if (starts_with(f.id, "defacement") || starts_with(f.id, "content-new-")) {
+      defacement.push_back(&f);
+      defaced = defaced || f.id != "defacement-title-changed";
+    }
     else if (starts_with(f.id, "spam")) spam.push_back(&f);
     else if (f.id == "certificate-expired" || f.id == "certificate-invalid" ||
              (f.id == "certificate-expiring" && f.severity == "high"))
       certificate.push_back(&f);
   }
-  if (!defacement.empty())
+  if (defaced)
     add("defacement", Severity::critical, "intrusions:application-compromise", "Website defaced: " + check.url,
         evidence_of(check, defacement, true));
   if (!spam.empty())
     add("spam", Severity::high, "intrusions:application-compromise", "Gambling or spam injected: " + check.url,
         evidence_of(check, spam, true));
+  // The page itself, kept when the alert opens, and its text for the diff with the baseline.
+  for (auto& p : record.problems) {
+    if (p.kind != "defacement" && p.kind != "spam") continue;
+    p.page_copy = check.page.body;
+    p.page_text = check.analysis.content.text;
+    p.page_url = check.final_url.empty() ? check.url : check.final_url;
+  }
   if (!certificate.empty())
     add("certificate", Severity::medium, "availability:misconfiguration", "Certificate problem: " + check.url,
         evidence_of(check, certificate, false));

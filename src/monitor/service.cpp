@@ -5,8 +5,10 @@
 #include <deque>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "monitor/check.h"
+#include "monitor/learning.h"
 #include "monitor/schedule.h"
 #include "util/log.h"
 #include "util/time.h"
@@ -58,6 +60,12 @@ void MonitorService::run() {
   std::unordered_map<int64_t, int> failures_in_row;
   std::unordered_map<int64_t, std::pair<double, SiteExtras>> extras;  // site -> (when fetched, what)
   std::unordered_map<int64_t, PageAnalysis> analyses;                  // site -> its page at the last check
+  struct KnownBaseline {
+    double learned_at = 0;
+    SiteBaseline stored;  // without its text, which only the store's evidence needs
+  };
+  std::unordered_map<int64_t, KnownBaseline> baselines;  // site -> its content baseline
+  bool baselines_read = false;
   std::map<std::string, int> busy_hosts;
   std::deque<DueCheck> waiting;  // due, but their host is busy
   std::vector<SiteCheckRecord> finished;
@@ -89,10 +97,10 @@ void MonitorService::run() {
     CheckOptions check;
     check.timeout_ms = options_.timeout_ms;
     check.ca_file = options_.ca_file;
-    if (!site.keywords.empty()) {
-      check.baseline = PageBaseline{};
-      check.baseline->keywords = site.keywords;
-    }
+    auto baseline = baselines.find(site.id);
+    check.baseline = page_baseline(baseline == baselines.end() ? nullptr : &baseline->second.stored, site.keywords);
+    std::optional<double> learned_at;
+    if (baseline != baselines.end()) learned_at = baseline->second.learned_at;
     if (auto known = extras.find(site.id); known != extras.end() && now - known->second.first < options_.extras_seconds) {
       check.extras = false;
       check.previous_extras = known->second.second;
@@ -100,7 +108,7 @@ void MonitorService::run() {
     if (auto known = analyses.find(site.id); known != analyses.end()) check.previous_analysis = known->second;
     int64_t id = site.id;
     bool fetches_extras = check.extras;
-    start_check(prober, site.url, check, [&, id, host, fetches_extras](SiteCheck result) {
+    start_check(prober, site.url, check, [&, id, host, fetches_extras, learned_at](SiteCheck result) {
       if (fetches_extras) extras[id] = {now_seconds(), result.extras};
       --busy_hosts[host];
       --in_flight;
@@ -112,6 +120,12 @@ void MonitorService::run() {
       SiteCheckRecord record{id, result.checked_at, result.up, result.status, result.page.timings.total, result.score,
                              result.error, findings_json(result.findings), {}, {}};
       judge_problems(result, failures, options_.alerts, record);
+      if (learns_baseline(result, learned_at, now_seconds())) {
+        record.learned = stored_baseline(id, result);
+        SiteBaseline kept = *record.learned;
+        std::string().swap(kept.text);
+        baselines[id] = {now_seconds(), std::move(kept)};
+      }
       finished.push_back(std::move(record));
       if (result.page.answered) {
         PageAnalysis& kept = analyses[id] = std::move(result.analysis);
@@ -150,11 +164,32 @@ void MonitorService::run() {
         }
         fresh.emplace(state.site.id, std::move(state.site));
       }
-      // A site whose keywords changed has its page analysed afresh.
+      // The baselines are the monitor's own; they are read at the start and
+      // when told (an analyst reset one), not every few seconds.
+      std::unordered_set<int64_t> rebaselined;
+      if (reload_now || !baselines_read) {
+        if (auto stored = store_.list_site_baselines()) {
+          std::unordered_map<int64_t, KnownBaseline> read;
+          for (auto& b : *stored) read[b.site_id] = {unix_of(b.learned_at), std::move(b)};
+          for (const auto& [id, known] : baselines)
+            if (!read.count(id) && baselines_read) rebaselined.insert(id);
+          // A baseline learnt since the read was sent is newer than what it found.
+          for (auto& [id, known] : read)
+            if (auto mine = baselines.find(id); mine == baselines.end() || mine->second.learned_at <= known.learned_at)
+              baselines[id] = std::move(known);
+          std::erase_if(baselines, [&](const auto& entry) { return rebaselined.count(entry.first) > 0; });
+          baselines_read = true;
+        } else {
+          log::error("the monitor could not read the content baselines", {{"error", stored.error().message}});
+        }
+      }
+      // A site whose keywords or baseline changed has its page analysed afresh.
       std::erase_if(analyses, [&](const auto& entry) {
         auto now_known = fresh.find(entry.first), before = sites.find(entry.first);
-        return now_known == fresh.end() || before == sites.end() || now_known->second.keywords != before->second.keywords;
+        return now_known == fresh.end() || before == sites.end() || rebaselined.count(entry.first) ||
+               now_known->second.keywords != before->second.keywords;
       });
+      std::erase_if(baselines, [&](const auto& entry) { return !fresh.count(entry.first); });
       sites = std::move(fresh);
       std::erase_if(extras, [&](const auto& entry) { return !sites.count(entry.first); });
       schedule.set_sites(scheduled, now);

@@ -121,6 +121,16 @@ class Store {
   virtual Result<std::vector<SiteRollup>> site_history(int64_t site_id, const std::string& since) = 0;
   // The same sites as list_sites, each with its latest state.
   virtual Result<std::vector<SiteState>> list_site_states(const SiteFilter& filter) = 0;
+  // The content baselines the monitor learnt (without their text), one site's
+  // with its text, and forgetting one so that the next clean check learns it
+  // again (answers whether there was one).
+  virtual Result<std::vector<SiteBaseline>> list_site_baselines() = 0;
+  virtual Result<std::optional<SiteBaseline>> find_site_baseline(int64_t site_id) = 0;
+  virtual void reset_site_baseline(int64_t site_id, AuditEvent audit, Callback<bool> done) = 0;
+  // A site's alerts, open ones first, then the latest, each with the pages
+  // kept as its evidence (without their bodies); one kept page with its body.
+  virtual Result<std::vector<SiteAlert>> list_site_alerts(int64_t site_id, int limit) = 0;
+  virtual Result<SiteEvidence> find_site_evidence(int64_t id) = 0;
 
   // Users and sessions.
   virtual void create_user(User user, AuditEvent audit, Callback<int64_t> done) = 0;

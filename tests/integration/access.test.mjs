@@ -83,6 +83,8 @@ const POLICY = {
   'GET /api/v1/sites/export': INCIDENTS,
   'GET /api/v1/sites/{id}': DESK,
   'DELETE /api/v1/sites/{id}': INCIDENTS,
+  'DELETE /api/v1/sites/{id}/baseline': INCIDENTS,
+  'GET /api/v1/site-evidence/{id}': DESK,
   'GET /healthz': EVERYONE,
   'GET /readyz': EVERYONE,
   'GET /metrics': EVERYONE,

@@ -357,8 +357,23 @@ test('a defacement becomes one incident for the site\'s organisation, which is t
     assert.equal(listed.items.length, 1);
     assert.equal(listed.items[0].state.up, true);
     assert.ok(listed.items[0].state.findings.some((f) => f.id === 'defacement-hacked-by'));
-    const one = await conforms(await call(`/api/v1/sites/${listed.items[0].id}`), 'GET', '/api/v1/sites/{id}');
+    const siteId = listed.items[0].id;
+    const one = await conforms(await call(`/api/v1/sites/${siteId}`), 'GET', '/api/v1/sites/{id}');
     assert.ok(one.history.length >= 1 && one.history[0].checks >= 1);
+    assert.equal(one.baseline, null, 'a defaced page is never learnt as the baseline');
+    // The alert on the site's page, with the page kept as it was served.
+    assert.equal(one.alerts.length, 1);
+    assert.equal(one.alerts[0].kind, 'defacement');
+    assert.equal(one.alerts[0].open, true);
+    assert.equal(one.alerts[0].incident.reference, incident.reference);
+    assert.equal(one.alerts[0].evidence.length, 1);
+    const kept = await call(one.alerts[0].evidence[0].href);
+    assert.equal(kept.status, 200);
+    assert.equal(kept.headers.get('content-type'), 'application/octet-stream');
+    assert.match(kept.headers.get('content-disposition'), /^attachment/);
+    assert.match(kept.headers.get('content-security-policy'), /sandbox/);
+    assert.equal(await kept.text(), page('Hacked by Cyber Team', '<h1>HACKED BY xX_Team_Xx</h1><p>Dinas Kesehatan</p>'));
+    assert.match(evidence.text, new RegExp(`A copy of the page as it was served \\(\\d+ bytes, SHA-256 ${one.alerts[0].evidence[0].sha256}\\) is kept as evidence`));
     assert.equal((await call('/api/v1/sites/999999')).status, 404);
     const mail = await sink.waitFor((m) => m.reference === incident.reference);
     assert.deepEqual(mail.map((m) => m.rcpt_tos).flat(), ['csirt@dinkes.contoh.go.id'], 'only the owner is told');
@@ -370,6 +385,34 @@ test('a defacement becomes one incident for the site\'s organisation, which is t
       recovered = (await get(`/api/v1/incidents/${incident.reference}`)).timeline.find((e) => /^Recovered/.test(e.text));
     }
     assert.ok(recovered, 'the recovery is on the timeline');
+    // The restored page is clean: it became the site's content baseline.
+    const restored = await get(`/api/v1/sites/${siteId}`);
+    assert.equal(restored.baseline?.title, 'Dinas Kesehatan');
+    assert.equal(restored.alerts[0].open, false);
+    // Now the page is replaced without a defacer's words, and loads a script
+    // from a host it never used: the baseline catches both, and the same
+    // incident hears of it again (within the hour), with the text's change.
+    writeFileSync(join(dir, 'www', 'flip', 'index.html'), page('Dinas Kesehatan',
+      '<script src="https://cdn-stat.example.net/a.js"></script><h1>Promo spesial</h1><p>Daftar sekarang dan dapatkan bonus besar setiap hari.</p>'));
+    let back;
+    for (let i = 0; i < 120 && !back; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      back = (await get(`/api/v1/incidents/${incident.reference}`)).timeline.find((e) => /^The problem is back/.test(e.text));
+    }
+    assert.ok(back, 'the replaced page reopened the alert');
+    assert.match(back.text, /content-new-script-host: The page loads a script from cdn-stat\.example\.net/);
+    assert.match(back.text, /defacement-content-replaced/);
+    assert.match(back.text, /Removed from the baseline \(\d+ passages?\):\n- Dinas Kesehatan Kota Layanan kesehatan untuk warga kota/);
+    assert.match(back.text, /Added to the page \(\d+ passages?\):\n- Promo spesial Daftar sekarang/);
+    const reopened = await get(`/api/v1/sites/${siteId}`);
+    assert.equal(reopened.alerts.length, 1, 'one alert, reopened');
+    assert.equal(reopened.alerts[0].evidence.length, 2, 'a second copy of the page is kept');
+    // An analyst who accepts the new page resets the baseline.
+    const csrfless = await fetch(`${server.url}/api/v1/sites/${siteId}/baseline`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(csrfless.status, 200);
+    assert.deepEqual(await csrfless.json(), { reset: true });
+    assert.equal((await get(`/api/v1/sites/${siteId}`)).baseline, null);
+    assert.match(jaga('audit', 'list', '--action', 'site.baseline_reset').stdout, /site\.baseline_reset/);
     const all = (await get('/api/v1/incidents')).items.filter((x) => x.title.startsWith('Website defaced'));
     assert.equal(all.length, 1);
     assert.equal(sink.messages().filter((m) => m.reference === incident.reference).length, 1, 'no alert storm');

@@ -62,6 +62,34 @@ TEST(Alerts, DefacementSpamAndCertificateFindingsBecomeTheirProblems) {
   judge_problems(week, 0, AlertRules{}, soon);
   EXPECT_EQ(kinds(soon), std::vector<std::string>{"certificate"});
   EXPECT_EQ(soon.problems[0].evidence.find("Its text"), std::string::npos) << "a certificate needs no copy of the page";
+  EXPECT_TRUE(soon.problems[0].page_copy.empty());
+}
+
+TEST(Alerts, DefacementAndSpamCarryThePageAsServed) {
+  auto check = answered({{"spam-slot-gacor", "high", "Injected spam \"slot gacor\".", ""}});
+  check.page.body = "<html><title>Dinas Kesehatan</title><div style=display:none>slot gacor</div></html>";
+  check.final_url = "https://dinkes.contoh.go.id/beranda";
+  SiteCheckRecord r;
+  judge_problems(check, 0, AlertRules{}, r);
+  ASSERT_EQ(kinds(r), std::vector<std::string>{"spam"});
+  EXPECT_EQ(r.problems[0].page_copy, check.page.body);
+  EXPECT_EQ(r.problems[0].page_text, "Selamat datang");
+  EXPECT_EQ(r.problems[0].page_url, "https://dinkes.contoh.go.id/beranda");
+}
+
+TEST(Alerts, AChangedTitleAloneIsAFindingButNoIncident) {
+  Finding title{"defacement-title-changed", "medium", "The page title is \"Beranda\", not \"Dinas Kesehatan\".", ""};
+  SiteCheckRecord alone;
+  judge_problems(answered({title}), 0, AlertRules{}, alone);
+  EXPECT_TRUE(alone.problems.empty());
+  EXPECT_TRUE(alone.unknown.empty()) << "no defacement: an open alert of one closes";
+
+  SiteCheckRecord with_replaced;
+  judge_problems(answered({title, {"defacement-content-replaced", "high", "Only 3% of the page's text is still its baseline's.", ""}}),
+                 0, AlertRules{}, with_replaced);
+  ASSERT_EQ(kinds(with_replaced), std::vector<std::string>{"defacement"});
+  EXPECT_NE(with_replaced.problems[0].evidence.find("defacement-title-changed"), std::string::npos)
+      << "the title goes into the evidence of a defacement";
 }
 
 }  // namespace

@@ -21,6 +21,11 @@ Statement& Statement::bind_text(int index, std::string_view text, bool copy) {
   return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+  if (sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT) != SQLITE_OK) failed_bind_ = true;
+  return *this;
+}
+
 Statement& Statement::bind(int index, std::string_view text) { return bind_text(index, text, true); }
 Statement& Statement::bind_unowned(int index, std::string_view text) { return bind_text(index, text, false); }
 
@@ -72,6 +77,14 @@ std::string Statement::text(int column) const {
   int n = sqlite3_column_bytes(stmt_, column);
   return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
 }
+
+std::string Statement::blob(int column) const {
+  auto* p = sqlite3_column_blob(stmt_, column);
+  int n = sqlite3_column_bytes(stmt_, column);
+  return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
+}
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
 
 int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }

@@ -37,6 +37,7 @@ class Statement {
   Statement& bind(int index, std::nullopt_t);
   Statement& bind_optional(int index, const std::optional<int64_t>& value);
   Statement& bind_real(int index, double value);
+  Statement& bind_blob(int index, std::string_view bytes);  // copied, stored as a BLOB
   // Empty text binds NULL: the optional filters of the list queries are
   // written "?n IS NULL OR ...".
   Statement& bind_or_null(int index, std::string_view text);
@@ -64,6 +65,8 @@ class Statement {
 
   std::string text(int column) const;
   int64_t integer(int column) const;
+  std::string blob(int column) const;
+  int column_count() const;
   double real(int column) const;
   bool is_null(int column) const;
 

@@ -522,6 +522,33 @@ CREATE TABLE site_rollups (
 ) WITHOUT ROWID;
 CREATE INDEX site_checks_by_time ON site_checks(checked_at);
 )sql"},
+      {17, "the website monitor's content baselines and the copies of pages kept as evidence", R"sql(
+-- One per site, learnt from a clean check. sketch is hex; the hosts are JSON
+-- lists; text is the start of the page's visible text.
+CREATE TABLE site_baselines (
+  site_id INTEGER PRIMARY KEY REFERENCES sites(id) ON DELETE CASCADE,
+  learned_at TEXT NOT NULL,
+  title TEXT NOT NULL,
+  sketch TEXT NOT NULL,
+  script_hosts TEXT NOT NULL DEFAULT '[]',
+  frame_hosts TEXT NOT NULL DEFAULT '[]',
+  text TEXT NOT NULL DEFAULT ''
+);
+-- A page as it was served when an alert opened. It belongs to the incident
+-- and outlives the site's removal.
+CREATE TABLE site_evidence (
+  id INTEGER PRIMARY KEY,
+  incident_id INTEGER NOT NULL REFERENCES incidents(id),
+  site_id INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  captured_at TEXT NOT NULL,
+  url TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  body BLOB NOT NULL
+);
+CREATE INDEX site_evidence_by_site ON site_evidence(site_id, id);
+CREATE INDEX site_evidence_by_incident ON site_evidence(incident_id, id);
+)sql"},
   };
   return all;
 }

@@ -5,6 +5,9 @@
 #include <cmath>
 
 #include "store/sqlite/sqlite_store.h"
+#include "util/crypto.h"
+#include "util/text.h"
+#include "util/text_diff.h"
 #include "util/time.h"
 
 namespace jaga::sqlite {
@@ -144,6 +147,38 @@ namespace {
 // incident, not one an hour.
 constexpr auto kReopenWithin = std::chrono::hours(1);
 
+// Keeps the copy of the page a problem was seen on, with its incident, and
+// answers what the timeline says of it and of the text's change from the
+// site's baseline.
+Result<std::string> page_evidence(Connection& db, const SiteCheckRecord& check, const SiteProblem& problem,
+                                  int64_t incident_id) {
+  std::string out;
+  if (!problem.page_text.empty() || !problem.page_copy.empty()) {
+    TRY_PREPARE(q, db, "SELECT text, learned_at FROM site_baselines WHERE site_id = ?1");
+    q.bind(1, check.site_id);
+    auto row = q.step();
+    if (!row) return row.error();
+    if (*row) {
+      out += "\n\nThe text against the site's baseline (learnt " + q.text(1) + "):\n" +
+             describe_text_change(text_change(q.text(0), problem.page_text), 3000);
+    }
+  }
+  if (problem.page_copy.empty()) return out;
+  std::string sha256 = sha256_hex(problem.page_copy);
+  TRY_PREPARE(keep, db,
+              "INSERT INTO site_evidence(incident_id, site_id, kind, captured_at, url, sha256, body) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id");
+  keep.bind(1, incident_id).bind(2, check.site_id).bind(3, problem.kind).bind(4, check.checked_at);
+  keep.bind(5, problem.page_url).bind(6, sha256).bind_blob(7, problem.page_copy);
+  auto row = keep.step();
+  if (!row) return row.error();
+  int64_t id = keep.integer(0);
+  TRY(keep.run());
+  out += "\n\nA copy of the page as it was served (" + with_commas(problem.page_copy.size()) + " bytes, SHA-256 " +
+         sha256 + ") is kept as evidence " + std::to_string(id) + ": /api/v1/site-evidence/" + std::to_string(id) + ".";
+  return out;
+}
+
 // Opens, keeps or closes the site's alerts after a check; each new alert
 // is an incident routed to the site's organisation, which is told.
 Status apply_alerts(Connection& db, const NotificationOptions& options, const SiteCheckRecord& check) {
@@ -203,8 +238,10 @@ Status apply_alerts(Connection& db, const NotificationOptions& options, const Si
         TRY_PREPARE(reopen, db, "UPDATE site_alerts SET closed_at = '', last_seen_at = ?2, seen = seen + 1 WHERE id = ?1");
         reopen.bind(1, alert).bind(2, check.checked_at);
         TRY(reopen.run());
+        auto evidence = page_evidence(db, check, *problem, incident);
+        if (!evidence) return evidence.error();
         TRY(add_event(db, incident, check.checked_at, std::nullopt, "monitor", false,
-                      "The problem is back: " + problem->evidence, ""));
+                      "The problem is back: " + problem->evidence + *evidence, ""));
         continue;
       }
     }
@@ -219,7 +256,9 @@ Status apply_alerts(Connection& db, const NotificationOptions& options, const Si
     auto inserted = insert_incident(db, incident);
     if (!inserted) return inserted.error();
     int64_t incident_id = inserted->first;
-    TRY(add_event(db, incident_id, check.checked_at, std::nullopt, "monitor", false, problem->evidence, ""));
+    auto evidence = page_evidence(db, check, *problem, incident_id);
+    if (!evidence) return evidence.error();
+    TRY(add_event(db, incident_id, check.checked_at, std::nullopt, "monitor", false, problem->evidence + *evidence, ""));
     if (organisation) {
       TRY_PREPARE(affected, db,
                   "INSERT INTO incident_organisations(incident_id, organisation_id, source, reason, indicators) "
@@ -242,6 +281,104 @@ Status apply_alerts(Connection& db, const NotificationOptions& options, const Si
 }
 
 }  // namespace
+
+namespace {
+
+Status save_baseline(Connection& db, const SiteBaseline& b) {
+  TRY_PREPARE(q, db,
+              "INSERT OR REPLACE INTO site_baselines(site_id, learned_at, title, sketch, script_hosts, frame_hosts, text) "
+              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  q.bind(1, b.site_id).bind(2, b.learned_at).bind(3, b.title).bind(4, b.sketch).bind(5, list_json(b.script_hosts));
+  q.bind(6, list_json(b.frame_hosts)).bind(7, b.text.substr(0, kBaselineTextLimit));
+  return q.run();
+}
+
+SiteBaseline read_baseline(Statement& r) {
+  SiteBaseline b;
+  b.site_id = r.integer(0);
+  b.learned_at = r.text(1);
+  b.title = r.text(2);
+  b.sketch = r.text(3);
+  b.script_hosts = list_of(r.text(4));
+  b.frame_hosts = list_of(r.text(5));
+  if (r.column_count() > 6) b.text = r.text(6);
+  return b;
+}
+
+}  // namespace
+
+Result<std::vector<SiteBaseline>> SqliteStore::list_site_baselines() {
+  auto lease = readers_.lease();
+  std::vector<SiteBaseline> out;
+  TRY_PREPARE(q, *lease, "SELECT site_id, learned_at, title, sketch, script_hosts, frame_hosts FROM site_baselines");
+  TRY(q.for_each_row([&](Statement& r) { out.push_back(read_baseline(r)); }));
+  return out;
+}
+
+Result<std::optional<SiteBaseline>> SqliteStore::find_site_baseline(int64_t site_id) {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease,
+              "SELECT site_id, learned_at, title, sketch, script_hosts, frame_hosts, text FROM site_baselines "
+              "WHERE site_id = ?1");
+  q.bind(1, site_id);
+  auto row = q.step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<SiteBaseline>();
+  return std::optional<SiteBaseline>(read_baseline(q));
+}
+
+void SqliteStore::reset_site_baseline(int64_t site_id, AuditEvent audit, Callback<bool> done) {
+  submit_value<bool>(
+      [site_id](Connection& db) -> Result<bool> {
+        TRY_PREPARE(remove, db, "DELETE FROM site_baselines WHERE site_id = ?1");
+        remove.bind(1, site_id);
+        TRY(remove.run());
+        return db.changes() > 0;
+      },
+      std::move(done), std::move(audit));
+}
+
+Result<std::vector<SiteAlert>> SqliteStore::list_site_alerts(int64_t site_id, int limit) {
+  auto lease = readers_.lease();
+  Connection& db = *lease;
+  ReadTransaction snapshot(db);
+  std::vector<SiteAlert> out;
+  {
+    TRY_PREPARE(q, db,
+                "SELECT a.id, a.kind, a.incident_id, i.reference, a.opened_at, a.last_seen_at, a.closed_at, a.seen "
+                "FROM site_alerts a JOIN incidents i ON i.id = a.incident_id WHERE a.site_id = ?1 "
+                "ORDER BY a.closed_at != '', a.id DESC LIMIT ?2");
+    q.bind(1, site_id).bind(2, static_cast<int64_t>(limit));
+    TRY(q.for_each_row([&](Statement& r) {
+      out.push_back({r.integer(0), r.text(1), r.integer(2), r.text(3), r.text(4), r.text(5), r.text(6),
+                     static_cast<int>(r.integer(7)), {}});
+    }));
+  }
+  for (auto& alert : out) {
+    TRY_PREPARE(q, db,
+                "SELECT id, site_id, incident_id, kind, captured_at, url, sha256, length(body) FROM site_evidence "
+                "WHERE incident_id = ?1 AND site_id = ?2 ORDER BY id DESC LIMIT 20");
+    q.bind(1, alert.incident_id).bind(2, site_id);
+    TRY(q.for_each_row([&](Statement& r) {
+      alert.evidence.push_back({r.integer(0), r.integer(1), r.integer(2), r.text(3), r.text(4), r.text(5), r.text(6),
+                                r.integer(7), ""});
+    }));
+  }
+  return out;
+}
+
+Result<SiteEvidence> SqliteStore::find_site_evidence(int64_t id) {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease,
+              "SELECT id, site_id, incident_id, kind, captured_at, url, sha256, length(body), body FROM site_evidence "
+              "WHERE id = ?1");
+  q.bind(1, id);
+  auto row = q.step();
+  if (!row) return row.error();
+  if (!*row) return Error::not_found("There is no kept page " + std::to_string(id) + ".");
+  return SiteEvidence{q.integer(0), q.integer(1), q.integer(2), q.text(3), q.text(4), q.text(5), q.text(6),
+                      q.integer(7), q.blob(8)};
+}
 
 void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callback<int> done) {
   submit_value<int>(
@@ -274,6 +411,7 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
           history.bind_real(5, c.total_ms).bind(6, static_cast<int64_t>(c.score));
           TRY(history.run());
           TRY(apply_alerts(db, options, c));
+          if (c.learned) TRY(save_baseline(db, *c.learned));
           ++written;
         }
         return written;

@@ -237,6 +237,11 @@ class SqliteStore final : public Store {
   Result<std::vector<SiteState>> list_site_states(const SiteFilter& filter) override;
   void roll_up_site_history(SiteHistoryPolicy policy, std::string now, Callback<int> done) override;
   Result<std::vector<SiteRollup>> site_history(int64_t site_id, const std::string& since) override;
+  Result<std::vector<SiteBaseline>> list_site_baselines() override;
+  Result<std::optional<SiteBaseline>> find_site_baseline(int64_t site_id) override;
+  void reset_site_baseline(int64_t site_id, AuditEvent audit, Callback<bool> done) override;
+  Result<std::vector<SiteAlert>> list_site_alerts(int64_t site_id, int limit) override;
+  Result<SiteEvidence> find_site_evidence(int64_t id) override;
   Result<Organisation> find_organisation(int64_t id) override;
   void set_user_organisation(std::string username, std::optional<int64_t> organisation_id, AuditEvent audit,
                              Callback<bool> done) override;
