@@ -1,8 +1,9 @@
 // An analyst watches the websites in headless Chromium: the list with each
 // site's state and score, an organisation's scorecard, adding a site through
-// the form, and one site's findings with their fixes and its history chart.
-// The sites are a page this test serves (with gambling links hidden in it)
-// and a closed port. axe finds no serious or critical violation; screenshots
+// the form, one site's findings with their fixes, its history chart, its
+// spam alert with the page kept as evidence, and another's content baseline
+// reset. The sites are pages this test serves (one with gambling links
+// hidden in it, one clean) and a closed port. axe finds no serious or critical violation; screenshots
 // of each step.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +23,10 @@ before(async () => {
   closedPort = await freePort();
   site = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', server: 'Apache/2.4.41' });
+    if (request.url === '/clean') {
+      return response.end('<!doctype html><html><head><title>Portal Kota Contoh</title><script src="https://cdn.contoh.go.id/app.js"></script></head>' +
+        '<body><h1>Portal Kota Contoh</h1><p>Informasi layanan publik dan berita kota.</p></body></html>');
+    }
     response.end('<!doctype html><html><head><title>Dinas Kesehatan Kota Contoh</title></head><body><h1>Dinas Kesehatan</h1>' +
       '<p>Layanan kesehatan untuk warga kota.</p><div style="display:none"><a href="https://gacor.example/">slot gacor hari ini</a></div></body></html>');
   }).listen(sitePort, '127.0.0.1');
@@ -33,7 +38,8 @@ before(async () => {
   assert.equal(jaga('organisation', 'import', join(dir, 'orgs.csv')).status, 0);
   writeFileSync(join(dir, 'sites.csv'), 'url,organisation,interval_seconds,keywords\n' +
     `http://127.0.0.1:${sitePort}/,Dinas Kesehatan Kota Contoh,60,Dinas Kesehatan\n` +
-    `http://127.0.0.1:${closedPort}/,Dinas Kesehatan Kota Contoh,60,\n`);
+    `http://127.0.0.1:${closedPort}/,Dinas Kesehatan Kota Contoh,60,\n` +
+    `http://127.0.0.1:${sitePort}/clean,,60,\n`);
   const imported = jaga('site', 'import', join(dir, 'sites.csv'));
   assert.equal(imported.status, 0, imported.stderr);
 });
@@ -45,13 +51,13 @@ test('an analyst reads the websites, an organisation\'s scorecard and one site\'
   const table = page.locator('#sites');
   for (let tries = 0; tries < 60; ++tries) {
     const text = await table.textContent();
-    if (/up 200/.test(text) && /DOWN/.test(text)) break;
+    if (/up 200[\s\S]*up 200/.test(text) && /DOWN/.test(text)) break;
     await page.waitForTimeout(250);
     await page.reload();
     await table.waitFor();
   }
   const rows = table.locator('tbody tr');
-  assert.equal(await rows.count(), 2);
+  assert.equal(await rows.count(), 3);
   assert.match(await rows.nth(0).textContent(), /up 200/);
   assert.match(await rows.nth(0).textContent(), /high/, 'the worst finding is high: the hidden gambling links');
   assert.match(await rows.nth(1).textContent(), /DOWN/);
@@ -73,8 +79,38 @@ test('an analyst reads the websites, an organisation\'s scorecard and one site\'
   assert.match(await findings.textContent(), /spam-slot-gacor Injected spam "slot gacor" in text hidden from visitors/);
   assert.match(await findings.textContent(), /How to fix it: Hide versions/);
   assert.equal(await page.locator('svg.chart').count(), 2, 'the latency and uptime charts');
+  // The hidden links opened a spam alert, whose incident and kept page are linked.
+  const alerts = page.locator('#alerts tbody tr');
+  assert.equal(await alerts.count(), 1);
+  assert.match(await alerts.first().textContent(), /Injected spam\s*open\s*INC-\d{4}-\d{6}/);
+  const kept = alerts.first().getByRole('link', { name: /Page as served/ });
+  const href = await kept.getAttribute('href');
+  const download = await page.evaluate(async (path) => {
+    const r = await fetch(path, { credentials: 'same-origin' });
+    return { status: r.status, type: r.headers.get('content-type'), text: await r.text() };
+  }, href);
+  assert.equal(download.status, 200);
+  assert.equal(download.type, 'application/octet-stream');
+  assert.match(download.text, /slot gacor hari ini/);
+  assert.match(await page.locator('#baseline-title + *').textContent(), /None yet/, 'a page with spam is never the baseline');
   await noSeriousViolations(page, 'one website');
   await shot(page, '62-site-page');
+
+  // The clean page became its site's baseline; the analyst accepts a change by resetting it.
+  await page.getByRole('link', { name: 'All websites' }).click();
+  await page.getByRole('link', { name: `http://127.0.0.1:${sitePort}/clean` }).click();
+  await page.getByRole('heading', { name: 'Content baseline' }).waitFor();
+  const baseline = page.locator('section', { has: page.getByRole('heading', { name: 'Content baseline' }) });
+  assert.match(await baseline.textContent(), /Page titlePortal Kota Contoh/);
+  assert.match(await baseline.textContent(), /cdn\.contoh\.go\.id/);
+  assert.match(await page.locator('main').textContent(), /No alerts\./);
+  await shot(page, '64-site-baseline');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByRole('button', { name: 'Accept the page as it is now' }).click();
+  await baseline.getByText('Reset: the next clean check learns the page.').waitFor();
+  await page.reload();
+  await page.getByRole('heading', { name: 'Content baseline' }).waitFor();
+  assert.match(await baseline.textContent(), /None yet/);
 
   await page.getByRole('link', { name: 'All websites' }).click();
   await page.getByLabel('Address', { exact: true }).fill('ftp://127.0.0.1:9/');

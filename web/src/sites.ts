@@ -2,9 +2,11 @@
 // paged and filtered on the server (fast with tens of thousands), an
 // organisation's scorecard when the list is filtered by one, and one site
 // with its findings (each with its fix) and its latency and uptime by hour
-// as SVG charts with the numbers beside them.
+// as SVG charts with the numbers beside them, its alerts with their
+// incidents and the copies of the page kept as evidence, and the content
+// baseline the monitor compares the page with.
 import { api, errorBox, go, link, main, postJson, runsIncidents } from './console';
-import { clear, formatTime, h, readProblem } from './dom';
+import { clear, formatSize, formatTime, h, readProblem } from './dom';
 import { lang, t } from './i18n';
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -177,6 +179,44 @@ export async function renderSite(id: string): Promise<void> {
     findings.length ? h('ul', { id: 'findings', class: 'findings' }, ...findings.map((f: any) => h('li', {},
       h('span', { class: `badge sev-${f.severity}` }, t(`site.sev.${f.severity}`)), ' ', h('span', { class: 'mono' }, f.id), ' ', f.message,
       f.fix ? h('p', { class: 'hint' }, `${t('site.fix')}: ${f.fix}`) : ''))) : h('p', {}, t('site.no_findings')),
+    h('h2', {}, t('site.alerts')),
+    x.alerts.length ? alertsTable(x.alerts) : h('p', {}, t('site.no_alerts')),
+    baselineBox(x),
     h('h2', {}, t('site.history')),
     x.history.length ? historyChart(x.history) : h('p', {}, t('site.no_history')));
+}
+
+// Each alert with its incident, and the pages kept as its evidence:
+// downloads, never shown here (a defaced page is the attacker's HTML).
+function alertsTable(alerts: any[]): HTMLElement {
+  return h('table', { id: 'alerts' }, h('caption', { class: 'muted' }, t('site.alerts.caption')),
+    h('thead', {}, h('tr', {}, ...['kind', 'state', 'incident', 'opened', 'last_seen', 'evidence'].map((c) => h('th', { scope: 'col' }, t(`site.alerts.${c}`))))),
+    h('tbody', {}, ...alerts.map((a) => h('tr', {},
+      h('td', {}, t(`site.alert.${a.kind}`)),
+      h('td', {}, a.open ? h('span', { class: 'badge down' }, t('site.alerts.open'))
+        : h('span', { class: 'badge muted' }, `${t('site.alerts.closed')} ${formatTime(a.closed_at, lang())}`)),
+      h('td', {}, link(`/desk/incidents/${a.incident.reference}`, a.incident.reference, { class: 'mono' })),
+      h('td', { class: 'nowrap' }, formatTime(a.opened_at, lang())),
+      h('td', { class: 'nowrap' }, `${formatTime(a.last_seen_at, lang())} (${a.seen}×)`),
+      h('td', {}, a.evidence.length ? h('ul', { class: 'plain' }, ...a.evidence.map((e: any) => h('li', {},
+        h('a', { href: e.href, download: `site-evidence-${e.id}.html.txt` }, `${t('site.alerts.page')} ${formatTime(e.captured_at, lang())}`),
+        ` — ${formatSize(e.size)}`, h('br', {}), h('span', { class: 'mono muted' }, `sha256 ${e.sha256.slice(0, 16)}…`)))) : '—')))));
+}
+
+function baselineBox(x: any): HTMLElement {
+  const result = h('div', { role: 'status' });
+  const b = x.baseline;
+  const reset = runsIncidents() && b ? h('button', { class: 'secondary', type: 'button', id: 'baseline-reset', onclick: async () => {
+    if (!confirm(t('site.baseline.confirm'))) return;
+    const r = await api(`/api/v1/sites/${x.id}/baseline`, { method: 'DELETE' });
+    if (!r.ok) { clear(result, errorBox((await readProblem(r)).detail ?? '')); return; }
+    clear(result, h('p', { class: 'notice' }, t('site.baseline.was_reset')));
+  } }, t('site.baseline.reset')) : '';
+  return h('section', { class: 'box', 'aria-labelledby': 'baseline-title' }, h('h2', { id: 'baseline-title' }, t('site.baseline')),
+    b ? h('dl', { class: 'facts' },
+      h('dt', {}, t('site.baseline.learned')), h('dd', {}, formatTime(b.learned_at, lang())),
+      h('dt', {}, t('site.baseline.title')), h('dd', {}, b.title || '—'),
+      h('dt', {}, t('site.baseline.scripts')), h('dd', { class: 'mono' }, [...b.script_hosts, ...b.frame_hosts].join(', ') || '—'),
+      h('dt', {}, t('site.baseline.text')), h('dd', {}, b.text_excerpt || '—')) : h('p', {}, t('site.baseline.none')),
+    h('p', { class: 'hint' }, t('site.baseline.hint')), reset, result);
 }
