@@ -5,6 +5,9 @@ namespace jaga::monitor {
 bool learns_baseline(const SiteCheck& check, std::optional<double> learned_at, double now, double refresh_seconds) {
   if (!check.up || !check.page.answered || check.status < 200 || check.status > 299 || check.page.body_cut) return false;
   if (!check.analysis.findings.empty()) return false;
+  // An analysis kept from an earlier check has dropped the page's words: the
+  // baseline is learnt from a page read afresh (a page that changes is).
+  if (check.analysis.content.text.empty() && !check.analysis.sketch.hashes.empty()) return false;
   return !learned_at || now - *learned_at >= refresh_seconds;
 }
 

@@ -16,8 +16,11 @@ double slot_fraction(int64_t site_id) {
   return static_cast<double>(h >> 11) / 9007199254740992.0;  // 2^53
 }
 
-// New sites are checked within this many seconds, spread by their slot.
+// New sites are checked within this many seconds, spread by their slot;
+// many at once (an import of a whole registry) at most this many a second,
+// so that their first checks do not crowd out the others'.
 constexpr double kNewSiteSpread = 5;
+constexpr double kNewChecksPerSecond = 200;
 
 }  // namespace
 
@@ -31,6 +34,10 @@ double Schedule::next_slot(int64_t site_id, int interval_seconds, double after) 
 void Schedule::set_sites(const std::vector<ScheduledSite>& sites, double now) {
   std::unordered_map<int64_t, Entry> next;
   next.reserve(sites.size());
+  size_t never_checked = 0;
+  for (const auto& s : sites)
+    if (s.last_checked <= 0 && !sites_.count(s.id)) ++never_checked;
+  double new_spread = std::max(kNewSiteSpread, static_cast<double>(never_checked) / kNewChecksPerSecond);
   for (const auto& s : sites) {
     auto known = sites_.find(s.id);
     if (known != sites_.end() && known->second.interval_seconds == s.interval_seconds) {
@@ -40,7 +47,7 @@ void Schedule::set_sites(const std::vector<ScheduledSite>& sites, double now) {
     Entry e;
     e.interval_seconds = s.interval_seconds;
     if (s.last_checked <= 0) {
-      e.due_at = now + slot_fraction(s.id) * std::min<double>(kNewSiteSpread, s.interval_seconds);
+      e.due_at = now + slot_fraction(s.id) * std::min<double>(new_spread, s.interval_seconds);
     } else {
       // The slot of the interval after the last check; when that has
       // passed (the server was down), the next slot from now.

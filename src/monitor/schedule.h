@@ -5,7 +5,9 @@
 // checked at the slot in every interval: checks of many sites spread evenly
 // over the interval, and after a restart a site that is overdue waits for
 // its next slot instead of all sites being checked at once. A site never
-// checked before is checked within a few seconds of being added.
+// checked before is checked within a few seconds of being added; many added
+// at once are spread over as many seconds as 200 a second takes (at most
+// their interval).
 #pragma once
 
 #include <cstddef>

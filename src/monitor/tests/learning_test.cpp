@@ -56,6 +56,9 @@ TEST(Learning, APageWithFindingsAnErrorOrACutBodyIsNeverLearnt) {
   auto cut = clean_page();
   cut.page.body_cut = true;
   EXPECT_FALSE(learns_baseline(cut, std::nullopt, now));
+  auto reused = clean_page();  // the monitor's kept analysis of an unchanged page, its words dropped
+  reused.analysis.content.text.clear();
+  EXPECT_FALSE(learns_baseline(reused, now - 25 * 3600, now));
 }
 
 TEST(Learning, KeywordsAloneMakeABaselineAndNothingMakesNone) {

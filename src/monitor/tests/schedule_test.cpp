@@ -27,7 +27,12 @@ TEST(Schedule, NewSitesAreCheckedWithinSecondsThenSpreadEvenlyOverTheirInterval)
   Schedule schedule;
   const double t0 = 1'000'000;
   schedule.set_sites(sites(3000, 300, 0), t0);
+  // 3,000 at once: their first checks spread over 15 s, 200 a second.
   auto first = schedule.take_due(t0 + 5, 100000);
+  EXPECT_GT(first.size(), 700u);
+  EXPECT_LT(first.size(), 1300u);
+  auto rest = schedule.take_due(t0 + 15, 100000);
+  first.insert(first.end(), rest.begin(), rest.end());
   EXPECT_EQ(first.size(), 3000u);
   for (const auto& due : first) schedule.checked(due.site_id, due.due_at + 0.2);
   // Nothing again for the next 100 s: no site is checked twice in quick succession.
@@ -38,6 +43,20 @@ TEST(Schedule, NewSitesAreCheckedWithinSecondsThenSpreadEvenlyOverTheirInterval)
   EXPECT_EQ(total, 3000);
   // 300 s in each 40 s part would be 400 per part of the interval; no part is crowded.
   for (int c : counts) EXPECT_LT(c, 560) << "a crowded part";
+}
+
+TEST(Schedule, ASiteAddedAloneIsCheckedWithinFiveSeconds) {
+  Schedule schedule;
+  const double t0 = 1'000'000;
+  schedule.set_sites(sites(3000, 300, t0 - 10), t0);
+  auto with_new = sites(3000, 300, t0 - 10);
+  with_new.push_back({3001, 300, 0});
+  schedule.set_sites(with_new, t0 + 20);
+  // The 3,000 checked ten seconds ago wait for their slots; the new one does not.
+  std::vector<int64_t> early;
+  for (const auto& due : schedule.take_due(t0 + 25, 100000))
+    if (due.due_at >= t0 + 20) early.push_back(due.site_id);
+  EXPECT_NE(std::find(early.begin(), early.end(), 3001), early.end());
 }
 
 TEST(Schedule, AfterARestartOverdueSitesWaitForTheirSlotsInsteadOfAllAtOnce) {
