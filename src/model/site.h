@@ -31,6 +31,7 @@ struct SiteFilter {
   std::string text;  // part of the URL
   int limit = 100;
   int64_t after_id = 0;  // paging: sites with a greater id
+  bool findings = true;  // false: states without their findings (the monitor's schedule needs none)
 };
 
 // A problem a check found that deserves an incident: one open alert, and

@@ -72,6 +72,7 @@ void MonitorService::run() {
   MonitorStats stats;
   std::deque<std::pair<double, double>> recent_lags;  // (when, lag)
   double last_reload = 0, last_flush = now_seconds(), last_stats = 0;
+  int64_t sites_generation = -1;  // of the sites last read; -1: none read yet
   // The first roll-up a minute after start, then hourly.
   double last_rollup = now_seconds() - 3600 + 60;
   uint64_t in_flight = 0;
@@ -148,9 +149,19 @@ void MonitorService::run() {
       reload_ = false;
     }
     double now = now_seconds();
-    if (reload_now || now - last_reload >= options_.reload_seconds) {
+    bool sites_changed = reload_now || sites_generation < 0;
+    if (!sites_changed && now - last_reload >= options_.reload_seconds) {
+      // Another process (the CLI) may have changed the sites: one row says whether it did.
       last_reload = now;
-      auto all = list_all_site_states(store_, {});
+      auto generation = store_.site_generation();
+      sites_changed = generation && *generation != sites_generation;
+    }
+    if (sites_changed) {
+      last_reload = now;
+      if (auto generation = store_.site_generation()) sites_generation = *generation;
+      SiteFilter schedule_only;
+      schedule_only.findings = false;
+      auto all = list_all_site_states(store_, schedule_only);
       if (!all) log::error("the monitor could not read the sites", {{"error", all.error().message}});
       std::vector<ScheduledSite> scheduled;
       std::unordered_map<int64_t, Site> fresh;

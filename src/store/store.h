@@ -125,6 +125,8 @@ class Store {
   // with its text, and forgetting one so that the next clean check learns it
   // again (answers whether there was one).
   virtual Result<std::vector<SiteBaseline>> list_site_baselines() = 0;
+  // Grows with every change to the sites (added, changed, removed).
+  virtual Result<int64_t> site_generation() = 0;
   virtual Result<std::optional<SiteBaseline>> find_site_baseline(int64_t site_id) = 0;
   virtual void reset_site_baseline(int64_t site_id, AuditEvent audit, Callback<bool> done) = 0;
   // A site's alerts, open ones first, then the latest, each with the pages

@@ -522,7 +522,7 @@ CREATE TABLE site_rollups (
 ) WITHOUT ROWID;
 CREATE INDEX site_checks_by_time ON site_checks(checked_at);
 )sql"},
-      {17, "the website monitor's content baselines and the copies of pages kept as evidence", R"sql(
+      {17, "the website monitor's content baselines, the copies of pages kept as evidence, and a generation of the sites", R"sql(
 -- One per site, learnt from a clean check. sketch is hex; the hosts are JSON
 -- lists; text is the start of the page's visible text.
 CREATE TABLE site_baselines (
@@ -548,6 +548,12 @@ CREATE TABLE site_evidence (
 );
 CREATE INDEX site_evidence_by_site ON site_evidence(site_id, id);
 CREATE INDEX site_evidence_by_incident ON site_evidence(incident_id, id);
+-- Grows with every change to the sites: the monitor reads them again only when it has.
+CREATE TABLE site_generation (id INTEGER PRIMARY KEY CHECK (id = 1), generation INTEGER NOT NULL);
+INSERT INTO site_generation VALUES (1, 0);
+CREATE TRIGGER sites_added AFTER INSERT ON sites BEGIN UPDATE site_generation SET generation = generation + 1; END;
+CREATE TRIGGER sites_changed AFTER UPDATE ON sites BEGIN UPDATE site_generation SET generation = generation + 1; END;
+CREATE TRIGGER sites_removed AFTER DELETE ON sites BEGIN UPDATE site_generation SET generation = generation + 1; END;
 )sql"},
   };
   return all;

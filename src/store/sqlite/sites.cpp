@@ -86,14 +86,14 @@ Result<std::vector<SiteState>> read_sites(Connection& db, const SiteFilter& filt
               "SELECT s.id, s.url, s.organisation_id, coalesce(o.name, ''), s.interval_seconds, s.keywords, s.tags, "
               "s.enabled, s.created_at, s.updated_at, coalesce(t.checked_at, ''), coalesce(t.up, 0), "
               "coalesce(t.status, 0), coalesce(t.total_ms, 0), coalesce(t.score, 0), coalesce(t.error, ''), "
-              "coalesce(t.findings, '[]'), coalesce(t.failures_in_row, 0), coalesce(t.up_since, ''), "
+              "CASE WHEN ?6 THEN coalesce(t.findings, '[]') ELSE '[]' END, coalesce(t.failures_in_row, 0), coalesce(t.up_since, ''), "
               "coalesce(t.down_since, '') FROM sites s LEFT JOIN organisations o ON o.id = s.organisation_id "
               "LEFT JOIN site_status t ON t.site_id = s.id "
               "WHERE s.id > ?1 AND (?2 IS NULL OR o.name = ?2) "
               "AND (?3 IS NULL OR EXISTS (SELECT 1 FROM json_each(s.tags) WHERE value = ?3)) "
               "AND (?4 IS NULL OR instr(s.url, ?4) > 0) ORDER BY s.id LIMIT ?5");
   q.bind(1, filter.after_id).bind_or_null(2, filter.organisation).bind_or_null(3, filter.tag);
-  q.bind_or_null(4, filter.text).bind(5, static_cast<int64_t>(filter.limit));
+  q.bind_or_null(4, filter.text).bind(5, static_cast<int64_t>(filter.limit)).bind(6, int64_t{filter.findings});
   TRY(q.for_each_row([&](Statement& r) {
     SiteState state;
     Site& s = state.site;
@@ -132,6 +132,14 @@ Result<std::vector<Site>> SqliteStore::list_sites(const SiteFilter& filter) {
   out.reserve(states->size());
   for (auto& s : *states) out.push_back(std::move(s.site));
   return out;
+}
+
+Result<int64_t> SqliteStore::site_generation() {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease, "SELECT generation FROM site_generation WHERE id = 1");
+  auto row = q.step();
+  if (!row) return row.error();
+  return *row ? q.integer(0) : int64_t{0};
 }
 
 Result<std::vector<SiteState>> SqliteStore::list_site_states(const SiteFilter& filter) {

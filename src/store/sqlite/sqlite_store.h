@@ -238,6 +238,7 @@ class SqliteStore final : public Store {
   void roll_up_site_history(SiteHistoryPolicy policy, std::string now, Callback<int> done) override;
   Result<std::vector<SiteRollup>> site_history(int64_t site_id, const std::string& since) override;
   Result<std::vector<SiteBaseline>> list_site_baselines() override;
+  Result<int64_t> site_generation() override;
   Result<std::optional<SiteBaseline>> find_site_baseline(int64_t site_id) override;
   void reset_site_baseline(int64_t site_id, AuditEvent audit, Callback<bool> done) override;
   Result<std::vector<SiteAlert>> list_site_alerts(int64_t site_id, int limit) override;

@@ -952,4 +952,33 @@ TEST_F(StoreTest, SiteHistoryRollsChecksIntoHoursAndHoursIntoDays) {
   EXPECT_EQ((*again)[0].checks, 36);
 }
 
+TEST_F(StoreTest, TheSitesGenerationGrowsWithChangesToTheSitesOnly) {
+  auto generation = [&] { return store_->site_generation().value(); };
+  int64_t start = generation();
+  Site site;
+  site.url = "https://disdik.contoh.go.id/";
+  ASSERT_TRUE(wait_for<SiteSaveCounts>([&](auto cb) { store_->save_sites({site}, event("site.save"), cb); }).ok());
+  int64_t added = generation();
+  EXPECT_GT(added, start);
+  int64_t id = store_->list_sites({}).value().front().id;
+  // A check is no change to the sites.
+  SiteCheckRecord check{id, "2026-12-03T10:00:00.000Z", true, 200, 12, 90, "", R"([{"id":"baseline-csp"}])", {}, {}};
+  ASSERT_TRUE(wait_for<int>([&](auto cb) { store_->record_site_checks({check}, cb); }).ok());
+  EXPECT_EQ(generation(), added);
+  // The states without findings, as the monitor reads them.
+  SiteFilter schedule_only;
+  schedule_only.findings = false;
+  auto states = store_->list_site_states(schedule_only);
+  ASSERT_TRUE(states.ok());
+  EXPECT_EQ(states->front().findings_json, "[]");
+  EXPECT_EQ(states->front().checked_at, "2026-12-03T10:00:00.000Z");
+  EXPECT_NE(store_->list_site_states({}).value().front().findings_json, "[]");
+  site.interval_seconds = 600;
+  ASSERT_TRUE(wait_for<SiteSaveCounts>([&](auto cb) { store_->save_sites({site}, event("site.save"), cb); }).ok());
+  EXPECT_GT(generation(), added);
+  int64_t changed = generation();
+  ASSERT_TRUE(wait_for<bool>([&](auto cb) { store_->delete_site(site.url, event("site.delete"), cb); }).value());
+  EXPECT_GT(generation(), changed);
+}
+
 }  // namespace jaga
