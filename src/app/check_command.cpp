@@ -29,7 +29,7 @@ int run_check(const CheckCommandOptions& options) {
     if (!text) return fail("--rules: " + text.error().message);
     auto rules = monitor::parse_rule_weights(*text);
     if (!rules) return fail(options.rules_file + ": " + rules.error().message);
-    check.rules = std::move(*rules);
+    check.rules = std::make_shared<const std::vector<monitor::Rule>>(std::move(*rules));
   }
   auto signatures = monitor::shipped_signatures();
   if (!options.signatures_file.empty()) {
@@ -44,7 +44,7 @@ int run_check(const CheckCommandOptions& options) {
 
   monitor::Prober prober;
   monitor::SiteCheck result;
-  monitor::start_check(prober, *url, check, [&](monitor::SiteCheck c) { result = std::move(c); });
+  monitor::start_check(prober, *url, std::move(check), [&](monitor::SiteCheck c) { result = std::move(c); });
   prober.run();
   std::string out = options.json ? monitor::check_json(result) + "\n" : monitor::check_text(result);
   std::fputs(out.c_str(), stdout);

@@ -122,7 +122,7 @@ Judgement judge(const std::string& id, const BaselineInput& in) {
   }
   if (id == "baseline-security-txt") {
     if (!in.security_txt)
-      return {false, "There is no /.well-known/security.txt (" + in.security_txt_missing + ").",
+      return {false, "There is no /.well-known/security.txt (" + std::string(in.security_txt_missing) + ").",
               "Publish /.well-known/security.txt (RFC 9116) with a Contact and an Expires less than a year ahead."};
     if (in.security_txt->problems.empty()) return {true, "", ""};
     std::string problems;
@@ -161,6 +161,11 @@ std::vector<Rule> default_rules() {
       {"baseline-security-txt", "security.txt present, valid and current", 1},
       {"baseline-server-version", "No server version disclosed", 1},
   };
+}
+
+std::shared_ptr<const std::vector<Rule>> shared_default_rules() {
+  static const auto rules = std::make_shared<const std::vector<Rule>>(default_rules());
+  return rules;
 }
 
 Result<std::vector<Rule>> parse_rule_weights(std::string_view text) {

@@ -4,6 +4,7 @@
 // weighting or switching off rules in a file (parse_rule_weights). Pure.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,8 +28,8 @@ struct BaselineInput {
   bool https_available = false;
   std::optional<bool> http_redirects_to_https;  // unknown when plain HTTP did not answer
   bool legacy_tls_accepted = false;             // TLS 1.0 or 1.1 completed a handshake
-  std::optional<SecurityTxt> security_txt;      // absent: not found
-  std::string security_txt_missing;             // why not, when absent
+  const SecurityTxt* security_txt = nullptr;    // none: not found
+  std::string_view security_txt_missing;        // why not, when none
 };
 
 struct Rule {
@@ -39,6 +40,8 @@ struct Rule {
 
 // The rules in the order they are reported, with the default weights.
 std::vector<Rule> default_rules();
+// The same, made once and shared by every check that uses them.
+std::shared_ptr<const std::vector<Rule>> shared_default_rules();
 
 // "baseline-hsts = 5" or "baseline-csp = off", one per line (INI). Rules not
 // named keep their default weight. Errors name the line.

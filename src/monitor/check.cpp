@@ -165,13 +165,13 @@ std::vector<Finding> analyse_page(const PageContent& content, const TextSketch& 
   return findings;
 }
 
-void start_check(Prober& prober, const std::string& url, const CheckOptions& options,
-                 std::function<void(SiteCheck)> done) {
+void start_check(Prober& prober, const std::string& url, CheckOptions given, std::function<void(SiteCheck)> done) {
   auto p = std::make_shared<Pending>();
   p->check.url = url;
   p->check.checked_at = now_rfc3339();
-  p->options = options;
+  p->options = std::move(given);
   p->done = std::move(done);
+  const CheckOptions& options = p->options;
   bool https = to_lower_ascii(url.substr(0, 6)) == "https:";
   // The page (with its redirects), plain HTTP's redirect, HTTPS itself,
   // security.txt, old TLS, and each address family: all at once.
@@ -179,13 +179,13 @@ void start_check(Prober& prober, const std::string& url, const CheckOptions& opt
   fetch_page(prober, p, url);
 
   if (!options.extras && options.previous_extras) {
-    const SiteExtras& known = *options.previous_extras;
+    SiteExtras& known = *p->options.previous_extras;
     p->check.https_available = known.https_available;
     p->check.legacy_tls_accepted = known.legacy_tls_accepted;
-    p->check.addresses = known.addresses;
+    p->check.addresses = std::move(known.addresses);
     p->http_redirects_to_https = known.http_redirects_to_https;
-    p->security_txt = known.security_txt;
-    p->security_txt_missing = known.security_txt_missing;
+    p->security_txt = std::move(known.security_txt);
+    p->security_txt_missing = std::move(known.security_txt_missing);
     return;
   }
   auto side = [&](Request request, std::function<void(Pending&, Exchange&)> read) {
@@ -298,16 +298,16 @@ void finish(Pending& p) {
   }
   if (page.answered) {
     uint64_t body_hash = std::hash<std::string_view>{}(page.body) ^ (page.body.size() * 0x9e3779b97f4a7c15ull);
-    const auto& previous = p.options.previous_analysis;
+    auto& previous = p.options.previous_analysis;
     if (previous && previous->body_hash == body_hash) {
-      c.analysis = *previous;
+      c.analysis = std::move(*previous);
     } else {
       c.analysis.body_hash = body_hash;
       c.analysis.content = read_page(page.body, page.url);
       c.analysis.sketch = sketch_text(c.analysis.content.text);
       static const SignatureMatcher shipped(shipped_signatures());
       const SignatureMatcher& signatures = p.options.signatures ? *p.options.signatures : shipped;
-      const PageBaseline* baseline = p.options.baseline ? &*p.options.baseline : nullptr;
+      const PageBaseline* baseline = p.options.baseline.get();
       c.analysis.findings =
           analyse_page(c.analysis.content, c.analysis.sketch, baseline, signatures, &c.analysis.similarity);
     }
@@ -318,15 +318,15 @@ void finish(Pending& p) {
     input.https_available = c.https_available;
     input.http_redirects_to_https = p.http_redirects_to_https;
     input.legacy_tls_accepted = c.legacy_tls_accepted;
-    input.security_txt = p.security_txt;
+    input.security_txt = p.security_txt ? &*p.security_txt : nullptr;
     input.security_txt_missing = p.security_txt_missing;
-    c.baseline = evaluate_baseline(input, p.options.rules);
+    c.baseline = evaluate_baseline(input, *p.options.rules);
     c.score = c.baseline.score;
     for (const auto& f : c.baseline.findings)
       if (!(certificate_finding && f.id == "baseline-certificate")) c.findings.push_back(f);
   }
-  c.extras = SiteExtras{c.https_available, c.legacy_tls_accepted, p.http_redirects_to_https, p.security_txt,
-                        p.security_txt_missing, c.addresses};
+  c.extras = SiteExtras{c.https_available, c.legacy_tls_accepted, p.http_redirects_to_https, std::move(p.security_txt),
+                        std::move(p.security_txt_missing), c.addresses};
   // The worst first; within a severity, in the order found.
   auto rank = [](const std::string& severity) {
     for (int i = 0; const char* name : {"critical", "high", "medium", "low", "info"}) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,15 +68,17 @@ struct CheckOptions {
   long timeout_ms = 10000;
   int max_redirects = 10;
   const SignatureMatcher* signatures = nullptr;
-  std::vector<Rule> rules = default_rules();
-  std::optional<PageBaseline> baseline;
+  // Shared, not copied: the scheduled monitor gives the same ones to every check.
+  std::shared_ptr<const std::vector<Rule>> rules = shared_default_rules();
+  std::shared_ptr<const PageBaseline> baseline;
   bool check_address_families = true;
   // Without extras the check fetches the page alone and judges it with
   // `previous_extras` (what an earlier check learnt).
   bool extras = true;
   std::optional<SiteExtras> previous_extras;
   // The analysis of the page at the last check (it must have been made
-  // with the same signatures and baseline).
+  // with the same signatures and baseline). The check takes it over: the
+  // result's analysis is this one when the page is unchanged.
   std::optional<PageAnalysis> previous_analysis;
   int certificate_warn_days = 30, certificate_alarm_days = 7;
 };
@@ -100,8 +103,7 @@ struct SiteCheck {
   PageAnalysis analysis;   // of this check's page: its content, sketch and similarity to the baseline
 };
 
-void start_check(Prober& prober, const std::string& url, const CheckOptions& options,
-                 std::function<void(SiteCheck)> done);
+void start_check(Prober& prober, const std::string& url, CheckOptions options, std::function<void(SiteCheck)> done);
 
 // A URL a person typed ("example.go.id", "https://example.go.id/"), made
 // absolute; an error names what is wrong with it.

@@ -24,15 +24,15 @@ SiteBaseline stored_baseline(int64_t site_id, const SiteCheck& check) {
   return b;
 }
 
-std::optional<PageBaseline> page_baseline(const SiteBaseline* stored, const std::vector<std::string>& keywords) {
-  if (!stored && keywords.empty()) return std::nullopt;
-  PageBaseline out;
-  out.keywords = keywords;
+std::shared_ptr<const PageBaseline> page_baseline(const SiteBaseline* stored, const std::vector<std::string>& keywords) {
+  if (!stored && keywords.empty()) return nullptr;
+  auto out = std::make_shared<PageBaseline>();
+  out->keywords = keywords;
   if (stored) {
-    out.sketch = parse_sketch(stored->sketch);
-    out.title = stored->title;
-    out.script_hosts = stored->script_hosts;
-    out.frame_hosts = stored->frame_hosts;
+    out->sketch = parse_sketch(stored->sketch);
+    out->title = stored->title;
+    out->script_hosts = stored->script_hosts;
+    out->frame_hosts = stored->frame_hosts;
   }
   return out;
 }

@@ -7,6 +7,7 @@
 // next clean check learns it. Pure.
 #pragma once
 
+#include <memory>
 #include <optional>
 
 #include "model/site.h"
@@ -25,6 +26,6 @@ SiteBaseline stored_baseline(int64_t site_id, const SiteCheck& check);
 
 // The baseline the checks compare with: the stored one (when there is one)
 // and the site's expected keywords.
-std::optional<PageBaseline> page_baseline(const SiteBaseline* stored, const std::vector<std::string>& keywords);
+std::shared_ptr<const PageBaseline> page_baseline(const SiteBaseline* stored, const std::vector<std::string>& keywords);
 
 }  // namespace jaga::monitor

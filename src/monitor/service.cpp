@@ -60,12 +60,16 @@ void MonitorService::run() {
   std::unordered_map<int64_t, int> failures_in_row;
   std::unordered_map<int64_t, std::pair<double, SiteExtras>> extras;  // site -> (when fetched, what)
   std::unordered_map<int64_t, PageAnalysis> analyses;                  // site -> its page at the last check
+  std::unordered_set<int64_t> stale_analyses;  // made with a baseline or keywords changed since
   struct KnownBaseline {
-    double learned_at = 0;
-    SiteBaseline stored;  // without its text, which only the store's evidence needs
+    std::optional<double> learned_at;  // none: keywords alone
+    // What the checks compare with, the site's keywords included; shared by
+    // the checks, not copied into each.
+    std::shared_ptr<const PageBaseline> page;
   };
   std::unordered_map<int64_t, KnownBaseline> baselines;  // site -> its content baseline
   bool baselines_read = false;
+  const std::shared_ptr<const std::vector<Rule>> rules = shared_default_rules();
   std::map<std::string, int> busy_hosts;
   std::deque<DueCheck> waiting;  // due, but their host is busy
   std::vector<SiteCheckRecord> finished;
@@ -98,43 +102,60 @@ void MonitorService::run() {
     CheckOptions check;
     check.timeout_ms = options_.timeout_ms;
     check.ca_file = options_.ca_file;
-    auto baseline = baselines.find(site.id);
-    check.baseline = page_baseline(baseline == baselines.end() ? nullptr : &baseline->second.stored, site.keywords);
-    std::optional<double> learned_at;
-    if (baseline != baselines.end()) learned_at = baseline->second.learned_at;
+    check.rules = rules;
+    KnownBaseline& baseline = baselines[site.id];
+    if (baseline.page ? baseline.page->keywords != site.keywords : !site.keywords.empty()) {
+      // Keywords set, changed or dropped since the baseline was made.
+      auto page = baseline.page ? std::make_shared<PageBaseline>(*baseline.page) : std::make_shared<PageBaseline>();
+      page->keywords = site.keywords;
+      baseline.page = std::move(page);
+    }
+    check.baseline = baseline.page;
+    std::optional<double> learned_at = baseline.learned_at;
+    // The site's last analysis and extras go into the check and come back
+    // with its result: a site has one check at a time, and nothing is copied.
+    double extras_fetched_at = 0;
     if (auto known = extras.find(site.id); known != extras.end() && now - known->second.first < options_.extras_seconds) {
       check.extras = false;
-      check.previous_extras = known->second.second;
+      extras_fetched_at = known->second.first;
+      check.previous_extras = std::move(known->second.second);
+      extras.erase(known);
     }
-    if (auto known = analyses.find(site.id); known != analyses.end()) check.previous_analysis = known->second;
+    if (auto known = analyses.find(site.id); known != analyses.end()) {
+      check.previous_analysis = std::move(known->second);
+      analyses.erase(known);
+    }
     int64_t id = site.id;
-    bool fetches_extras = check.extras;
-    start_check(prober, site.url, check, [&, id, host, fetches_extras, learned_at](SiteCheck result) {
-      if (fetches_extras) extras[id] = {now_seconds(), result.extras};
+    start_check(prober, site.url, std::move(check), [&, id, host, extras_fetched_at, learned_at](SiteCheck result) {
+      double finished_at = now_seconds();
       --busy_hosts[host];
       --in_flight;
       ++stats.checks;
-      schedule.checked(id, now_seconds());
+      schedule.checked(id, finished_at);
+      bool watched = sites.count(id) > 0;  // not removed while it ran
       last_up[id] = result.up;
       int& failures = failures_in_row[id];
       failures = result.up ? 0 : failures + 1;
       SiteCheckRecord record{id, result.checked_at, result.up, result.status, result.page.timings.total, result.score,
                              result.error, findings_json(result.findings), {}, {}};
       judge_problems(result, failures, options_.alerts, record);
-      if (learns_baseline(result, learned_at, now_seconds())) {
+      if (watched && learns_baseline(result, learned_at, finished_at)) {
         record.learned = stored_baseline(id, result);
-        SiteBaseline kept = *record.learned;
-        std::string().swap(kept.text);
-        baselines[id] = {now_seconds(), std::move(kept)};
+        const Site& site = sites.at(id);
+        baselines[id] = {finished_at, std::shared_ptr<const PageBaseline>(page_baseline(&*record.learned, site.keywords))};
       }
       finished.push_back(std::move(record));
-      if (result.page.answered) {
+      if (!watched) return;
+      extras[id] = {extras_fetched_at > 0 ? extras_fetched_at : finished_at, std::move(result.extras)};
+      if (result.page.answered && !stale_analyses.erase(id)) {
         PageAnalysis& kept = analyses[id] = std::move(result.analysis);
-        // The page's words are needed again only as evidence of a finding;
-        // without one, the hash, the sketch and the title are enough.
-        if (kept.findings.empty())
-          for (std::string* words : {&kept.content.text, &kept.content.hidden_text, &kept.content.external_link_text})
-            std::string().swap(*words);  // frees the buffer, which clear() keeps
+        // The page's words, sketch and hosts are needed again only as
+        // evidence of a finding; without one, the hash and the similarity
+        // are enough to reuse the analysis of an unchanged page.
+        if (kept.findings.empty()) {
+          kept.content = PageContent{};
+          kept.sketch = TextSketch{};
+        }
       }
     });
     return true;
@@ -180,26 +201,34 @@ void MonitorService::run() {
       std::unordered_set<int64_t> rebaselined;
       if (reload_now || !baselines_read) {
         if (auto stored = store_.list_site_baselines()) {
-          std::unordered_map<int64_t, KnownBaseline> read;
-          for (auto& b : *stored) read[b.site_id] = {unix_of(b.learned_at), std::move(b)};
+          std::unordered_map<int64_t, const SiteBaseline*> read;
+          for (const auto& b : *stored) read[b.site_id] = &b;
           for (const auto& [id, known] : baselines)
-            if (!read.count(id) && baselines_read) rebaselined.insert(id);
-          // A baseline learnt since the read was sent is newer than what it found.
-          for (auto& [id, known] : read)
-            if (auto mine = baselines.find(id); mine == baselines.end() || mine->second.learned_at <= known.learned_at)
-              baselines[id] = std::move(known);
-          std::erase_if(baselines, [&](const auto& entry) { return rebaselined.count(entry.first) > 0; });
+            if (known.learned_at && !read.count(id) && baselines_read) rebaselined.insert(id);
+          for (const auto& [id, b] : read) {
+            auto& mine = baselines[id];
+            double learned_at = unix_of(b->learned_at);
+            // A baseline learnt since the read was sent is newer than what it found.
+            if (mine.learned_at && *mine.learned_at > learned_at) continue;
+            auto site = fresh.find(id);
+            mine = {learned_at, page_baseline(b, site == fresh.end() ? std::vector<std::string>{} : site->second.keywords)};
+          }
+          for (int64_t id : rebaselined) baselines.erase(id);
           baselines_read = true;
         } else {
           log::error("the monitor could not read the content baselines", {{"error", stored.error().message}});
         }
       }
       // A site whose keywords or baseline changed has its page analysed afresh.
-      std::erase_if(analyses, [&](const auto& entry) {
-        auto now_known = fresh.find(entry.first), before = sites.find(entry.first);
-        return now_known == fresh.end() || before == sites.end() || rebaselined.count(entry.first) ||
-               now_known->second.keywords != before->second.keywords;
-      });
+      // (A check in flight has its site's analysis with it: it is dropped when it comes back.)
+      for (const auto& [id, site] : fresh) {
+        auto before = sites.find(id);
+        if (rebaselined.count(id) || (before != sites.end() && before->second.keywords != site.keywords)) {
+          analyses.erase(id);
+          stale_analyses.insert(id);
+        }
+      }
+      std::erase_if(analyses, [&](const auto& entry) { return !fresh.count(entry.first) || !sites.count(entry.first); });
       std::erase_if(baselines, [&](const auto& entry) { return !fresh.count(entry.first); });
       sites = std::move(fresh);
       std::erase_if(extras, [&](const auto& entry) { return !sites.count(entry.first); });

@@ -26,12 +26,15 @@ Exchange good_page() {
   return e;
 }
 
+const SecurityTxt valid_security_txt =
+    read_security_txt("Contact: mailto:csirt@example.go.id\nExpires: 2099-01-01T00:00:00Z\n", 0);
+
 BaselineInput input_for(const Exchange& page) {
   BaselineInput in;
   in.page = &page;
   in.https_available = true;
   in.http_redirects_to_https = true;
-  in.security_txt = read_security_txt("Contact: mailto:csirt@example.go.id\nExpires: 2099-01-01T00:00:00Z\n", 0);
+  in.security_txt = &valid_security_txt;
   return in;
 }
 
@@ -59,7 +62,7 @@ TEST(Baseline, EachMissingProtectionIsAFindingWithItsFix) {
   BaselineInput in = input_for(page);
   in.http_redirects_to_https = false;
   in.legacy_tls_accepted = true;
-  in.security_txt.reset();
+  in.security_txt = nullptr;
   in.security_txt_missing = "the server answered 404";
   auto result = evaluate_baseline(in, default_rules());
   EXPECT_EQ(failed(result), (std::vector<std::string>{"baseline-http-redirect", "baseline-hsts", "baseline-tls-version",

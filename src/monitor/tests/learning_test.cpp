@@ -39,7 +39,7 @@ TEST(Learning, TheFirstCleanPageBecomesTheBaselineAndIsRelearntDaily) {
   ASSERT_TRUE(baseline);
   std::optional<double> similar;
   SignatureMatcher signatures(shipped_signatures());
-  auto findings = analyse_page(check.analysis.content, check.analysis.sketch, &*baseline, signatures, &similar);
+  auto findings = analyse_page(check.analysis.content, check.analysis.sketch, baseline.get(), signatures, &similar);
   EXPECT_TRUE(findings.empty());
   EXPECT_EQ(similar, 1.0);
 }
