@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <unordered_map>
@@ -270,8 +271,11 @@ void MonitorService::run() {
     }
     // Wait for the network while checks run, else for the next due check.
     double next = schedule.next_due();
-    int wait_ms = next == 0 ? 200 : static_cast<int>(std::clamp((next - now) * 1000, 0.0, 200.0));
+    // Rounded up: a check due in half a millisecond is waited for, not spun for.
+    int wait_ms = next == 0 ? 200 : static_cast<int>(std::ceil(std::clamp((next - now) * 1000, 0.0, 200.0)));
     if (!waiting.empty()) wait_ms = std::min(wait_ms, 50);
+    // With no room for more checks, only a finished one changes anything: the prober wakes for it.
+    if (in_flight >= static_cast<uint64_t>(options_.max_in_flight)) wait_ms = 200;
     if (in_flight > 0) {
       prober.step(wait_ms);
     } else if (wait_ms > 0) {
