@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <ctime>
 #include <set>
+#include <map>
 #include <vector>
 
 #include "monitor/content.h"
@@ -29,7 +30,17 @@ struct Prober::State {
   CURLM* multi = nullptr;
   int in_flight = 0;
   std::set<Prober::Transfer*> transfers;  // in flight, owned here
+  // Easy handles of finished transfers, reset, for the next ones: a handle
+  // and its buffers cost more to make than the check they serve.
+  std::vector<CURL*> idle;
+  // The authorities certificates are judged by, loaded once for all
+  // connections (by the extra file each adds; "" for the system's alone): a
+  // bundle parsed for every handshake cost more than the handshake. Null
+  // when the extra file could not be read.
+  std::map<std::string, X509_STORE*> trust;
 };
+
+constexpr size_t kIdleHandles = 64;
 
 namespace {
 
@@ -105,15 +116,34 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
     t.exchange.body_cut = true;
     return 0;  // enough: curl stops with CURLE_WRITE_ERROR, which is not a failure here
   }
+  // Most pages say how long they are, and one allocation then holds them.
+  if (t.exchange.body.empty()) {
+    curl_off_t length = -1;
+    curl_easy_getinfo(t.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    if (length > 0) t.exchange.body.reserve(std::min(static_cast<size_t>(length), t.request.max_body));
+  }
   t.exchange.body.append(data, n);
   return n;
 }
 
-// Adds the extra authority to the ones curl loaded, instead of replacing them.
-CURLcode add_extra_ca(CURL*, void* ssl_ctx, void* user) {
-  auto* file = static_cast<const std::string*>(user);
-  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));
-  if (X509_STORE_load_file(store, file->c_str()) != 1) return CURLE_SSL_CACERT_BADFILE;
+// The system's authorities and the extra file's, for every connection that names it.
+X509_STORE* load_trust(const std::string& extra_file) {
+  X509_STORE* store = X509_STORE_new();
+  if (!store) return nullptr;
+  X509_STORE_set_default_paths(store);
+  if (!extra_file.empty() && X509_STORE_load_file(store, extra_file.c_str()) != 1) {
+    X509_STORE_free(store);
+    return nullptr;
+  }
+  return store;
+}
+
+// The connection judges the peer with the shared authorities (OpenSSL
+// records the verdict even though the handshake does not insist on it).
+CURLcode use_trust(CURL*, void* ssl_ctx, void* user) {
+  auto* store = static_cast<X509_STORE*>(user);
+  if (!store) return CURLE_SSL_CACERT_BADFILE;
+  SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(ssl_ctx), store);
   return CURLE_OK;
 }
 
@@ -147,13 +177,21 @@ Prober::~Prober() {
     curl_easy_cleanup(t->easy);
     delete t;
   }
+  for (CURL* easy : state_->idle) curl_easy_cleanup(easy);
+  for (auto& [file, store] : state_->trust) X509_STORE_free(store);
   if (state_->multi) curl_multi_cleanup(state_->multi);
 }
 
 void Prober::add(Request request, std::function<void(Exchange)> done) {
   auto* t = new Transfer{std::move(request), std::move(done)};
   t->exchange.url = t->request.url;
-  CURL* easy = curl_easy_init();
+  CURL* easy = nullptr;
+  if (!state_->idle.empty()) {
+    easy = state_->idle.back();
+    state_->idle.pop_back();
+  } else {
+    easy = curl_easy_init();
+  }
   t->easy = easy;
   curl_easy_setopt(easy, CURLOPT_URL, t->request.url.c_str());
   curl_easy_setopt(easy, CURLOPT_PRIVATE, t);
@@ -164,6 +202,9 @@ void Prober::add(Request request, std::function<void(Exchange)> done) {
   // of DNS, connect and the TLS handshake, as a visitor's first visit does.
   curl_easy_setopt(easy, CURLOPT_FRESH_CONNECT, 1L);
   curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+  // A reused handle would resume an earlier TLS session, and a resumed
+  // session shows the certificate of then, not the server's now.
+  curl_easy_setopt(easy, CURLOPT_SSL_SESSIONID_CACHE, 0L);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, t->request.timeout_ms);
   curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, std::min(t->request.timeout_ms, 5000L));
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "jaga-monitor/1");
@@ -176,10 +217,12 @@ void Prober::add(Request request, std::function<void(Exchange)> done) {
   // bad one is still read and reported on.
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, 0L);
   curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, 0L);
-  if (!t->request.ca_file.empty()) {
-    curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, add_extra_ca);
-    curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, &t->request.ca_file);
-  }
+  auto trust = state_->trust.find(t->request.ca_file);
+  if (trust == state_->trust.end()) trust = state_->trust.emplace(t->request.ca_file, load_trust(t->request.ca_file)).first;
+  curl_easy_setopt(easy, CURLOPT_CAINFO, nullptr);  // curl loads no bundle of its own
+  curl_easy_setopt(easy, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(easy, CURLOPT_SSL_CTX_FUNCTION, use_trust);
+  curl_easy_setopt(easy, CURLOPT_SSL_CTX_DATA, trust->second);
   long family = t->request.family == Request::Family::ipv4   ? CURL_IPRESOLVE_V4
                 : t->request.family == Request::Family::ipv6 ? CURL_IPRESOLVE_V6
                                                              : CURL_IPRESOLVE_WHATEVER;
@@ -240,7 +283,12 @@ void Prober::step(int wait_ms) {
       char* ip = nullptr;
       if (curl_easy_getinfo(easy, CURLINFO_PRIMARY_IP, &ip) == CURLE_OK && ip) e.ip = ip;
       curl_multi_remove_handle(state_->multi, easy);
-      curl_easy_cleanup(easy);
+      if (state_->idle.size() < kIdleHandles) {
+        curl_easy_reset(easy);
+        state_->idle.push_back(easy);
+      } else {
+        curl_easy_cleanup(easy);
+      }
       --state_->in_flight;
       state_->transfers.erase(t);
       auto done = std::move(t->done);
