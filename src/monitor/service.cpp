@@ -18,6 +18,11 @@ namespace jaga::monitor {
 
 namespace {
 
+// Results are written together at most this long after the first of them:
+// each write is a commit with its sync, and one a second was most of what
+// a few checks a second cost.
+constexpr double kFlushSeconds = 5;
+
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -248,7 +253,7 @@ void MonitorService::run() {
     for (const auto& due : schedule.take_due(now, room))
       if (!start_one(due, now)) waiting.push_back(due);
 
-    if (!finished.empty() && (finished.size() >= 500 || now - last_flush >= 1)) {
+    if (!finished.empty() && (finished.size() >= 500 || now - last_flush >= kFlushSeconds)) {
       flush();
       last_flush = now;
     }
