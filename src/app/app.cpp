@@ -139,6 +139,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
   monitor::MonitorOptions monitor_options;
   monitor_options.max_in_flight = settings.monitor_max_checks;
   monitor_options.per_host = settings.monitor_per_host;
+  monitor_options.per_address = settings.monitor_per_address;
   monitor_options.timeout_ms = settings.monitor_timeout_seconds * 1000L;
   monitor_options.ca_file = settings.monitor_ca_file;
   monitor_options.alerts.down_after = settings.monitor_down_after;

@@ -95,6 +95,7 @@ const std::vector<Key>& keys() {
       INT_KEY("monitor", monitor_down_after, 1, 100),
       INT_KEY("monitor", monitor_max_checks, 1, 20000),
       INT_KEY("monitor", monitor_per_host, 1, 100),
+      INT_KEY("monitor", monitor_per_address, 1, 100),
       INT_KEY("monitor", monitor_timeout_seconds, 1, 120),
       STRING_KEY("monitor", monitor_ca_file),
       STRING_KEY("log", log_level),

@@ -52,6 +52,7 @@ struct Settings {
   int monitor_down_after = 3;
   int monitor_max_checks = 500;
   int monitor_per_host = 2;
+  int monitor_per_address = 4;  // of one IP address, whatever the names on it
   int monitor_timeout_seconds = 10;
   std::string monitor_ca_file;
   std::string log_level = "info";

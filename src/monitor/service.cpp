@@ -76,7 +76,9 @@ void MonitorService::run() {
   std::unordered_map<int64_t, KnownBaseline> baselines;  // site -> its content baseline
   bool baselines_read = false;
   const std::shared_ptr<const std::vector<Rule>> rules = shared_default_rules();
-  std::map<std::string, int> busy_hosts;
+  std::unordered_map<std::string, int> busy_hosts;      // host -> checks of it in flight
+  std::unordered_map<std::string, int> busy_addresses;  // IP address -> checks of it in flight
+  std::unordered_map<int64_t, std::string> last_address;  // site -> the address of its last check
   std::deque<DueCheck> waiting;  // due, but their host is busy
   std::vector<SiteCheckRecord> finished;
   MonitorStats stats;
@@ -100,7 +102,11 @@ void MonitorService::run() {
     const Site& site = it->second;
     std::string host = url_host(site.url);
     if (busy_hosts[host] >= options_.per_host) return false;
+    std::string address;
+    if (auto known = last_address.find(site.id); known != last_address.end()) address = known->second;
+    if (!address.empty() && busy_addresses[address] >= options_.per_address) return false;
     ++busy_hosts[host];
+    if (!address.empty()) ++busy_addresses[address];
     ++in_flight;
     double lag = std::max(0.0, now - due.due_at);
     stats.lag_seconds = lag;
@@ -132,9 +138,10 @@ void MonitorService::run() {
       analyses.erase(known);
     }
     int64_t id = site.id;
-    start_check(prober, site.url, std::move(check), [&, id, host, extras_fetched_at, learned_at](SiteCheck result) {
+    start_check(prober, site.url, std::move(check), [&, id, host, address, extras_fetched_at, learned_at](SiteCheck result) {
       double finished_at = now_seconds();
-      --busy_hosts[host];
+      if (--busy_hosts[host] == 0) busy_hosts.erase(host);
+      if (!address.empty() && --busy_addresses[address] == 0) busy_addresses.erase(address);
       --in_flight;
       ++stats.checks;
       schedule.checked(id, finished_at);
@@ -152,6 +159,7 @@ void MonitorService::run() {
       }
       finished.push_back(std::move(record));
       if (!watched) return;
+      if (!result.page.ip.empty()) last_address[id] = result.page.ip;
       extras[id] = {extras_fetched_at > 0 ? extras_fetched_at : finished_at, std::move(result.extras)};
       if (result.page.answered && !stale_analyses.erase(id)) {
         PageAnalysis& kept = analyses[id] = std::move(result.analysis);
@@ -238,6 +246,7 @@ void MonitorService::run() {
       std::erase_if(baselines, [&](const auto& entry) { return !fresh.count(entry.first); });
       sites = std::move(fresh);
       std::erase_if(extras, [&](const auto& entry) { return !sites.count(entry.first); });
+      std::erase_if(last_address, [&](const auto& entry) { return !sites.count(entry.first); });
       schedule.set_sites(scheduled, now);
       stats.sites = sites.size();
     }

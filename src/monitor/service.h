@@ -21,6 +21,9 @@ namespace jaga::monitor {
 struct MonitorOptions {
   int max_in_flight = 500;  // checks at once
   int per_host = 2;         // checks of one host at once
+  // Checks of one IP address at once, as it answered the site's last check:
+  // many names of a ministry or a regional government often share one server.
+  int per_address = 4;
   long timeout_ms = 10000;  // per request
   double reload_seconds = 10;
   std::string ca_file;  // trusted beside the system's authorities
