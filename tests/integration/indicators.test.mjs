@@ -20,10 +20,23 @@ let server, conforms;
 const auth = {};
 
 const jaga = (...args) => spawnSync(jagaBin, [...args, '--data-dir', server.dataDir], { encoding: 'utf8' });
-const call = (who, method, path, body, type = 'application/json') => fetch(`${server.url}${path}`, {
+const send = (who, method, path, body, type) => fetch(`${server.url}${path}`, {
   method, headers: { ...auth[who], ...(body === undefined ? {} : { 'content-type': type }) },
   body: body === undefined ? undefined : (type === 'application/json' ? JSON.stringify(body) : body),
 });
+// The imports run with spawnSync, which stops this process's event loop: a
+// kept-alive connection the server closed meanwhile (after 15 s idle, when
+// an import is slow on a loaded machine) is not noticed, and the next
+// request is written to it. The server never read that request, so it is
+// sent once more on a fresh connection.
+const call = async (who, method, path, body, type = 'application/json') => {
+  try {
+    return await send(who, method, path, body, type);
+  } catch (error) {
+    if (error.cause?.code !== 'UND_ERR_SOCKET') throw error;
+    return send(who, method, path, body, type);
+  }
+};
 const lookup = async (value) => (await call('operator', 'GET', `/api/v1/lookup?value=${encodeURIComponent(value)}`)).json();
 
 // The lookup matcher is rebuilt in the background; wait until it knows `value`.
