@@ -392,15 +392,9 @@ void add_desk_routes(http::Router& router, ApiContext& ctx) {
       return reply(http::problem(Error::not_found("no attachment with this id")));
     auto attachment = ctx.store.find_attachment(std::stoll(text));
     if (!attachment) return reply(http::problem(attachment.error()));
-    // Downloaded, never rendered: a generic type, attachment disposition, a sandboxing CSP.
     http::Response response;
     response.file_path = ctx.blobs.path_of(attachment->sha256);
-    response.set("content-type", "application/octet-stream");
-    std::string ascii_name;
-    for (char c : attachment->filename) ascii_name += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? c : '_';
-    response.set("content-disposition", "attachment; filename=\"" + ascii_name + "\"");
-    response.set("content-security-policy", "sandbox; default-src 'none'");
-    response.set("cache-control", "no-store");
+    as_download(response, attachment->filename);
     reply(std::move(response));
   })});
 }

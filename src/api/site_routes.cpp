@@ -215,12 +215,11 @@ void add_site_routes(http::Router& router, ApiContext& ctx) {
     if (!id) return reply(http::problem(id.error()));
     auto evidence = ctx.store.find_site_evidence(*id);
     if (!evidence) return reply(http::problem(evidence.error()));
-    auto response = http::Response::text(200, std::move(evidence->body), "application/octet-stream");
-    response.set("content-disposition", "attachment; filename=\"site-" + std::to_string(evidence->site_id) + "-evidence-" +
-                                            std::to_string(evidence->id) + ".html.txt\"");
-    response.set("content-security-policy", "sandbox; default-src 'none'");
+    http::Response response;
+    response.body = std::move(evidence->body);
+    as_download(response, "site-" + std::to_string(evidence->site_id) + "-evidence-" + std::to_string(evidence->id) +
+                              ".html.txt");
     response.set("x-content-sha256", evidence->sha256);
-    response.set("cache-control", "no-store");
     reply(std::move(response));
   })});
 

@@ -65,6 +65,15 @@ http::Response json_response(int status, const boost::json::value& body) {
   return r;
 }
 
+void as_download(http::Response& response, std::string_view filename) {
+  response.set("content-type", "application/octet-stream");
+  std::string ascii_name;
+  for (char c : filename) ascii_name += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? c : '_';
+  response.set("content-disposition", "attachment; filename=\"" + ascii_name + "\"");
+  response.set("content-security-policy", "sandbox; default-src 'none'");
+  response.set("cache-control", "no-store");
+}
+
 Result<Submission> read_submission(const ApiContext& ctx, const http::Request& request, const char* json_part) {
   std::string content_type = to_lower_ascii(request.header("content-type").value_or(""));
   Submission submission;

@@ -46,6 +46,10 @@ void create_report(ApiContext& ctx, const http::Request& request, ReportInput in
 
 std::string public_base_url(const ApiContext& ctx, const http::Request& request);
 http::Response json_response(int status, const boost::json::value& body);
+// Marks `response` as a download that is never rendered: a generic type, an
+// attachment named `filename` (in ASCII), a sandboxing CSP, no caching. For
+// what citizens or attackers wrote: attachments, kept copies of pages.
+void as_download(http::Response& response, std::string_view filename);
 // Details for an audit entry: the object as JSON text, "" when empty.
 std::string json_text(const boost::json::object& details);
 boost::json::array indicators_json(const std::vector<Indicator>& indicators);

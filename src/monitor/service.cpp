@@ -115,15 +115,21 @@ void MonitorService::run() {
     check.timeout_ms = options_.timeout_ms;
     check.ca_file = options_.ca_file;
     check.rules = rules;
-    KnownBaseline& baseline = baselines[site.id];
-    if (baseline.page ? baseline.page->keywords != site.keywords : !site.keywords.empty()) {
+    // Only sites with a learnt baseline or keywords have an entry.
+    auto baseline = baselines.find(site.id);
+    const auto* page = baseline == baselines.end() ? nullptr : baseline->second.page.get();
+    if (page ? page->keywords != site.keywords : !site.keywords.empty()) {
       // Keywords set, changed or dropped since the baseline was made.
-      auto page = baseline.page ? std::make_shared<PageBaseline>(*baseline.page) : std::make_shared<PageBaseline>();
-      page->keywords = site.keywords;
-      baseline.page = std::move(page);
+      auto rebuilt = page ? std::make_shared<PageBaseline>(*page) : std::make_shared<PageBaseline>();
+      rebuilt->keywords = site.keywords;
+      if (baseline == baselines.end()) baseline = baselines.emplace(site.id, KnownBaseline{}).first;
+      baseline->second.page = std::move(rebuilt);
     }
-    check.baseline = baseline.page;
-    std::optional<double> learned_at = baseline.learned_at;
+    std::optional<double> learned_at;
+    if (baseline != baselines.end()) {
+      check.baseline = baseline->second.page;
+      learned_at = baseline->second.learned_at;
+    }
     // The site's last analysis and extras go into the check and come back
     // with its result: a site has one check at a time, and nothing is copied.
     double extras_fetched_at = 0;

@@ -84,8 +84,6 @@ std::string Statement::blob(int column) const {
   return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
 }
 
-int Statement::column_count() const { return sqlite3_column_count(stmt_); }
-
 int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 double Statement::real(int column) const { return sqlite3_column_double(stmt_, column); }
 

@@ -66,7 +66,6 @@ class Statement {
   std::string text(int column) const;
   int64_t integer(int column) const;
   std::string blob(int column) const;
-  int column_count() const;
   double real(int column) const;
   bool is_null(int column) const;
 

@@ -301,7 +301,8 @@ Status save_baseline(Connection& db, const SiteBaseline& b) {
   return q.run();
 }
 
-SiteBaseline read_baseline(Statement& r) {
+// The columns of a site_baselines row in table order; its text is the seventh when `with_text`.
+SiteBaseline read_baseline(Statement& r, bool with_text) {
   SiteBaseline b;
   b.site_id = r.integer(0);
   b.learned_at = r.text(1);
@@ -309,7 +310,7 @@ SiteBaseline read_baseline(Statement& r) {
   b.sketch = r.text(3);
   b.script_hosts = list_of(r.text(4));
   b.frame_hosts = list_of(r.text(5));
-  if (r.column_count() > 6) b.text = r.text(6);
+  if (with_text) b.text = r.text(6);
   return b;
 }
 
@@ -319,7 +320,7 @@ Result<std::vector<SiteBaseline>> SqliteStore::list_site_baselines() {
   auto lease = readers_.lease();
   std::vector<SiteBaseline> out;
   TRY_PREPARE(q, *lease, "SELECT site_id, learned_at, title, sketch, script_hosts, frame_hosts FROM site_baselines");
-  TRY(q.for_each_row([&](Statement& r) { out.push_back(read_baseline(r)); }));
+  TRY(q.for_each_row([&](Statement& r) { out.push_back(read_baseline(r, false)); }));
   return out;
 }
 
@@ -332,7 +333,7 @@ Result<std::optional<SiteBaseline>> SqliteStore::find_site_baseline(int64_t site
   auto row = q.step();
   if (!row) return row.error();
   if (!*row) return std::optional<SiteBaseline>();
-  return std::optional<SiteBaseline>(read_baseline(q));
+  return std::optional<SiteBaseline>(read_baseline(q, true));
 }
 
 void SqliteStore::reset_site_baseline(int64_t site_id, AuditEvent audit, Callback<bool> done) {
