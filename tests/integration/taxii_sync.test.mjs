@@ -93,7 +93,13 @@ async function pullsEverythingOnce(quirks, expectNote) {
       if (report.pulled > 0) assert.match(notes, expectNote);
     }
     // Provenance: the partner is the source of the received indicators and in the transfer log.
-    const lookup = await (await node.call('GET', `/api/v1/lookup?value=c2-3.partner.example`)).json();
+    // (The lookup's matcher is rebuilt in the background, at a lower priority: it may take a moment.)
+    let lookup;
+    for (const deadline = Date.now() + 15000; Date.now() < deadline;) {
+      lookup = await (await node.call('GET', `/api/v1/lookup?value=c2-3.partner.example`)).json();
+      if (lookup.listed) break;
+      await new Promise((done) => setTimeout(done, 100));
+    }
     assert.equal(lookup.listed, true);
     const transfers = jaga(node.dataDir, ['transfers', 'export', '--format', 'jsonl', '--direction', 'received']).stdout
       .trim().split('\n').map((l) => JSON.parse(l));
