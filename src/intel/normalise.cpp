@@ -333,10 +333,17 @@ Result<std::string> normalise_domain(std::string_view text) {
   return ascii;
 }
 
+// A URL's text without tabs and line breaks, which URL parsers drop
+// wherever they are (a URL pasted across two lines).
+std::string without_line_breaks(std::string_view text) {
+  std::string out;
+  for (char c : text)
+    if (c != '\t' && c != '\r' && c != '\n') out.push_back(c);
+  return out;
+}
+
 Result<std::string> normalise_url(std::string_view text) {
-  std::string input;
-  for (char c : trim(text))
-    if (c != '\t' && c != '\r' && c != '\n') input.push_back(c);
+  std::string input = without_line_breaks(trim(text));
   if (input.empty()) return Error::invalid("a URL may not be empty");
   if (input.size() > 8192) return Error::invalid("a URL has at most 8192 characters");
   std::string_view rest = input;
@@ -488,7 +495,8 @@ Result<CanonicalIndicator> normalise_indicator(std::string_view raw, std::option
       return CanonicalIndicator{IndicatorKind::domain, *d};
     }
     case IndicatorKind::url: {
-      auto u = normalise_url(text);
+      // Refanged again once the line breaks are out: "hxx\nps://" is "hxxps://".
+      auto u = normalise_url(refang_indicator(without_line_breaks(text)));
       if (!u) return u.error();
       return CanonicalIndicator{IndicatorKind::url, *u};
     }

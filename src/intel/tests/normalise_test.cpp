@@ -287,5 +287,17 @@ TEST(Normalise, ListLines) {
   EXPECT_EQ(list_line_value("192.0.2.0/24 # a network"), "192.0.2.0/24");
 }
 
+TEST(Normalise, AUrlBrokenAcrossLinesIsRefangedWhole) {
+  // Found by fuzzing: the line break used to be dropped after refanging, so
+  // the canonical form was not its own canonical form.
+  auto got = normalise_indicator("hxx\npsexample[.]com:886/a/../bx?=%29#f", std::nullopt);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->kind, IndicatorKind::url);
+  EXPECT_EQ(got->value, "http://httpsexample.com:886/bx?=)");
+  auto again = normalise_indicator(got->value, got->kind);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->value, got->value);
+}
+
 }  // namespace
 }  // namespace jaga
