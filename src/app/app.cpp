@@ -155,7 +155,11 @@ int serve(const Settings& settings, const std::string& executable_path) {
   });
   ctx.site_monitor_changed = [&site_monitor] { site_monitor.reload(); };
   taxii::EnvelopeIntake intake(**store, taxii::IntakeOptions{settings.data_dir + "/taxii-spool"});
-  if (auto st = intake.start([&lookup] { lookup.changed(); }); !st) {
+  auto intake_counted = [&metrics](const taxii::IntakeCounts& counts) {
+    metrics.set_gauge("jaga_taxii_objects_queued", static_cast<double>(counts.queued_objects));
+    metrics.set_gauge("jaga_taxii_indicators_waiting_objects", static_cast<double>(counts.following_objects));
+  };
+  if (auto st = intake.start([&lookup] { lookup.changed(); }, intake_counted); !st) {
     std::fprintf(stderr, "jaga: %s\n", st.error().message.c_str());
     return 1;
   }

@@ -388,6 +388,19 @@ void read_stix_object(const json::value& object, size_t index, ParsedImport& out
   read_stix_indicator(object.get_object(), where, out);
 }
 
+bool read_stix_object_texts(const std::vector<std::string_view>& texts, ParsedImport& out) {
+  // One arena for every object, emptied between them.
+  std::vector<unsigned char> buffer(64 * 1024);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    json::monotonic_resource arena(buffer.data(), buffer.size());
+    json::error_code ec;
+    auto object = json::parse(texts[i], ec, json::storage_ptr(&arena));
+    if (ec) return false;
+    read_stix_object(object, i, out);
+  }
+  return true;
+}
+
 Result<ParsedImport> parse_stix_indicators(std::string_view text) {
   // A bundle is read one object at a time in a small arena; when it is not
   // shaped as expected it is parsed whole below, for the error's words.
@@ -398,17 +411,8 @@ Result<ParsedImport> parse_stix_indicators(std::string_view text) {
   }
   if (texts) {
     ParsedImport out;
-    // One arena for every object, emptied between them.
-    std::vector<unsigned char> buffer(64 * 1024);
-    bool whole = true;
-    for (size_t i = 0; i < texts->size() && whole; ++i) {
-      json::monotonic_resource arena(buffer.data(), buffer.size());
-      json::error_code ec;
-      auto object = json::parse((*texts)[i], ec, json::storage_ptr(&arena));
-      if (ec) whole = false;  // parsed whole below, for the error's words
-      else read_stix_object(object, i, out);
-    }
-    if (whole) return out;
+    // When one is not JSON the bundle is parsed whole below, for the error's words.
+    if (read_stix_object_texts(*texts, out)) return out;
   }
   auto doc = parse_json(text, "a STIX bundle", json::make_shared_resource<json::monotonic_resource>());
   if (!doc) return doc.error();

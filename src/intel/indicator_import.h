@@ -74,6 +74,10 @@ Result<ParsedImport> parse_stix_indicators(std::string_view text);
 // One object of a bundle or envelope already parsed (the index-th), as
 // parse_stix_indicators reads it: an indicator's patterns into `out`.
 void read_stix_object(const boost::json::value& object, size_t index, ParsedImport& out);
+// The objects of a bundle or envelope as their texts (its "objects" split),
+// each parsed and read as read_stix_object does; false, with `out` partly
+// filled, when one of them is not JSON.
+bool read_stix_object_texts(const std::vector<std::string_view>& texts, ParsedImport& out);
 
 // The attributes of a MISP event ({"Event": ...}, or the {"response": [...]}
 // an API answers) and of its objects whose type names an indicator (domain,

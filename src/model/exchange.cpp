@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "util/text.h"
+
 namespace jaga {
 
 Tlp highest_tlp_leaving(const Agreement& agreement, const Collection& collection) {
@@ -41,6 +43,25 @@ Result<CollectionRight> parse_collection_right(std::string_view text) {
   if (auto st = check_exchange_name("a collection's alias", alias); !st) return st.error();
   right.collection = alias;
   return right;
+}
+
+std::string outcomes_json(const std::vector<WriteOutcome>& outcomes) {
+  std::string out = "[";
+  out.reserve(outcomes.size() * 96 + 2);
+  for (const auto& o : outcomes) {
+    if (out.size() > 1) out += ',';
+    out += "{\"id\":";
+    append_json_string(out, o.stix_id);
+    out += ",\"version\":";
+    append_json_string(out, o.version);
+    if (!o.message.empty()) {
+      out += ",\"message\":";
+      append_json_string(out, o.message);
+    }
+    out += '}';
+  }
+  out += ']';
+  return out;
 }
 
 }  // namespace jaga

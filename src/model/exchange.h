@@ -127,6 +127,11 @@ struct WriteOutcome {
   std::string message;  // why it failed; empty for a success
 };
 
+// Outcomes as the JSON list a status resource carries, written as text: a
+// status can list 200,000 objects, and a document of them costs more to
+// build than to write out.
+std::string outcomes_json(const std::vector<WriteOutcome>& outcomes);
+
 struct WriteStatus {
   std::string id;  // a UUID
   std::string collection;
@@ -162,6 +167,9 @@ struct ReceivedObjects {
   WriteOrigin origin;
   std::optional<Transfer> transfer;
   std::optional<IndicatorImport> indicators;
+  // The indicators are read and written later (a partner's POST): the
+  // envelope is remembered as waiting for them in the same transaction.
+  bool indicators_follow = false;
 };
 
 struct TransferFilter {

@@ -249,14 +249,23 @@ class Store {
                                   std::optional<Transfer> transfer, Callback<WriteStatus> done) = 0;
   // What partners sent, several writes at once: each as by
   // add_shared_objects, and the indicators read from them taken into the
-  // store of indicators, all in one transaction (one commit costs about as
-  // much for 100,000 objects as for 10,000 once the indexes are large).
+  // store of indicators (or the write remembered as waiting for them), all
+  // in one transaction (one commit costs about as much for 100,000 objects
+  // as for 10,000 once the indexes are large).
   // Answers a status per write, in order. The caller keeps its own
   // reference to the writes: they are freed where it lets go of them, not
   // on the store's writer, which has better things to do (a million parsed
   // objects take a second to free).
   virtual void receive_shared_objects(std::shared_ptr<std::vector<ReceivedObjects>> writes,
                                       Callback<std::vector<WriteStatus>> done) = 0;
+  // The indicators of envelopes written before with indicators_follow,
+  // read since: taken into the store of indicators, and the envelopes no
+  // longer waiting for them, in one transaction. Answers how many
+  // envelopes were still waiting.
+  virtual void receive_following_indicators(std::shared_ptr<std::vector<IndicatorImport>> imports,
+                                            std::vector<std::string> status_ids, Callback<int64_t> done) = 0;
+  // The status ids of the envelopes whose indicators are still to be read.
+  virtual Result<std::vector<std::string>> list_waiting_indicators() = 0;
   // A page of objects in the order they were added.
   virtual Result<ObjectPage> list_shared_objects(const ObjectQuery& query) = 0;
   // Removes the versions of an object that the query's version and

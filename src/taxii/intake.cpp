@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
+#include <unordered_set>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -13,6 +14,7 @@
 #include "taxii/received.h"
 #include "util/crypto.h"
 #include "util/file.h"
+#include "util/json_text.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -36,25 +38,36 @@ WriteStatus pending_status(const ReceivedObjects& write) {
   return status;
 }
 
+// How many objects an envelope holds, without reading them.
+size_t objects_in(std::string_view envelope) {
+  auto members = split_json_object(envelope);
+  auto objects = members ? member_text(*members, "objects") : std::nullopt;
+  auto texts = objects ? split_json_array(*objects) : std::nullopt;
+  return texts ? texts->size() : 0;
+}
+
 }  // namespace
 
 Result<ReceivedObjects> received_envelope(const Partner& partner, const Collection& collection, std::string_view body,
                                           std::string status_id) {
-  // The indicators are read from each object's document as it is checked.
-  ParsedImport indicators;
-  auto envelope = stix::read_envelope(
-      body, [&indicators](const boost::json::value& object, size_t index) { read_stix_object(object, index, indicators); });
+  auto envelope = stix::read_envelope(body);
   if (!envelope) return envelope.error();
-  return received_objects(partner, collection, shared_inputs(std::move(envelope->objects)), std::move(indicators),
-                          "taxii-post", std::move(status_id));
+  bool indicators = std::any_of(envelope->objects.begin(), envelope->objects.end(),
+                                [](const stix::Object& o) { return o.type == "indicator"; });
+  auto write = received_objects(partner, collection, shared_inputs(std::move(envelope->objects)), {}, "taxii-post",
+                                std::move(status_id));
+  write.indicators_follow = indicators;
+  return write;
 }
 
 EnvelopeIntake::EnvelopeIntake(Store& store, IntakeOptions options) : store_(store), options_(std::move(options)) {}
 
 EnvelopeIntake::~EnvelopeIntake() { stop(); }
 
-Status EnvelopeIntake::start(std::function<void()> indicators_changed) {
+Status EnvelopeIntake::start(std::function<void()> indicators_changed,
+                             std::function<void(const IntakeCounts&)> counted) {
   indicators_changed_ = std::move(indicators_changed);
+  counted_ = std::move(counted);
   std::error_code ec;
   fs::create_directories(options_.spool_dir, ec);
   if (ec) return Error::unavailable("cannot create " + options_.spool_dir + ": " + ec.message());
@@ -79,7 +92,10 @@ Status EnvelopeIntake::recover() {
     if (entry.path().string().ends_with(kSpoolSuffix)) files.push_back(entry.path());
   if (ec) return Error::unavailable("cannot read " + options_.spool_dir + ": " + ec.message());
   std::sort(files.begin(), files.end());  // named by arrival
-  size_t queued = 0;
+  auto waiting_ids = store_.list_waiting_indicators();
+  if (!waiting_ids) return waiting_ids.error();
+  std::unordered_set<std::string> waiting(waiting_ids->begin(), waiting_ids->end());
+  size_t queued = 0, following = 0;
   for (const auto& file : files) {
     auto text = read_whole_file(file.string());
     if (!text) return text.error();
@@ -100,7 +116,8 @@ Status EnvelopeIntake::recover() {
       return value && value->is_string() ? std::string(value->as_string()) : std::string();
     };
     std::string status_id = field("status");
-    if (store_.find_write_status(status_id)) {  // committed before the crash; only the file was left
+    bool written = static_cast<bool>(store_.find_write_status(status_id));
+    if (written && !waiting.contains(status_id)) {  // committed before the crash; only the file was left
       fs::remove(file, ec);
       continue;
     }
@@ -112,6 +129,14 @@ Status EnvelopeIntake::recover() {
     auto collection = store_.find_collection(field("collection"));
     if (!collection) {
       set_aside(collection.error().message);
+      continue;
+    }
+    if (written) {  // its indicators follow
+      size_t objects = objects_in(std::string_view(*text).substr(line_end + 1));
+      std::lock_guard lock(mutex_);
+      following_objects_ += objects;
+      following_.push_back({file.string(), status_id, partner->name, collection->max_tlp, objects});
+      ++following;
       continue;
     }
     auto write = received_envelope(*partner, *collection, std::string_view(*text).substr(line_end + 1), status_id);
@@ -127,6 +152,8 @@ Status EnvelopeIntake::recover() {
     ++queued;
   }
   if (queued > 0) log::info("writing envelopes kept in the spool from before", {{"envelopes", queued}});
+  if (following > 0)
+    log::info("reading the indicators of envelopes written before", {{"envelopes", following}});
   return {};
 }
 
@@ -161,11 +188,14 @@ void EnvelopeIntake::accept(const Partner& partner, const Collection& collection
   bool idle;
   {
     std::lock_guard lock(mutex_);
-    idle = queue_.empty() && !writing_;
+    // Indicators being written do not make it busy: the POST waits for them
+    // and then for its own commit, as after any other commit.
+    idle = queue_.empty() && !writing_objects_;
     if (idle) entry->answered = std::move(answered);
     pending_.emplace(status_id, pending);
     queued_objects_ += entry->write.objects.size();
     queue_.push_back(std::move(entry));
+    report_counts();
   }
   ready_.notify_one();
   if (!idle) answered(std::move(pending));
@@ -178,26 +208,50 @@ std::optional<WriteStatus> EnvelopeIntake::pending(const std::string& status_id)
   return it->second;
 }
 
+void EnvelopeIntake::report_counts() {
+  if (counted_) counted_(IntakeCounts{queued_objects_, following_objects_});
+}
+
 void EnvelopeIntake::run() {
   for (;;) {
     std::vector<std::shared_ptr<Queued>> batch;
+    std::vector<Following> indicators;
     {
       std::unique_lock lock(mutex_);
-      ready_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      ready_.wait(lock, [&] { return stopping_ || !queue_.empty() || !following_.empty(); });
       if (stopping_) return;
-      size_t objects = 0;
-      while (!queue_.empty() &&
-             (batch.empty() || objects + queue_.front()->write.objects.size() <= options_.objects_per_commit)) {
-        objects += queue_.front()->write.objects.size();
-        batch.push_back(std::move(queue_.front()));
-        queue_.pop_front();
+      // Objects first: the indicators wait for a quiet moment, unless too
+      // many have waited.
+      bool follow = following_objects_ > options_.max_following_objects;
+      if (!follow && queue_.empty()) {
+        ready_.wait_for(lock, options_.quiet, [&] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        follow = queue_.empty();
       }
-      queued_objects_ -= objects;
-      writing_ = true;
+      size_t objects = 0;
+      if (follow) {
+        while (!following_.empty() &&
+               (indicators.empty() || objects + following_.front().objects <= options_.objects_per_commit)) {
+          objects += following_.front().objects;
+          indicators.push_back(std::move(following_.front()));
+          following_.pop_front();
+        }
+      } else {
+        while (!queue_.empty() &&
+               (batch.empty() || objects + queue_.front()->write.objects.size() <= options_.objects_per_commit)) {
+          objects += queue_.front()->write.objects.size();
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+        queued_objects_ -= objects;
+      }
+      writing_objects_ = !batch.empty();
     }
-    write(std::move(batch));
+    if (!indicators.empty()) follow(std::move(indicators));
+    if (!batch.empty()) write(std::move(batch));
     std::lock_guard lock(mutex_);
-    writing_ = false;
+    writing_objects_ = false;
+    report_counts();
   }
 }
 
@@ -223,14 +277,57 @@ void EnvelopeIntake::write(std::vector<std::shared_ptr<Queued>> batch) {
   if (indicators && indicators_changed_) indicators_changed_();
   std::error_code ec;
   for (size_t i = 0; i < batch.size(); ++i) {
-    // Committed: a file left by a crash here is recognised by its stored status.
-    fs::remove(batch[i]->spool_path, ec);
+    const auto& written = (*writes)[i];
     {
       std::lock_guard lock(mutex_);
       pending_.erase((*statuses)[i].id);
+      if (written.indicators_follow) {
+        following_objects_ += written.objects.size();
+        following_.push_back({batch[i]->spool_path, written.origin.status_id, written.origin.partner,
+                              written.collection.max_tlp, written.objects.size()});
+      }
     }
+    // Committed: a file left by a crash here is recognised by its stored status.
+    if (!written.indicators_follow) fs::remove(batch[i]->spool_path, ec);
     if (batch[i]->answered) batch[i]->answered(std::move((*statuses)[i]));
   }
+}
+
+void EnvelopeIntake::follow(std::vector<Following> batch) {
+  auto imports = std::make_shared<std::vector<IndicatorImport>>();
+  std::vector<std::string> status_ids;
+  size_t objects = 0;
+  for (const auto& envelope : batch) {
+    objects += envelope.objects;
+    status_ids.push_back(envelope.status_id);
+    auto text = read_whole_file(envelope.spool_path);
+    auto line_end = text ? text->find('\n') : std::string::npos;
+    if (line_end == std::string::npos) {
+      // Its objects are in; its indicators cannot be read again.
+      log::error("the indicators of a written envelope cannot be read; its objects are kept without them",
+                 {{"file", fs::path(envelope.spool_path).filename().string()},
+                  {"why", text ? "its header is unreadable" : text.error().message}});
+      continue;
+    }
+    auto indicators =
+        indicators_of_envelope(std::string_view(*text).substr(line_end + 1), envelope.partner, envelope.unmarked);
+    if (indicators) imports->push_back(std::move(*indicators));
+  }
+  auto written =
+      wait_for<int64_t>([&](auto done) { store_.receive_following_indicators(imports, status_ids, done); });
+  {
+    std::lock_guard lock(mutex_);
+    following_objects_ -= objects;
+  }
+  if (!written) {
+    // They stay in the spool and waiting in the store: read again at the next start.
+    log::error("the indicators of partners' envelopes could not be written; they are read again at the next start",
+               {{"envelopes", batch.size()}, {"error", written.error().message}});
+    return;
+  }
+  if (!imports->empty() && indicators_changed_) indicators_changed_();
+  std::error_code ec;
+  for (const auto& envelope : batch) fs::remove(envelope.spool_path, ec);
 }
 
 }  // namespace jaga::taxii

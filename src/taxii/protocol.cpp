@@ -49,16 +49,6 @@ Result<std::vector<std::string>> list_of(const std::string& text, const std::str
   return out;
 }
 
-json::array outcomes_json(const std::vector<WriteOutcome>& outcomes) {
-  json::array a;
-  for (const auto& o : outcomes) {
-    json::object e{{"id", o.stix_id}, {"version", o.version}};
-    if (!o.message.empty()) e["message"] = o.message;
-    a.push_back(std::move(e));
-  }
-  return a;
-}
-
 // Where the page's "more" and "next" go, shared by every paged resource.
 void add_paging(json::object& out, const ObjectPage& page) {
   out["more"] = page.more;
@@ -229,17 +219,26 @@ std::string versions_json(const ObjectPage& page) {
 }
 
 std::string status_json(const WriteStatus& s) {
-  json::object out{{"id", s.id},
-                   {"status", s.status},
-                   {"request_timestamp", s.request_timestamp},
-                   {"total_count", s.successes.size() + s.failures.size() + s.pendings.size()},
-                   {"success_count", s.successes.size()},
-                   {"failure_count", s.failures.size()},
-                   {"pending_count", s.pendings.size()}};
-  if (!s.successes.empty()) out["successes"] = outcomes_json(s.successes);
-  if (!s.failures.empty()) out["failures"] = outcomes_json(s.failures);
-  if (!s.pendings.empty()) out["pendings"] = outcomes_json(s.pendings);
-  return json::serialize(out);
+  json::object counts{{"id", s.id},
+                      {"status", s.status},
+                      {"request_timestamp", s.request_timestamp},
+                      {"total_count", s.successes.size() + s.failures.size() + s.pendings.size()},
+                      {"success_count", s.successes.size()},
+                      {"failure_count", s.failures.size()},
+                      {"pending_count", s.pendings.size()}};
+  // The lists are written as text after the counts (the closing brace replaced).
+  std::string out = json::serialize(counts);
+  out.pop_back();
+  for (const auto& [name, list] : {std::pair{"successes", &s.successes}, {"failures", &s.failures},
+                                   {"pendings", &s.pendings}}) {
+    if (list->empty()) continue;
+    out += ",\"";
+    out += name;
+    out += "\":";
+    out += outcomes_json(*list);
+  }
+  out += '}';
+  return out;
 }
 
 std::string agreement_json(const Agreement& a) {

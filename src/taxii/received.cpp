@@ -3,6 +3,7 @@
 #include "intel/indicator_intake.h"
 #include "taxii/protocol.h"
 #include "util/crypto.h"
+#include "util/json_text.h"
 
 namespace jaga::taxii {
 
@@ -16,6 +17,16 @@ std::optional<IndicatorImport> indicators_received(ParsedImport parsed, const st
   auto batch = take_in_parsed(std::move(parsed), options, report);
   if (batch.indicators.empty()) return std::nullopt;
   return batch;
+}
+
+std::optional<IndicatorImport> indicators_of_envelope(std::string_view body, const std::string& partner, Tlp unmarked) {
+  auto members = split_json_object(body);
+  auto objects = members ? member_text(*members, "objects") : std::nullopt;
+  auto texts = objects ? split_json_array(*objects) : std::nullopt;
+  if (!texts) return std::nullopt;
+  ParsedImport parsed;
+  read_stix_object_texts(*texts, parsed);
+  return indicators_received(std::move(parsed), partner, unmarked);
 }
 
 std::vector<SharedObjectInput> shared_inputs(std::vector<stix::Object> objects) {

@@ -20,6 +20,10 @@ namespace jaga::taxii {
 // nothing when none is an indicator jaga can read.
 std::optional<IndicatorImport> indicators_received(ParsedImport parsed, const std::string& partner, Tlp unmarked);
 
+// The indicators among the objects of an envelope taken in before (its
+// objects checked then), as indicators_received gives them.
+std::optional<IndicatorImport> indicators_of_envelope(std::string_view body, const std::string& partner, Tlp unmarked);
+
 // The objects of a read envelope as the store takes them.
 std::vector<SharedObjectInput> shared_inputs(std::vector<stix::Object> objects);
 

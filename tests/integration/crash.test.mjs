@@ -2,7 +2,8 @@
 // killed with SIGKILL; after a restart every report that got a tracking code is
 // there with its attachments, and no half-written report exists. And a
 // partner's envelopes answered "pending" (spooled, not yet written) are
-// written after a SIGKILL and a restart, every object once.
+// written after a SIGKILL and a restart, every object once, and their
+// indicators follow.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
@@ -118,6 +119,23 @@ test('a partner\'s envelopes answered pending are written after SIGKILL and a re
     }
     assert.equal(held.length, ids.length, 'every object once');
     assert.deepEqual(new Set(held), new Set(ids));
+    // The indicators follow the objects: every one is in, whether the kill
+    // came before its envelope was written or between its objects and it.
+    let waiting;
+    for (let tries = 0; tries < 600; tries++) {
+      const metrics = await (await fetch(`${second.url}/metrics`)).text();
+      waiting = metrics.match(/^jaga_taxii_indicators_waiting_objects (\d+)$/m)?.[1];
+      if (waiting === '0') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(waiting, '0', 'the indicators did not follow the objects after the restart');
+    assert.deepEqual(readdirSync(join(first.dataDir, 'taxii-spool')).filter((f) => f.endsWith('.envelope')), []);
+    const exported = spawnSync(jagaBin, ['export', '--format', 'plain', '--quiet', '--data-dir', first.dataDir], { encoding: 'utf8' });
+    assert.equal(exported.status, 0, exported.stderr);
+    // A plain list opens with a comment line saying when and at what TLP it was made.
+    const values = exported.stdout.split('\n').filter((line) => line && !line.startsWith('#'));
+    assert.equal(values.length, ids.length);
+    assert.deepEqual(new Set(values), new Set(ids.map((id) => `${id.slice(11, 23)}.example`)));
   } finally {
     await second.stop();
     second.cleanup();

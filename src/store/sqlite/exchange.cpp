@@ -125,27 +125,6 @@ void bind_conditions(Statement& q, const ObjectQuery& query) {
   q.bind(8, versions.value_or("[]"));
 }
 
-// Written as text: a status can list 200,000 objects, and a document of
-// them costs more to build than the row does to write.
-std::string outcomes_json(const std::vector<WriteOutcome>& outcomes) {
-  std::string out = "[";
-  out.reserve(outcomes.size() * 96 + 2);
-  for (const auto& o : outcomes) {
-    if (out.size() > 1) out += ',';
-    out += "{\"id\":";
-    append_json_string(out, o.stix_id);
-    out += ",\"version\":";
-    append_json_string(out, o.version);
-    if (!o.message.empty()) {
-      out += ",\"message\":";
-      append_json_string(out, o.message);
-    }
-    out += '}';
-  }
-  out += ']';
-  return out;
-}
-
 std::vector<WriteOutcome> outcomes_of(const std::string& text) {
   std::vector<WriteOutcome> out;
   json::error_code ec;
@@ -484,26 +463,66 @@ void SqliteStore::receive_shared_objects(std::shared_ptr<std::vector<ReceivedObj
           if (!status) return status.error();
           statuses.push_back(std::move(*status));
         }
-        // One import per source, in key order across all the writes.
-        struct SourceRuns {
-          const IndicatorImport* first;
-          std::vector<const std::vector<IndicatorInput>*> runs;
-        };
-        std::vector<SourceRuns> sources;
         for (const auto& write : writes) {
-          if (!write.indicators) continue;
-          const auto& import = *write.indicators;
-          auto same = std::find_if(sources.begin(), sources.end(), [&](const SourceRuns& s) {
-            return s.first->source_kind == import.source_kind && s.first->source_name == import.source_name;
-          });
-          if (same == sources.end()) sources.push_back({&import, {&import.indicators}});
-          else same->runs.push_back(&import.indicators);
+          if (!write.indicators_follow) continue;
+          TRY_PREPARE(waiting, db, "INSERT OR IGNORE INTO taxii_indicators_waiting(status_id) VALUES (?1)");
+          waiting.bind(1, write.origin.status_id);
+          TRY(waiting.run());
         }
-        for (const auto& source : sources)
-          TRY(write_indicator_import(db, source.first->source_kind, source.first->source_name, source.runs, {}));
+        std::vector<const IndicatorImport*> imports;
+        for (const auto& write : writes)
+          if (write.indicators) imports.push_back(&*write.indicators);
+        TRY(write_indicator_imports(db, imports));
         return statuses;
       },
       std::move(done));
+}
+
+// One import per source, in key order across all the imports.
+Status SqliteStore::write_indicator_imports(Connection& db, const std::vector<const IndicatorImport*>& imports) {
+  struct SourceRuns {
+    const IndicatorImport* first;
+    std::vector<const std::vector<IndicatorInput>*> runs;
+  };
+  std::vector<SourceRuns> sources;
+  for (const auto* import : imports) {
+    auto same = std::find_if(sources.begin(), sources.end(), [&](const SourceRuns& s) {
+      return s.first->source_kind == import->source_kind && s.first->source_name == import->source_name;
+    });
+    if (same == sources.end()) sources.push_back({import, {&import->indicators}});
+    else same->runs.push_back(&import->indicators);
+  }
+  for (const auto& source : sources)
+    TRY(write_indicator_import(db, source.first->source_kind, source.first->source_name, source.runs, {}));
+  return {};
+}
+
+void SqliteStore::receive_following_indicators(std::shared_ptr<std::vector<IndicatorImport>> shared_imports,
+                                               std::vector<std::string> status_ids, Callback<int64_t> done) {
+  submit_value<int64_t>(
+      [this, shared_imports = std::move(shared_imports),
+       status_ids = std::move(status_ids)](Connection& db) -> Result<int64_t> {
+        std::vector<const IndicatorImport*> imports;
+        for (const auto& import : *shared_imports) imports.push_back(&import);
+        TRY(write_indicator_imports(db, imports));
+        int64_t waited = 0;
+        for (const auto& id : status_ids) {
+          TRY_PREPARE(done_waiting, db, "DELETE FROM taxii_indicators_waiting WHERE status_id = ?1");
+          done_waiting.bind(1, id);
+          TRY(done_waiting.run());
+          waited += db.changes();
+        }
+        return waited;
+      },
+      std::move(done));
+}
+
+Result<std::vector<std::string>> SqliteStore::list_waiting_indicators() {
+  auto lease = readers_.lease();
+  TRY_PREPARE(q, *lease, "SELECT status_id FROM taxii_indicators_waiting ORDER BY status_id");
+  std::vector<std::string> ids;
+  TRY(q.for_each_row([&](Statement& q) { ids.push_back(q.text(0)); }));
+  return ids;
 }
 
 Result<ObjectPage> SqliteStore::list_shared_objects(const ObjectQuery& query) {

@@ -555,6 +555,11 @@ CREATE TRIGGER sites_added AFTER INSERT ON sites BEGIN UPDATE site_generation SE
 CREATE TRIGGER sites_changed AFTER UPDATE ON sites BEGIN UPDATE site_generation SET generation = generation + 1; END;
 CREATE TRIGGER sites_removed AFTER DELETE ON sites BEGIN UPDATE site_generation SET generation = generation + 1; END;
 )sql"},
+      {18, "partners' envelopes whose objects are written and whose indicators follow", R"sql(
+-- A row per envelope, written with its objects and removed with its
+-- indicators: what a restart still has to read from the spool.
+CREATE TABLE taxii_indicators_waiting (status_id TEXT PRIMARY KEY) WITHOUT ROWID;
+)sql"},
   };
   return all;
 }

@@ -318,6 +318,9 @@ class SqliteStore final : public Store {
                               Callback<std::vector<WriteStatus>> done) override;
   Result<ObjectPage> list_shared_objects(const ObjectQuery& query) override;
   void delete_shared_object(ObjectQuery query, std::string stix_id, AuditEvent audit, Callback<int> done) override;
+  void receive_following_indicators(std::shared_ptr<std::vector<IndicatorImport>> imports,
+                                    std::vector<std::string> status_ids, Callback<int64_t> done) override;
+  Result<std::vector<std::string>> list_waiting_indicators() override;
   Result<WriteStatus> find_write_status(const std::string& id) override;
   void log_transfer(Transfer transfer, Callback<int64_t> done) override;
   Result<std::vector<Transfer>> list_transfers(const TransferFilter& filter) override;
@@ -364,6 +367,7 @@ class SqliteStore final : public Store {
                                  const WriteOrigin& origin, std::optional<Transfer>& transfer);
   Status insert_shared_object(Connection& db, ObjectWrite& write, const SharedObjectInput& object);
   Result<WriteStatus> finish_object_write(Connection& db, ObjectWrite& write);
+  Status write_indicator_imports(Connection& db, const std::vector<const IndicatorImport*>& imports);
   // Writes a share's objects and remembers the incident they came from.
   Status publish_share(Connection& db, const Collection& collection, Share& share);  // indexes the search queue in a transaction of its own
 };
