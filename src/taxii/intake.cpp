@@ -231,7 +231,7 @@ void EnvelopeIntake::run() {
       size_t objects = 0;
       if (follow) {
         while (!following_.empty() &&
-               (indicators.empty() || objects + following_.front().objects <= options_.objects_per_commit)) {
+               (indicators.empty() || objects + following_.front().objects <= options_.indicator_objects_per_commit)) {
           objects += following_.front().objects;
           indicators.push_back(std::move(following_.front()));
           following_.pop_front();

@@ -40,9 +40,12 @@ struct IntakeOptions {
   size_t max_queued_objects = 1000000;  // beyond this a POST is refused (503), to be sent again
   // Indicators are written once no objects have waited for this long, or
   // at once when the envelopes waiting for them hold more objects than
-  // max_following_objects.
-  std::chrono::milliseconds quiet{200};
+  // max_following_objects; those of up to indicator_objects_per_commit
+  // objects at a time, so that objects arriving meanwhile wait for one
+  // short commit, not for all the indicators.
+  std::chrono::milliseconds quiet{500};
   size_t max_following_objects = 1000000;
+  size_t indicator_objects_per_commit = 200000;
 };
 
 // What waits, for /metrics.

@@ -316,6 +316,7 @@ SqliteStore::ObjectWrite SqliteStore::begin_object_write(const Collection& colle
   write.status.id = origin.status_id.empty() ? random_uuid() : origin.status_id;
   write.status.collection = collection.alias;
   write.status.request_timestamp = format_rfc3339_micros(unix_micros());
+  write.status.successes.reserve(objects.size());
   return write;
 }
 
@@ -404,6 +405,7 @@ Result<WriteStatus> SqliteStore::finish_object_write(Connection& db, ObjectWrite
   TRY(save.run());
   TRY(join_sightings(db, status, write.objects, write.origin));
   if (write.transfer) {
+    write.transfer->objects.reserve(write.transfer->objects.size() + status.successes.size());
     for (const auto& s : status.successes) write.transfer->objects.emplace_back(s.stix_id, s.version);
     TRY(insert_transfer(db, *write.transfer));
   }
@@ -426,12 +428,14 @@ Result<WriteStatus> SqliteStore::write_shared_objects(Connection& db, const Coll
 
 void SqliteStore::add_shared_objects(Collection collection, std::vector<SharedObjectInput> objects, WriteOrigin origin,
                                      std::optional<Transfer> transfer, Callback<WriteStatus> done) {
+  // A few objects share a commit; an envelope's worth is a bulk write.
+  Batching batching = objects.size() > 100 ? Batching::alone : Batching::shared;
   submit_value<WriteStatus>(
       [this, collection = std::move(collection), objects = std::move(objects), origin = std::move(origin),
        transfer = std::move(transfer)](Connection& db) mutable -> Result<WriteStatus> {
         return write_shared_objects(db, collection, objects, origin, transfer);
       },
-      std::move(done));
+      std::move(done), std::nullopt, batching);
 }
 
 void SqliteStore::receive_shared_objects(std::shared_ptr<std::vector<ReceivedObjects>> shared_writes,
@@ -445,17 +449,26 @@ void SqliteStore::receive_shared_objects(std::shared_ptr<std::vector<ReceivedObj
         // page cache).
         std::vector<ObjectWrite> begun;
         begun.reserve(writes.size());
-        std::vector<std::pair<uint32_t, uint32_t>> order;  // (write, object)
+        // The keys side by side, not behind the writes: the sort reads them
+        // from one array. Ties keep arrival order.
+        struct Place {
+          int64_t collection_id;
+          std::string_view stix_id;
+          uint32_t write, object;
+          auto key() const { return std::tie(collection_id, stix_id, write, object); }
+        };
+        std::vector<Place> order;
+        size_t total = 0;
+        for (const auto& write : writes) total += write.objects.size();
+        order.reserve(total);
         for (uint32_t w = 0; w < writes.size(); ++w) {
           auto& write = writes[w];
           begun.push_back(begin_object_write(write.collection, write.objects, write.origin, write.transfer));
-          for (uint32_t i = 0; i < write.objects.size(); ++i) order.emplace_back(w, i);
+          for (uint32_t i = 0; i < write.objects.size(); ++i)
+            order.push_back({write.collection.id, write.objects[i].stix_id, w, i});
         }
-        auto key = [&writes](std::pair<uint32_t, uint32_t> at) {
-          return std::tie(writes[at.first].collection.id, writes[at.first].objects[at.second].stix_id);
-        };
-        std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
-        for (auto [w, i] : order) TRY(insert_shared_object(db, begun[w], writes[w].objects[i]));
+        std::sort(order.begin(), order.end(), [](const Place& a, const Place& b) { return a.key() < b.key(); });
+        for (const auto& at : order) TRY(insert_shared_object(db, begun[at.write], writes[at.write].objects[at.object]));
         std::vector<WriteStatus> statuses;
         statuses.reserve(writes.size());
         for (auto& write : begun) {
@@ -475,7 +488,7 @@ void SqliteStore::receive_shared_objects(std::shared_ptr<std::vector<ReceivedObj
         TRY(write_indicator_imports(db, imports));
         return statuses;
       },
-      std::move(done));
+      std::move(done), std::nullopt, Batching::alone);
 }
 
 // One import per source, in key order across all the imports.
@@ -514,7 +527,7 @@ void SqliteStore::receive_following_indicators(std::shared_ptr<std::vector<Indic
         }
         return waited;
       },
-      std::move(done));
+      std::move(done), std::nullopt, Batching::alone);
 }
 
 Result<std::vector<std::string>> SqliteStore::list_waiting_indicators() {

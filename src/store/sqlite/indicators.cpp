@@ -266,7 +266,7 @@ void SqliteStore::import_indicators(IndicatorImport batch, std::function<void(in
       [batch = std::move(batch), progress = std::move(progress)](Connection& db) {
         return write_indicator_import(db, batch, progress);
       },
-      std::move(done), std::move(audit));
+      std::move(done), std::move(audit), Batching::alone);
 }
 
 Result<std::vector<StoredIndicator>> SqliteStore::list_indicators(const IndicatorFilter& filter) {

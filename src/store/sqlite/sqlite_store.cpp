@@ -100,7 +100,7 @@ int SqliteStore::schema_version() {
 }
 
 void SqliteStore::submit(std::function<Status(Connection&)> work, std::function<void(Status)> done,
-                         std::optional<AuditEvent> audit) {
+                         std::optional<AuditEvent> audit, Batching batching) {
   {
     std::lock_guard lock(queue_mutex_);
     if (closing_ || queue_.size() >= options_.write_queue_capacity) {
@@ -109,7 +109,7 @@ void SqliteStore::submit(std::function<Status(Connection&)> work, std::function<
       done(e);
       return;
     }
-    queue_.push_back({std::move(work), std::move(done), std::move(audit)});
+    queue_.push_back({std::move(work), std::move(done), std::move(audit), batching});
   }
   queue_ready_.notify_one();
 }
@@ -122,8 +122,11 @@ void SqliteStore::write_loop() {
       queue_ready_.wait(lock, [&] { return !queue_.empty() || closing_; });
       if (queue_.empty() && closing_) return;
       while (!queue_.empty() && batch.size() < options_.max_batch) {
+        bool alone = queue_.front().batching == Batching::alone;
+        if (alone && !batch.empty()) break;  // the next transaction is its own
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
+        if (alone) break;
       }
     }
     run_batch(batch);
@@ -194,12 +197,24 @@ void SqliteStore::run_batch(std::vector<WriteJob>& batch) {
   auto run = [&](const char* sql) {
     if (auto statement = db.prepare(sql)) (void)statement->run();
   };
-  for (size_t i = 0; i < batch.size(); ++i) {
-    run(kSavepoint);
-    results[i] = batch[i].work(db);
-    if (results[i] && batch[i].audit) results[i] = append_audit_row(db, *batch[i].audit);
-    if (!results[i]) run(kRollbackToSavepoint);
-    run(kReleaseSavepoint);
+  if (batch.size() == 1 && batch[0].batching == Batching::alone) {
+    // Undone, if it fails, by rolling its transaction back.
+    results[0] = batch[0].work(db);
+    if (results[0] && batch[0].audit) results[0] = append_audit_row(db, *batch[0].audit);
+    if (!results[0]) {
+      (void)db.exec("ROLLBACK");
+      objects_written_ = false;
+      batch[0].done(results[0]);
+      return;
+    }
+  } else {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      run(kSavepoint);
+      results[i] = batch[i].work(db);
+      if (results[i] && batch[i].audit) results[i] = append_audit_row(db, *batch[i].audit);
+      if (!results[i]) run(kRollbackToSavepoint);
+      run(kReleaseSavepoint);
+    }
   }
   // Indexing for search costs the most per flush, not per entry: a quiet
   // desk indexes every write at once (search finds it straight away), a busy

@@ -6,7 +6,10 @@
 // Threads: one writer thread owns the write connection and drains the queue of
 // write jobs, many per transaction (group commit): BEGIN IMMEDIATE, each job in
 // its own SAVEPOINT so one failing job does not undo the others, COMMIT, and
-// only then the callbacks. Readers borrow one of a few read-only connections;
+// only then the callbacks. A bulk job (a partner's envelopes, an indicator
+// feed) runs in a transaction of its own without a savepoint: a savepoint
+// keeps a copy of every page its job changes, which for a bulk job is most of
+// an index, and a job alone is undone by rolling the transaction back. Readers borrow one of a few read-only connections;
 // WAL lets them run beside the writer.
 #pragma once
 
@@ -38,10 +41,14 @@ namespace jaga::sqlite {
   if (!name##_result) return name##_result.error(); \
   Statement& name = *name##_result
 
+// Whether a write job shares its transaction with others (see the top).
+enum class Batching { shared, alone };
+
 struct WriteJob {
   std::function<Status(Connection&)> work;
   std::function<void(Status)> done;
   std::optional<AuditEvent> audit;  // appended in the job's savepoint when the work succeeds
+  Batching batching = Batching::shared;
 };
 
 // Connections (or connections with state) lent to one reader at a time.
@@ -170,10 +177,10 @@ class SqliteStore final : public Store {
   Status ping() override;
   int schema_version() override;
   void submit(std::function<Status(Connection&)> work, std::function<void(Status)> done,
-              std::optional<AuditEvent> audit = std::nullopt);
+              std::optional<AuditEvent> audit = std::nullopt, Batching batching = Batching::shared);
   template <class T>
   void submit_value(std::function<Result<T>(Connection&)> work, Callback<T> done,
-                    std::optional<AuditEvent> audit = std::nullopt) {
+                    std::optional<AuditEvent> audit = std::nullopt, Batching batching = Batching::shared) {
     auto value = std::make_shared<std::optional<T>>();
     submit(
         [value, work = std::move(work)](Connection& db) -> Status {
@@ -188,7 +195,7 @@ class SqliteStore final : public Store {
           else
             done(std::move(**value));
         },
-        std::move(audit));
+        std::move(audit), batching);
   }
 
   void write_loop();

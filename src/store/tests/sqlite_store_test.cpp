@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <thread>
 
 #include "store/blobs.h"
@@ -894,6 +895,33 @@ TEST_F(StoreTest, SharedObjectsKeepEveryVersionAndRefuseAConflictingOne) {
   EXPECT_EQ(*deleted, 2);
 }
 
+
+TEST_F(StoreTest, ABulkWriteThatFailsHalfwayLeavesNothingAndTheWritesAroundItCommit) {
+  auto collection = wait_for<Collection>([&](auto done) {
+    store_->save_collection(Collection{0, "", "id-cn", "ID-CN", "", Tlp::green, ""}, std::nullopt, done);
+  });
+  ASSERT_TRUE(collection) << collection.error().message;
+  Collection missing = *collection;
+  missing.id += 1000;  // no such collection: its rows break a foreign key
+  auto writes = std::make_shared<std::vector<ReceivedObjects>>();
+  writes->push_back({*collection, {shared(kA, "2026-01-01T00:00:00.000000Z", Tlp::green)}, WriteOrigin{"cn-cac", ""}});
+  writes->push_back({missing, {shared(kB, "2026-01-01T00:00:00.000000Z", Tlp::green)}, WriteOrigin{"cn-cac", ""}});
+  // Queued together: a report before the bulk write, one after it.
+  std::promise<Result<int64_t>> before, after;
+  std::promise<Result<std::vector<WriteStatus>>> bulk;
+  store_->create_report(report("JG-2222-AAAA", {}), std::nullopt, [&](Result<int64_t> r) { before.set_value(r); });
+  store_->receive_shared_objects(writes, [&](Result<std::vector<WriteStatus>> r) { bulk.set_value(std::move(r)); });
+  store_->create_report(report("JG-2222-BBBB", {}), std::nullopt, [&](Result<int64_t> r) { after.set_value(r); });
+  EXPECT_FALSE(bulk.get_future().get().ok());
+  EXPECT_TRUE(before.get_future().get().ok());
+  EXPECT_TRUE(after.get_future().get().ok());
+  ObjectQuery q;
+  q.collection_id = collection->id;
+  auto held = store_->list_shared_objects(q);
+  ASSERT_TRUE(held);
+  EXPECT_TRUE(held->objects.empty()) << "the first write of the failed bulk job stayed";
+  EXPECT_EQ(*store_->count_reports(), 2);
+}
 
 TEST_F(StoreTest, SiteHistoryRollsChecksIntoHoursAndHoursIntoDays) {
   Site site;
