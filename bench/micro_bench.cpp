@@ -14,6 +14,7 @@
 #include "intel/extract.h"
 #include "intel/warninglist.h"
 #include "taxii/intake.h"
+#include "taxii/received.h"
 
 namespace {
 
@@ -175,5 +176,14 @@ void partner_envelope_intake(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 10000));
 }
 BENCHMARK(partner_envelope_intake)->Unit(benchmark::kMillisecond);
+
+// What follows the objects: the envelope read again for its indicators,
+// each keyed and checked against the warninglists.
+void partner_envelope_indicators(benchmark::State& state) {
+  const std::string body = partner_envelope(10000);
+  for (auto _ : state) benchmark::DoNotOptimize(jaga::taxii::indicators_of_envelope(body, "peer", jaga::Tlp::green));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * 10000));
+}
+BENCHMARK(partner_envelope_indicators)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -43,7 +43,7 @@ struct IntakeOptions {
   // max_following_objects; those of up to indicator_objects_per_commit
   // objects at a time, so that objects arriving meanwhile wait for one
   // short commit, not for all the indicators.
-  std::chrono::milliseconds quiet{500};
+  std::chrono::milliseconds quiet{1000};
   size_t max_following_objects = 1000000;
   size_t indicator_objects_per_commit = 200000;
 };
