@@ -14,7 +14,6 @@
 #include "taxii/received.h"
 #include "util/crypto.h"
 #include "util/file.h"
-#include "util/json_text.h"
 #include "util/log.h"
 #include "util/time.h"
 
@@ -36,14 +35,6 @@ WriteStatus pending_status(const ReceivedObjects& write) {
   status.status = "pending";
   for (const auto& o : write.objects) status.pendings.push_back({o.stix_id, o.version, ""});
   return status;
-}
-
-// How many objects an envelope holds, without reading them.
-size_t objects_in(std::string_view envelope) {
-  auto members = split_json_object(envelope);
-  auto objects = members ? member_text(*members, "objects") : std::nullopt;
-  auto texts = objects ? split_json_array(*objects) : std::nullopt;
-  return texts ? texts->size() : 0;
 }
 
 }  // namespace
@@ -132,7 +123,8 @@ Status EnvelopeIntake::recover() {
       continue;
     }
     if (written) {  // its indicators follow
-      size_t objects = objects_in(std::string_view(*text).substr(line_end + 1));
+      auto texts = envelope_object_texts(std::string_view(*text).substr(line_end + 1));
+      size_t objects = texts ? texts->size() : 0;
       std::lock_guard lock(mutex_);
       following_objects_ += objects;
       following_.push_back({file.string(), status_id, partner->name, collection->max_tlp, objects});

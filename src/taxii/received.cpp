@@ -19,10 +19,14 @@ std::optional<IndicatorImport> indicators_received(ParsedImport parsed, const st
   return batch;
 }
 
-std::optional<IndicatorImport> indicators_of_envelope(std::string_view body, const std::string& partner, Tlp unmarked) {
+std::optional<std::vector<std::string_view>> envelope_object_texts(std::string_view body) {
   auto members = split_json_object(body);
   auto objects = members ? member_text(*members, "objects") : std::nullopt;
-  auto texts = objects ? split_json_array(*objects) : std::nullopt;
+  return objects ? split_json_array(*objects) : std::nullopt;
+}
+
+std::optional<IndicatorImport> indicators_of_envelope(std::string_view body, const std::string& partner, Tlp unmarked) {
+  auto texts = envelope_object_texts(body);
   if (!texts) return std::nullopt;
   ParsedImport parsed;
   read_stix_object_texts(*texts, parsed);

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/exchange.h"
@@ -19,6 +20,10 @@ namespace jaga::taxii {
 // intel's read_stix_object), checked and keyed for the store of indicators;
 // nothing when none is an indicator jaga can read.
 std::optional<IndicatorImport> indicators_received(ParsedImport parsed, const std::string& partner, Tlp unmarked);
+
+// The texts of an envelope's objects, split without parsing them; nothing
+// when it is not shaped as an envelope.
+std::optional<std::vector<std::string_view>> envelope_object_texts(std::string_view body);
 
 // The indicators among the objects of an envelope taken in before (its
 // objects checked then), as indicators_received gives them.

@@ -197,10 +197,14 @@ void SqliteStore::run_batch(std::vector<WriteJob>& batch) {
   auto run = [&](const char* sql) {
     if (auto statement = db.prepare(sql)) (void)statement->run();
   };
+  auto work = [&](WriteJob& job) -> Status {
+    auto done = job.work(db);
+    if (done && job.audit) done = append_audit_row(db, *job.audit);
+    return done;
+  };
   if (batch.size() == 1 && batch[0].batching == Batching::alone) {
     // Undone, if it fails, by rolling its transaction back.
-    results[0] = batch[0].work(db);
-    if (results[0] && batch[0].audit) results[0] = append_audit_row(db, *batch[0].audit);
+    results[0] = work(batch[0]);
     if (!results[0]) {
       (void)db.exec("ROLLBACK");
       objects_written_ = false;
@@ -210,8 +214,7 @@ void SqliteStore::run_batch(std::vector<WriteJob>& batch) {
   } else {
     for (size_t i = 0; i < batch.size(); ++i) {
       run(kSavepoint);
-      results[i] = batch[i].work(db);
-      if (results[i] && batch[i].audit) results[i] = append_audit_row(db, *batch[i].audit);
+      results[i] = work(batch[i]);
       if (!results[i]) run(kRollbackToSavepoint);
       run(kReleaseSavepoint);
     }

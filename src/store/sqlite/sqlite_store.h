@@ -8,9 +8,10 @@
 // its own SAVEPOINT so one failing job does not undo the others, COMMIT, and
 // only then the callbacks. A bulk job (a partner's envelopes, an indicator
 // feed) runs in a transaction of its own without a savepoint: a savepoint
-// keeps a copy of every page its job changes, which for a bulk job is most of
-// an index, and a job alone is undone by rolling the transaction back. Readers borrow one of a few read-only connections;
-// WAL lets them run beside the writer.
+// keeps a copy of every page its job changes, which for a bulk job is most
+// of an index, and a job alone is undone by rolling the transaction back.
+// Readers borrow one of a few read-only connections; WAL lets them run
+// beside the writer.
 #pragma once
 
 #include <atomic>
