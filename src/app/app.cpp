@@ -142,6 +142,7 @@ int serve(const Settings& settings, const std::string& executable_path) {
   monitor_options.per_address = settings.monitor_per_address;
   monitor_options.timeout_ms = settings.monitor_timeout_seconds * 1000L;
   monitor_options.ca_file = settings.monitor_ca_file;
+  monitor_options.gather_seconds = settings.monitor_gather_ms / 1000.0;
   monitor_options.alerts.down_after = settings.monitor_down_after;
   monitor_options.alerts.sla = api_settings.sla;
   monitor::MonitorService site_monitor(**store, monitor_options);

@@ -96,4 +96,9 @@ double Schedule::next_due() {
   return 0;
 }
 
+double Schedule::next_round(double gather) {
+  double next = next_due();
+  return next == 0 ? 0 : next + gather;
+}
+
 }  // namespace jaga::monitor

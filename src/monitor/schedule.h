@@ -42,6 +42,10 @@ class Schedule {
   void checked(int64_t site_id, double now);
   // When the next check is due (0 with nothing scheduled).
   double next_due();
+  // When the next round of checks starts: the next check's due time plus
+  // `gather` seconds, so that the checks falling due meanwhile start with
+  // it (0 with nothing scheduled).
+  double next_round(double gather);
   size_t size() const { return sites_.size(); }
 
   // The first time after `after` that falls on the site's slot.

@@ -290,7 +290,7 @@ void MonitorService::run() {
       if (on_stats_) on_stats_(stats);
     }
     // Wait for the network while checks run, else for the next due check.
-    double next = schedule.next_due();
+    double next = schedule.next_round(options_.gather_seconds);
     // Rounded up: a check due in half a millisecond is waited for, not spun for.
     int wait_ms = next == 0 ? 200 : static_cast<int>(std::ceil(std::clamp((next - now) * 1000, 0.0, 200.0)));
     if (!waiting.empty()) wait_ms = std::min(wait_ms, 50);

@@ -32,6 +32,12 @@ struct MonitorOptions {
   // How often a site's extras (HTTPS, old TLS, the redirect, security.txt,
   // address families) are fetched again; checks in between fetch the page.
   double extras_seconds = 6 * 3600;
+  // Checks falling due within this long of each other start together, in
+  // one round: each time the monitor's thread sleeps and wakes costs about
+  // what a check's own work does (far more on a virtual machine), so a
+  // round shares the wake-ups among its checks. A check starts at most
+  // this late.
+  double gather_seconds = 0.1;
 };
 
 struct MonitorStats {

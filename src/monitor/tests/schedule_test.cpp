@@ -104,5 +104,25 @@ TEST(Schedule, SitesRemovedOrReIntervalledAreRescheduled) {
   EXPECT_GE(due[0].due_at, 200);
 }
 
+TEST(Schedule, ARoundGathersTheChecksFallingDueWithinItsWindowAndNoneLaterThanThat) {
+  Schedule schedule;
+  EXPECT_EQ(schedule.next_round(0.1), 0) << "nothing scheduled";
+  const double t0 = 1'000'000;
+  // 30,000 sites checked a while ago at a 5-minute interval: about 100 due a second.
+  schedule.set_sites(sites(30000, 300, t0 - 100), t0);
+  double first = schedule.next_due();
+  double round = schedule.next_round(0.1);
+  EXPECT_DOUBLE_EQ(round, first + 0.1);
+  auto due = schedule.take_due(round, 100000);
+  EXPECT_GT(due.size(), 2u) << "a tenth of a second at 100 a second";
+  EXPECT_LT(due.size(), 40u);
+  for (const auto& d : due) {
+    EXPECT_GE(d.due_at, first);
+    EXPECT_LE(round - d.due_at, 0.1 + 1e-9) << "no check starts later than the window";
+  }
+  EXPECT_GT(schedule.next_due(), round) << "the next round gathers the checks after this one";
+  EXPECT_EQ(schedule.next_round(0), schedule.next_due()) << "no window: each check at its own time";
+}
+
 }  // namespace
 }  // namespace jaga::monitor
