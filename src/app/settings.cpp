@@ -97,7 +97,7 @@ const std::vector<Key>& keys() {
       INT_KEY("monitor", monitor_per_host, 1, 100),
       INT_KEY("monitor", monitor_per_address, 1, 100),
       INT_KEY("monitor", monitor_timeout_seconds, 1, 120),
-      INT_KEY("monitor", monitor_gather_ms, 0, 1000),
+      INT_KEY("monitor", monitor_gather_ms, 0, 5000),
       STRING_KEY("monitor", monitor_ca_file),
       STRING_KEY("log", log_level),
   };

@@ -54,7 +54,7 @@ struct Settings {
   int monitor_per_host = 2;
   int monitor_per_address = 4;  // of one IP address, whatever the names on it
   int monitor_timeout_seconds = 10;
-  int monitor_gather_ms = 100;  // checks due within this long of each other start together
+  int monitor_gather_ms = 1000;  // checks due within this long of the first due start with it
   std::string monitor_ca_file;
   std::string log_level = "info";
   bool access_log = true;

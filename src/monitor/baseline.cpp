@@ -196,7 +196,8 @@ Result<std::vector<Rule>> parse_rule_weights(std::string_view text) {
 BaselineResult evaluate_baseline(const BaselineInput& input, const std::vector<Rule>& rules) {
   BaselineResult result;
   if (!input.page) return result;
-  auto defaults = default_rules();
+  const std::vector<Rule>& defaults = *shared_default_rules();
+  result.rules.reserve(rules.size());
   int total = 0, passed_weight = 0;
   for (const auto& rule : rules) {
     if (rule.weight == 0) continue;

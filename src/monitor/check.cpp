@@ -351,6 +351,16 @@ double round1(double v) { return std::round(v * 10) / 10; }
 
 }  // namespace
 
+uint64_t findings_digest(const std::vector<Finding>& findings) {
+  uint64_t digest = 0x6a09e667f3bcc908ull ^ findings.size();
+  std::hash<std::string_view> hash;
+  for (const auto& f : findings)
+    for (std::string_view part : {std::string_view(f.id), std::string_view(f.severity), std::string_view(f.message),
+                                  std::string_view(f.fix)})
+      digest = (digest ^ hash(part)) * 0x9e3779b97f4a7c15ull + part.size();
+  return digest;
+}
+
 std::string findings_json(const std::vector<Finding>& findings) {
   json::array out;
   for (const auto& f : findings) out.push_back(finding_json(f));

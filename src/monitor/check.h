@@ -116,6 +116,9 @@ std::vector<Finding> analyse_page(const PageContent& content, const TextSketch& 
 
 std::string check_json(const SiteCheck& check);  // one JSON object (the CLI's --json)
 std::string findings_json(const std::vector<Finding>& findings);  // the findings alone, a JSON list
+// The same number for the same findings in the same order: whether a site's
+// findings changed since its last check, without keeping them.
+uint64_t findings_digest(const std::vector<Finding>& findings);
 std::string check_text(const SiteCheck& check);  // the readable report
 
 }  // namespace jaga::monitor

@@ -96,9 +96,10 @@ double Schedule::next_due() {
   return 0;
 }
 
-double Schedule::next_round(double gather) {
+std::vector<DueCheck> Schedule::take_round(double now, double gather, size_t limit) {
   double next = next_due();
-  return next == 0 ? 0 : next + gather;
+  if (next == 0 || next > now) return {};
+  return take_due(now + gather, limit);
 }
 
 }  // namespace jaga::monitor

@@ -42,10 +42,12 @@ class Schedule {
   void checked(int64_t site_id, double now);
   // When the next check is due (0 with nothing scheduled).
   double next_due();
-  // When the next round of checks starts: the next check's due time plus
-  // `gather` seconds, so that the checks falling due meanwhile start with
-  // it (0 with nothing scheduled).
-  double next_round(double gather);
+  // A round of checks: when a check is due at `now`, it and the checks due
+  // within `gather` seconds after `now`, at most `limit`, earliest first;
+  // nothing otherwise. A round's checks start together, up to `gather`
+  // early and never late on its account, and rounds are at least `gather`
+  // apart.
+  std::vector<DueCheck> take_round(double now, double gather, size_t limit);
   size_t size() const { return sites_.size(); }
 
   // The first time after `after` that falls on the site's slot.

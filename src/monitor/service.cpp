@@ -1,6 +1,7 @@
 #include "monitor/service.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -79,6 +80,10 @@ void MonitorService::run() {
   std::unordered_map<std::string, int> busy_hosts;      // host -> checks of it in flight
   std::unordered_map<std::string, int> busy_addresses;  // IP address -> checks of it in flight
   std::unordered_map<int64_t, std::string> last_address;  // site -> the address of its last check
+  // site -> findings_digest of the findings its last record wrote. Cleared
+  // when a write fails: the store's findings are then not known to be those.
+  std::unordered_map<int64_t, uint64_t> recorded_findings;
+  auto write_failed = std::make_shared<std::atomic<bool>>(false);
   std::deque<DueCheck> waiting;  // due, but their host is busy
   std::vector<SiteCheckRecord> finished;
   MonitorStats stats;
@@ -91,8 +96,10 @@ void MonitorService::run() {
 
   auto flush = [&] {
     if (finished.empty()) return;
-    store_.record_site_checks(std::move(finished), [](Result<int> written) {
-      if (!written) log::error("the monitor's results could not be written", {{"error", written.error().message}});
+    store_.record_site_checks(std::move(finished), [write_failed](Result<int> written) {
+      if (written) return;
+      write_failed->store(true);
+      log::error("the monitor's results could not be written", {{"error", written.error().message}});
     });
     finished.clear();
   };
@@ -156,7 +163,15 @@ void MonitorService::run() {
       int& failures = failures_in_row[id];
       failures = result.up ? 0 : failures + 1;
       SiteCheckRecord record{id, result.checked_at, result.up, result.status, result.page.timings.total, result.score,
-                             result.error, findings_json(result.findings), {}, {}};
+                             result.error, {}, {}, {}};
+      if (write_failed->exchange(false)) recorded_findings.clear();
+      uint64_t digest = findings_digest(result.findings);
+      if (auto known = recorded_findings.find(id); known != recorded_findings.end() && known->second == digest) {
+        record.findings_unchanged = true;
+      } else {
+        record.findings_json = findings_json(result.findings);
+        recorded_findings[id] = digest;
+      }
       judge_problems(result, failures, options_.alerts, record);
       if (watched && learns_baseline(result, learned_at, finished_at)) {
         record.learned = stored_baseline(id, result);
@@ -253,6 +268,7 @@ void MonitorService::run() {
       sites = std::move(fresh);
       std::erase_if(extras, [&](const auto& entry) { return !sites.count(entry.first); });
       std::erase_if(last_address, [&](const auto& entry) { return !sites.count(entry.first); });
+      std::erase_if(recorded_findings, [&](const auto& entry) { return !sites.count(entry.first); });
       schedule.set_sites(scheduled, now);
       stats.sites = sites.size();
     }
@@ -265,7 +281,7 @@ void MonitorService::run() {
     size_t room = in_flight < static_cast<uint64_t>(options_.max_in_flight)
                       ? static_cast<size_t>(options_.max_in_flight) - in_flight
                       : 0;
-    for (const auto& due : schedule.take_due(now, room))
+    for (const auto& due : schedule.take_round(now, options_.gather_seconds, room))
       if (!start_one(due, now)) waiting.push_back(due);
 
     if (!finished.empty() && (finished.size() >= 500 || now - last_flush >= kFlushSeconds)) {
@@ -290,7 +306,7 @@ void MonitorService::run() {
       if (on_stats_) on_stats_(stats);
     }
     // Wait for the network while checks run, else for the next due check.
-    double next = schedule.next_round(options_.gather_seconds);
+    double next = schedule.next_due();
     // Rounded up: a check due in half a millisecond is waited for, not spun for.
     int wait_ms = next == 0 ? 200 : static_cast<int>(std::ceil(std::clamp((next - now) * 1000, 0.0, 200.0)));
     if (!waiting.empty()) wait_ms = std::min(wait_ms, 50);

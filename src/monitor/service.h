@@ -32,12 +32,13 @@ struct MonitorOptions {
   // How often a site's extras (HTTPS, old TLS, the redirect, security.txt,
   // address families) are fetched again; checks in between fetch the page.
   double extras_seconds = 6 * 3600;
-  // Checks falling due within this long of each other start together, in
-  // one round: each time the monitor's thread sleeps and wakes costs about
-  // what a check's own work does (far more on a virtual machine), so a
-  // round shares the wake-ups among its checks. A check starts at most
-  // this late.
-  double gather_seconds = 0.1;
+  // When a check falls due, those due within this long after it start with
+  // it, in one round. Each time the monitor's thread sleeps and wakes costs
+  // about what a check's own work does, and a check run alone finds the
+  // processor's caches cold (a TLS handshake costs nearly twice as much):
+  // a round shares both among its checks. A check starts at most this
+  // early, and never late on its account.
+  double gather_seconds = 1;
 };
 
 struct MonitorStats {

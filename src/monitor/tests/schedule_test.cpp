@@ -104,24 +104,27 @@ TEST(Schedule, SitesRemovedOrReIntervalledAreRescheduled) {
   EXPECT_GE(due[0].due_at, 200);
 }
 
-TEST(Schedule, ARoundGathersTheChecksFallingDueWithinItsWindowAndNoneLaterThanThat) {
+TEST(Schedule, ARoundStartsWhenACheckIsDueWithThoseDueWithinItsWindow) {
   Schedule schedule;
-  EXPECT_EQ(schedule.next_round(0.1), 0) << "nothing scheduled";
+  EXPECT_TRUE(schedule.take_round(1000, 1, 100).empty()) << "nothing scheduled";
   const double t0 = 1'000'000;
   // 30,000 sites checked a while ago at a 5-minute interval: about 100 due a second.
   schedule.set_sites(sites(30000, 300, t0 - 100), t0);
   double first = schedule.next_due();
-  double round = schedule.next_round(0.1);
-  EXPECT_DOUBLE_EQ(round, first + 0.1);
-  auto due = schedule.take_due(round, 100000);
-  EXPECT_GT(due.size(), 2u) << "a tenth of a second at 100 a second";
-  EXPECT_LT(due.size(), 40u);
-  for (const auto& d : due) {
-    EXPECT_GE(d.due_at, first);
-    EXPECT_LE(round - d.due_at, 0.1 + 1e-9) << "no check starts later than the window";
+  EXPECT_TRUE(schedule.take_round(first - 0.01, 1, 100000).empty()) << "none is due yet";
+  auto round = schedule.take_round(first, 1, 100000);
+  EXPECT_GT(round.size(), 50u) << "a second's worth, at 100 a second";
+  EXPECT_LT(round.size(), 200u);
+  for (const auto& d : round) {
+    EXPECT_GE(d.due_at, first) << "none late";
+    EXPECT_LE(d.due_at, first + 1) << "none more than the window early";
   }
-  EXPECT_GT(schedule.next_due(), round) << "the next round gathers the checks after this one";
-  EXPECT_EQ(schedule.next_round(0), schedule.next_due()) << "no window: each check at its own time";
+  double next = schedule.next_due();
+  EXPECT_GT(next, first + 1);
+  EXPECT_TRUE(schedule.take_round(next - 0.01, 1, 100000).empty()) << "the next round waits for its first check";
+  auto alone = schedule.take_round(next, 0, 100000);
+  ASSERT_FALSE(alone.empty());
+  for (const auto& d : alone) EXPECT_EQ(d.due_at, next) << "no window: each check at its own time";
 }
 
 }  // namespace

@@ -402,7 +402,7 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
                       "WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?1) "
                       "ON CONFLICT(site_id) DO UPDATE SET checked_at = excluded.checked_at, up = excluded.up, "
                       "status = excluded.status, total_ms = excluded.total_ms, score = excluded.score, "
-                      "error = excluded.error, findings = excluded.findings, "
+                      "error = excluded.error, findings = CASE WHEN ?9 THEN findings ELSE excluded.findings END, "
                       "failures_in_row = CASE WHEN excluded.up THEN 0 ELSE failures_in_row + 1 END, "
                       "up_since = CASE WHEN excluded.up AND NOT up THEN excluded.checked_at "
                       "WHEN excluded.up THEN up_since ELSE '' END, "
@@ -411,6 +411,7 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
           status.bind(1, c.site_id).bind(2, c.checked_at).bind(3, int64_t{c.up}).bind(4, static_cast<int64_t>(c.status));
           status.bind_real(5, c.total_ms).bind(6, static_cast<int64_t>(c.score)).bind(7, c.error);
           status.bind(8, c.findings_json.empty() ? std::string("[]") : c.findings_json);
+          status.bind(9, int64_t{c.findings_unchanged});
           TRY(status.run());
           if (db.changes() == 0) continue;
           TRY_PREPARE(history, db,

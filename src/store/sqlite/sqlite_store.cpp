@@ -43,14 +43,20 @@ Status SqliteStore::open() {
 
 void SqliteStore::checkpoint_loop() {
   std::unique_lock lock(queue_mutex_);
+  uint64_t copied = commits_;
   while (!closing_) {
-    // A condition of its own: the writer's notify_one must never wake this thread instead.
-    checkpoint_due_.wait_for(lock, std::chrono::milliseconds(200));
+    // Asleep until something was written: a quiet server's thread does not
+    // wake to find nothing to copy (each wake-up costs). A condition of its
+    // own: the writer's notify_one must never wake this thread instead.
+    checkpoint_due_.wait(lock, [&] { return closing_ || commits_ != copied; });
     if (closing_) break;
+    copied = commits_;
     lock.unlock();
     // PASSIVE: copies what no reader still needs, never blocks the writer or a reader.
     (void)checkpoint_connection_->exec("PRAGMA wal_checkpoint(PASSIVE)");
     lock.lock();
+    // At most five a second: a busy writer's commits are copied together.
+    checkpoint_due_.wait_for(lock, std::chrono::milliseconds(200), [&] { return closing_; });
   }
 }
 
@@ -139,6 +145,11 @@ void SqliteStore::write_loop() {
       idle = queue_.empty();
     }
     if (idle && flush_search_transaction()) search_pending_ = false;
+    {
+      std::lock_guard lock(queue_mutex_);
+      ++commits_;
+    }
+    checkpoint_due_.notify_one();
   }
 }
 

@@ -354,9 +354,10 @@ class SqliteStore final : public Store {
   std::thread checkpoint_thread_;
   std::mutex queue_mutex_;
   std::condition_variable queue_ready_;
-  std::condition_variable checkpoint_due_;  // wakes checkpoint_thread_ only at close
+  std::condition_variable checkpoint_due_;  // wakes checkpoint_thread_: a commit, or the close
   std::deque<WriteJob> queue_;  // GUARDED_BY(queue_mutex_)
   bool closing_ = false;        // GUARDED_BY(queue_mutex_)
+  uint64_t commits_ = 0;        // GUARDED_BY(queue_mutex_): transactions the writer has ended
   std::chrono::steady_clock::time_point last_search_flush_{};  // writer thread only
   bool search_pending_ = false;                                 // writer thread only
   int64_t last_added_micros_ = 0;  // writer thread only: the last date_added given, in microseconds

@@ -980,6 +980,28 @@ TEST_F(StoreTest, SiteHistoryRollsChecksIntoHoursAndHoursIntoDays) {
   EXPECT_EQ((*again)[0].checks, 36);
 }
 
+TEST_F(StoreTest, ACheckWhoseFindingsAreUnchangedKeepsTheStoredOnesAndUpdatesTheRest) {
+  Site site;
+  site.url = "https://bappeda.contoh.go.id/";
+  ASSERT_TRUE(wait_for<SiteSaveCounts>([&](auto cb) { store_->save_sites({site}, event("site.save"), cb); }).ok());
+  int64_t id = store_->list_sites({}).value().front().id;
+  const std::string findings = R"([{"id":"baseline-csp","severity":"medium","message":"There is no CSP."}])";
+  SiteCheckRecord first{id, "2026-12-04T10:00:00.000Z", true, 200, 12, 83, "", findings, {}, {}};
+  ASSERT_TRUE(wait_for<int>([&](auto cb) { store_->record_site_checks({first}, cb); }).ok());
+  SiteCheckRecord same{id, "2026-12-04T10:00:30.000Z", false, 503, 40, 83, "the site answered 503", "", {}, {}};
+  same.findings_unchanged = true;
+  ASSERT_TRUE(wait_for<int>([&](auto cb) { store_->record_site_checks({same}, cb); }).ok());
+  auto state = store_->list_site_states({}).value().front();
+  EXPECT_EQ(state.findings_json, findings) << "the findings the last record wrote";
+  EXPECT_EQ(state.checked_at, "2026-12-04T10:00:30.000Z");
+  EXPECT_FALSE(state.up);
+  EXPECT_EQ(state.status, 503);
+  EXPECT_EQ(state.error, "the site answered 503");
+  SiteCheckRecord changed{id, "2026-12-04T10:01:00.000Z", true, 200, 11, 100, "", "[]", {}, {}};
+  ASSERT_TRUE(wait_for<int>([&](auto cb) { store_->record_site_checks({changed}, cb); }).ok());
+  EXPECT_EQ(store_->list_site_states({}).value().front().findings_json, "[]");
+}
+
 TEST_F(StoreTest, TheSitesGenerationGrowsWithChangesToTheSitesOnly) {
   auto generation = [&] { return store_->site_generation().value(); };
   int64_t start = generation();
