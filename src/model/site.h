@@ -96,14 +96,14 @@ struct SiteCheckRecord {
   double total_ms = 0;
   int score = 0;
   std::string error;
-  std::string findings_json;  // [{"id", "severity", "message", "fix"}, ...]
+  // [{"id", "severity", "message", "fix"}, ...]. None: the findings are
+  // those the site's last record had, and the stored ones stay (most checks
+  // find what the last one did, and their JSON was most of what a check's
+  // write cost).
+  std::optional<std::string> findings_json;
   std::vector<SiteProblem> problems;  // an alert is opened for each, and closed for each kind absent
   std::vector<std::string> unknown;    // kinds this check could not judge: their alerts stay as they are
   std::optional<SiteBaseline> learned;  // a baseline this check's clean page became
-  // The findings are those the site's last record had: findings_json is
-  // empty and the stored findings stay (most checks find what the last one
-  // did, and their JSON was most of what a check's write cost).
-  bool findings_unchanged = false;
 };
 
 // A site with what its latest check found, for the scheduler and the console.

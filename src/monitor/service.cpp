@@ -166,12 +166,10 @@ void MonitorService::run() {
                              result.error, {}, {}, {}};
       if (write_failed->exchange(false)) recorded_findings.clear();
       uint64_t digest = findings_digest(result.findings);
-      if (auto known = recorded_findings.find(id); known != recorded_findings.end() && known->second == digest) {
-        record.findings_unchanged = true;
-      } else {
+      if (auto known = recorded_findings.find(id); known == recorded_findings.end() || known->second != digest) {
         record.findings_json = findings_json(result.findings);
         recorded_findings[id] = digest;
-      }
+      }  // else none: the stored findings stay
       judge_problems(result, failures, options_.alerts, record);
       if (watched && learns_baseline(result, learned_at, finished_at)) {
         record.learned = stored_baseline(id, result);

@@ -46,29 +46,22 @@ std::string format_utc(int64_t unix_seconds, int64_t fraction, int digits) {
   return std::string(out, static_cast<size_t>(21 + digits));
 }
 
-// Whole seconds and the fraction of a time in `per_second` units, the fraction never negative.
-std::pair<int64_t, int64_t> split(int64_t units, int64_t per_second) {
-  int64_t seconds = units / per_second, fraction = units % per_second;
-  if (fraction < 0) {
-    fraction += per_second;
-    --seconds;
-  }
-  return {seconds, fraction};
-}
-
 }  // namespace
 
 std::string format_rfc3339(TimePoint when) {
-  auto [seconds, millis] =
-      split(std::chrono::floor<std::chrono::milliseconds>(when.time_since_epoch()).count(), 1000);
-  return format_utc(seconds, millis, 3);
+  using namespace std::chrono;
+  const auto millis = floor<milliseconds>(when.time_since_epoch());
+  const auto whole = floor<seconds>(millis);
+  return format_utc(whole.count(), (millis - whole).count(), 3);
 }
 
 std::string now_rfc3339() { return format_rfc3339(Clock::now()); }
 
 std::string format_rfc3339_micros(int64_t micros) {
-  auto [seconds, fraction] = split(micros, 1000000);
-  return format_utc(seconds, fraction, 6);
+  using namespace std::chrono;
+  const microseconds at{micros};
+  const auto whole = floor<seconds>(at);
+  return format_utc(whole.count(), (at - whole).count(), 6);
 }
 
 static bool digits(std::string_view s, size_t pos, size_t count, int& out) {

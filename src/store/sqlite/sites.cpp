@@ -397,12 +397,12 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
           // A site removed while it was being checked has no state to keep.
           TRY_PREPARE(status, db,
                       "INSERT INTO site_status(site_id, checked_at, up, status, total_ms, score, error, findings, "
-                      "failures_in_row, up_since, down_since) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+                      "failures_in_row, up_since, down_since) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, coalesce(?8, '[]'), "
                       "CASE WHEN ?3 THEN 0 ELSE 1 END, CASE WHEN ?3 THEN ?2 ELSE '' END, CASE WHEN ?3 THEN '' ELSE ?2 END "
                       "WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?1) "
                       "ON CONFLICT(site_id) DO UPDATE SET checked_at = excluded.checked_at, up = excluded.up, "
                       "status = excluded.status, total_ms = excluded.total_ms, score = excluded.score, "
-                      "error = excluded.error, findings = CASE WHEN ?9 THEN findings ELSE excluded.findings END, "
+                      "error = excluded.error, findings = coalesce(?8, findings), "
                       "failures_in_row = CASE WHEN excluded.up THEN 0 ELSE failures_in_row + 1 END, "
                       "up_since = CASE WHEN excluded.up AND NOT up THEN excluded.checked_at "
                       "WHEN excluded.up THEN up_since ELSE '' END, "
@@ -410,8 +410,8 @@ void SqliteStore::record_site_checks(std::vector<SiteCheckRecord> checks, Callba
                       "WHEN NOT excluded.up THEN down_since ELSE '' END");
           status.bind(1, c.site_id).bind(2, c.checked_at).bind(3, int64_t{c.up}).bind(4, static_cast<int64_t>(c.status));
           status.bind_real(5, c.total_ms).bind(6, static_cast<int64_t>(c.score)).bind(7, c.error);
-          status.bind(8, c.findings_json.empty() ? std::string("[]") : c.findings_json);
-          status.bind(9, int64_t{c.findings_unchanged});
+          if (!c.findings_json) status.bind(8, std::nullopt);
+          else status.bind(8, c.findings_json->empty() ? std::string_view("[]") : std::string_view(*c.findings_json));
           TRY(status.run());
           if (db.changes() == 0) continue;
           TRY_PREPARE(history, db,

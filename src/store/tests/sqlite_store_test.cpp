@@ -988,8 +988,7 @@ TEST_F(StoreTest, ACheckWhoseFindingsAreUnchangedKeepsTheStoredOnesAndUpdatesThe
   const std::string findings = R"([{"id":"baseline-csp","severity":"medium","message":"There is no CSP."}])";
   SiteCheckRecord first{id, "2026-12-04T10:00:00.000Z", true, 200, 12, 83, "", findings, {}, {}};
   ASSERT_TRUE(wait_for<int>([&](auto cb) { store_->record_site_checks({first}, cb); }).ok());
-  SiteCheckRecord same{id, "2026-12-04T10:00:30.000Z", false, 503, 40, 83, "the site answered 503", "", {}, {}};
-  same.findings_unchanged = true;
+  SiteCheckRecord same{id, "2026-12-04T10:00:30.000Z", false, 503, 40, 83, "the site answered 503", std::nullopt, {}, {}};
   ASSERT_TRUE(wait_for<int>([&](auto cb) { store_->record_site_checks({same}, cb); }).ok());
   auto state = store_->list_site_states({}).value().front();
   EXPECT_EQ(state.findings_json, findings) << "the findings the last record wrote";
